@@ -1,0 +1,63 @@
+package dev.mfa4j;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A signed-in user's own two-factor settings. Obtain from {@link MfaEngine#account(UserRef)}.
+ * Every change that weakens or rebinds the account takes the user's password.
+ */
+public interface AccountSecurity {
+  /** Whether two-factor is on: true exactly when the user has at least one active factor. */
+  boolean twoFactorEnabled();
+
+  /** The user's active and disabled factors (never pending ones), oldest first. */
+  List<FactorSummary> factors();
+
+  /**
+   * Begins enrolling a factor. Checks the password, the policy (kind allowed for the audience) and
+   * the label.
+   *
+   * @param kind the kind (a provider must be registered for it)
+   * @param label the user's name for it, 1 to 64 characters
+   * @param password the user's current password
+   * @param parameters provider options (a phone number and channel, …)
+   * @throws PasswordRejectedException if the password is wrong
+   * @throws PolicyViolationException if the policy does not allow this kind
+   */
+  EnrollmentStart beginEnrollment(FactorKind kind, String label, Password password,
+      Map<String, String> parameters, RequestContext request);
+
+  /**
+   * Confirms an enrollment with a code or a browser response. The first factor turns two-factor on
+   * and returns 10 backup codes.
+   */
+  EnrollmentOutcome confirmEnrollment(ChallengeId ceremony, Answer answer, RequestContext request);
+
+  /** Renames a factor. */
+  void rename(FactorId factor, String label, RequestContext request);
+
+  /**
+   * Removes a factor. Removing the last one turns two-factor off: backup codes and remembered
+   * devices are deleted too.
+   */
+  void remove(FactorId factor, Password password, RequestContext request);
+
+  /** Replaces all backup codes with a new set of 10 (shown once). Needs two-factor on. */
+  BackupCodes regenerateBackupCodes(Password password, RequestContext request);
+
+  /** Unused backup codes left. */
+  int backupCodesRemaining();
+
+  /** Turns two-factor off: removes every factor, backup code and remembered device. */
+  void disableTwoFactor(Password password, RequestContext request);
+
+  /** The user's remembered devices, newest first. */
+  List<RememberedDevice> rememberedDevices();
+
+  /** Forgets one remembered device. */
+  void revokeDevice(String deviceId, RequestContext request);
+
+  /** Forgets every remembered device. */
+  void revokeAllDevices(RequestContext request);
+}

@@ -1,0 +1,38 @@
+package dev.mfa4j;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A practice administrator's actions. Obtain from {@link MfaEngine#admin(UserRef)}; every call
+ * checks that the actor is an administrator of the target's practice, refuses with {@link
+ * AccessDeniedException} otherwise, and audits the attempt either way.
+ */
+public interface Administration {
+  /** The practice's policy (the engine's default if none was set). */
+  PracticePolicy policy();
+
+  /** Sets the practice's policy. */
+  void setPolicy(PracticePolicy policy, RequestContext request);
+
+  /**
+   * Turns a user's two-factor off (lost phone): removes every factor, backup code and remembered
+   * device, notifies the user. Under a requiring policy the user must enroll again at next sign-in.
+   *
+   * @param reason why, 1 to 256 characters; kept in the audit log
+   */
+  void disableTwoFactor(UserRef target, String reason, RequestContext request);
+
+  /** Two-factor status of the given users (the host lists its users; mfa4j owns no user table). */
+  List<UserTwoFactorStatus> twoFactorStatus(Collection<UserRef> users);
+
+  /**
+   * A user's Security &amp; Activity: last sign-in and a page of events.
+   *
+   * @param before only events before this instant (paging), or empty for the newest
+   * @param limit page size, 1 to 500
+   */
+  SecurityActivity activity(UserRef target, Optional<Instant> before, int limit);
+}

@@ -1,0 +1,26 @@
+package dev.mfa4j;
+
+import java.util.Objects;
+
+/** Validation shared by the identifier records. */
+final class Ids {
+  static final int MAX_LENGTH = 128;
+
+  private Ids() {}
+
+  static String checkId(String value, String what) {
+    Objects.requireNonNull(value, what);
+    if (value.isEmpty() || value.length() > MAX_LENGTH) {
+      throw new InvalidInputException(what + " must be 1 to " + MAX_LENGTH + " characters");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_' || c == '.' || c == '@' || c == ':';
+      if (!ok) {
+        throw new InvalidInputException(what + " may hold only letters, digits and - _ . @ :");
+      }
+    }
+    return value;
+  }
+}

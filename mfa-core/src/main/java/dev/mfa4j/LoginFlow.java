@@ -1,0 +1,48 @@
+package dev.mfa4j;
+
+import java.util.Map;
+
+/**
+ * The sign-in steps after the host's own first-factor (password) check. Obtain from {@link
+ * MfaEngine#login()}. Every call checks that the challenge belongs to the given user, so a second
+ * step can never combine with another user's first step.
+ */
+public interface LoginFlow {
+  /**
+   * The host has checked the user's password. Decides what comes next: {@link
+   * LoginStep.Authenticated} (two-factor off and not required, or a valid remembered device),
+   * {@link LoginStep.SecondFactorRequired}, {@link LoginStep.EnrollmentRequired}, {@link
+   * LoginStep.PasswordChangeRequired} or {@link LoginStep.Locked}.
+   *
+   * @throws StoreException if the store fails: the sign-in fails closed
+   */
+  LoginStep afterPrimary(UserRef user, RequestContext request);
+
+  /**
+   * The user picked a factor on the second step: sends a code (SMS, voice) or returns the
+   * browser's request JSON (passkey). Sends only when asked; a resend makes a new code and kills
+   * the old one, and never resets a failure count.
+   *
+   * @param parameters provider options, e.g. {@code channel=VOICE}
+   * @throws RateLimitedException if a send throttle bites
+   * @throws InvalidInputException if the challenge or factor is not this user's
+   */
+  dev.mfa4j.spi.Prompt prompt(UserRef user, ChallengeId challenge, FactorId factor,
+      Map<String, String> parameters, RequestContext request);
+
+  /**
+   * Checks an answer to the second step.
+   *
+   * @return {@link LoginStep.Authenticated}, {@link LoginStep.Retry}, {@link LoginStep.Locked} or
+   *     {@link LoginStep.Rejected}
+   */
+  LoginStep verify(UserRef user, ChallengeId challenge, Answer answer, RememberDevice remember,
+      RequestContext request);
+
+  /**
+   * Finishes a sign-in that returned {@link LoginStep.EnrollmentRequired} once the user has
+   * enrolled a factor during it. Returns {@link LoginStep.Authenticated} once, or {@link
+   * LoginStep.Rejected}.
+   */
+  LoginStep completeEnrollment(UserRef user, ChallengeId challenge, RequestContext request);
+}

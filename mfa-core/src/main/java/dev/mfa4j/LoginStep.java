@@ -1,0 +1,158 @@
+package dev.mfa4j;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The outcome of a sign-in step. The host switches over it:
+ *
+ * <pre>{@code
+ * switch (step) {
+ *   case LoginStep.Authenticated a -> { renewSessionId(); setCookie(a.rememberedDevice()); }
+ *   case LoginStep.SecondFactorRequired s -> showSecondStep(s);
+ *   case LoginStep.EnrollmentRequired e -> showEnrollment(e);
+ *   case LoginStep.PasswordChangeRequired p -> showChangePassword(p);
+ *   case LoginStep.Retry r -> showError("The code was not accepted", r.attemptsLeft());
+ *   case LoginStep.Locked l -> showLocked(l.until());
+ *   case LoginStep.Rejected r -> restartSignIn();
+ * }
+ * }</pre>
+ *
+ * <p>Only {@link Authenticated} completes a sign-in. Every other result grants nothing.
+ */
+public sealed interface LoginStep {
+
+  /**
+   * The sign-in is complete. The host must now issue a new session id (session fixation) and, if
+   * {@link #rememberedDevice()} is present, set it as an HttpOnly, Secure, SameSite cookie.
+   *
+   * @param user the user
+   * @param method the method that completed the second step; empty if no second step was needed
+   *     (two-factor off and not required)
+   * @param viaRememberedDevice whether a remembered device skipped the second step
+   * @param rememberedDevice a new remembered-device token, if the user asked and policy allows
+   */
+  record Authenticated(
+      UserRef user,
+      Optional<FactorKind> method,
+      boolean viaRememberedDevice,
+      Optional<DeviceToken> rememberedDevice)
+      implements LoginStep {
+    /** Checks for nulls. */
+    public Authenticated {
+      Objects.requireNonNull(user, "user");
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(rememberedDevice, "rememberedDevice");
+    }
+  }
+
+  /**
+   * The user must pass a second step. Keep {@link #challenge()} in the server-side session.
+   *
+   * @param challenge the pending sign-in
+   * @param methods the user's factors the policy allows, in enrollment order
+   * @param defaultMethod the one to show first (the most recently used, else the first)
+   * @param backupCodesRemaining how many unused backup codes the user has (0 hides the option)
+   * @param expiresAt when the challenge expires
+   */
+  record SecondFactorRequired(
+      ChallengeId challenge,
+      List<FactorSummary> methods,
+      Optional<FactorSummary> defaultMethod,
+      int backupCodesRemaining,
+      Instant expiresAt)
+      implements LoginStep {
+    /** Copies the list and checks for nulls. */
+    public SecondFactorRequired {
+      Objects.requireNonNull(challenge, "challenge");
+      methods = List.copyOf(methods);
+      Objects.requireNonNull(defaultMethod, "defaultMethod");
+      Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+  }
+
+  /**
+   * The practice requires two-factor and the user has no usable factor. The user must enroll one
+   * ({@link AccountSecurity#beginEnrollment}); then the host calls {@link
+   * LoginFlow#completeEnrollment} with this challenge to finish the sign-in.
+   *
+   * @param challenge the pending sign-in, usable only to complete enrollment
+   * @param allowedMethods the kinds the user may enroll
+   * @param expiresAt when the challenge expires
+   */
+  record EnrollmentRequired(ChallengeId challenge, List<FactorKind> allowedMethods, Instant expiresAt)
+      implements LoginStep {
+    /** Copies the list. */
+    public EnrollmentRequired {
+      Objects.requireNonNull(challenge, "challenge");
+      allowedMethods = List.copyOf(allowedMethods);
+      Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+  }
+
+  /**
+   * The user signed in with a temporary password and must choose a new one before anything else.
+   *
+   * @param challenge the pending sign-in, usable only to change the password
+   * @param expiresAt when the challenge expires
+   */
+  record PasswordChangeRequired(ChallengeId challenge, Instant expiresAt) implements LoginStep {
+    /** Checks for nulls. */
+    public PasswordChangeRequired {
+      Objects.requireNonNull(challenge, "challenge");
+      Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+  }
+
+  /**
+   * The answer was not accepted; the same challenge may be answered again. The reason the user is
+   * told is deliberately uniform: a wrong code, a replayed code and a code for another step all
+   * read "not accepted" (the audit log keeps the difference).
+   *
+   * @param challenge the same challenge, still pending
+   * @param attemptsLeft answers left on this challenge
+   */
+  record Retry(ChallengeId challenge, int attemptsLeft) implements LoginStep {
+    /** Checks for nulls. */
+    public Retry {
+      Objects.requireNonNull(challenge, "challenge");
+    }
+  }
+
+  /**
+   * Too many failures: the user's second step is locked until {@code until}.
+   *
+   * @param until the end of the lock
+   */
+  record Locked(Instant until) implements LoginStep {
+    /** Checks for nulls. */
+    public Locked {
+      Objects.requireNonNull(until, "until");
+    }
+  }
+
+  /**
+   * The challenge is over: expired, used up, answered already, or not this user's. The host starts
+   * the sign-in again from the password.
+   *
+   * @param reason why
+   */
+  record Rejected(Reason reason) implements LoginStep {
+    /** Checks for nulls. */
+    public Rejected {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /** Why a challenge cannot be answered any more. */
+  enum Reason {
+    /** Past its lifetime. */
+    EXPIRED,
+    /** All attempts of this challenge were used. */
+    ATTEMPTS_EXHAUSTED,
+    /** Unknown, already completed, or belonging to another user or purpose. */
+    INVALID_CHALLENGE
+  }
+}

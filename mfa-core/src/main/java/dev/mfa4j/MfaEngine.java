@@ -1,0 +1,205 @@
+package dev.mfa4j;
+
+import dev.mfa4j.spi.AuditListener;
+import dev.mfa4j.spi.FactorProvider;
+import dev.mfa4j.spi.MfaStore;
+import dev.mfa4j.spi.PasswordVerifier;
+import dev.mfa4j.spi.SecretProtector;
+import dev.mfa4j.spi.SecurityListener;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The entry point: one immutable engine per application, built once and shared by all threads.
+ *
+ * <pre>{@code
+ * MfaEngine mfa = MfaEngine.builder()
+ *     .store(store)                                  // InMemoryMfaStore or JdbcMfaStore
+ *     .secretProtector(AesGcmSecretProtector.fromKey("k1", key))
+ *     .passwordVerifier(hostPasswords::matches)
+ *     .factor(TotpFactor.builder().issuer("Sunrise Therapy").build())
+ *     .build();
+ * LoginStep step = mfa.login().afterPrimary(user, request);
+ * }</pre>
+ *
+ * <p>Nothing is global: the engine holds its store, providers, clock and random source, and every
+ * call goes through them.
+ */
+public final class MfaEngine {
+  final MfaStore store;
+  final SecretProtector protector;
+  final PasswordVerifier passwords;
+  final Map<FactorKind, FactorProvider> providers;
+  final Clock clock;
+  final SecureRandom random;
+  final List<AuditListener> auditListeners;
+  final List<SecurityListener> securityListeners;
+  final PracticePolicy defaultPolicy;
+  final BackupCodeHasher backupCodeHasher;
+  private final Engine engine;
+
+  private MfaEngine(Builder b) {
+    this.store = b.store;
+    this.protector = b.protector;
+    this.passwords = b.passwords;
+    this.providers = Map.copyOf(b.providers);
+    this.clock = b.clock;
+    this.random = b.random;
+    this.auditListeners = List.copyOf(b.auditListeners);
+    this.securityListeners = List.copyOf(b.securityListeners);
+    this.defaultPolicy = b.defaultPolicy;
+    this.backupCodeHasher = b.backupCodeHasher;
+    this.engine = new Engine(this);
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The sign-in steps. */
+  public LoginFlow login() {
+    return engine.login();
+  }
+
+  /** The given signed-in user's own settings. */
+  public AccountSecurity account(UserRef user) {
+    Objects.requireNonNull(user, "user");
+    return engine.account(user);
+  }
+
+  /**
+   * The given administrator's actions. The actor is checked on every call, not here, so that a
+   * refused attempt is audited.
+   */
+  public Administration admin(UserRef actor) {
+    Objects.requireNonNull(actor, "actor");
+    return engine.admin(actor);
+  }
+
+  /** The kinds registered on this engine. */
+  public Set<FactorKind> kinds() {
+    return providers.keySet();
+  }
+
+  /** The engine's clock. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Configures an {@link MfaEngine}. Store, secret protector and password verifier are required. */
+  public static final class Builder {
+    private MfaStore store;
+    private SecretProtector protector;
+    private PasswordVerifier passwords;
+    private final Map<FactorKind, FactorProvider> providers = new LinkedHashMap<>();
+    private Clock clock = Clock.systemUTC();
+    private SecureRandom random;
+    private final List<AuditListener> auditListeners = new ArrayList<>();
+    private final List<SecurityListener> securityListeners = new ArrayList<>();
+    private PracticePolicy defaultPolicy = PracticePolicy.defaults();
+    private BackupCodeHasher backupCodeHasher = BackupCodeHasher.owasp();
+
+    private Builder() {}
+
+    /** Where everything is kept. Required. */
+    public Builder store(MfaStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** Encrypts factor secrets at rest. Required. */
+    public Builder secretProtector(SecretProtector protector) {
+      this.protector = Objects.requireNonNull(protector, "protector");
+      return this;
+    }
+
+    /** Checks the user's password before sensitive changes. Required. */
+    public Builder passwordVerifier(PasswordVerifier passwords) {
+      this.passwords = Objects.requireNonNull(passwords, "passwords");
+      return this;
+    }
+
+    /**
+     * Registers a factor provider.
+     *
+     * @throws IllegalArgumentException if a provider of the same kind is registered already
+     */
+    public Builder factor(FactorProvider provider) {
+      Objects.requireNonNull(provider, "provider");
+      if (provider.kind().equals(FactorKind.BACKUP_CODE)) {
+        throw new IllegalArgumentException("backup codes are built in");
+      }
+      if (providers.putIfAbsent(provider.kind(), provider) != null) {
+        throw new IllegalArgumentException("two providers for kind " + provider.kind().id());
+      }
+      return this;
+    }
+
+    /** The clock (default: UTC system clock). Tests move a mutable clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The random source (default: a new {@link SecureRandom}). */
+    public Builder random(SecureRandom random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** Adds an audit listener (e.g. {@link Slf4jAuditListener}). */
+    public Builder auditListener(AuditListener listener) {
+      auditListeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Adds a security-notice listener (send the user an e-mail). */
+    public Builder securityListener(SecurityListener listener) {
+      securityListeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** The policy of practices that never set one (default {@link PracticePolicy#defaults()}). */
+    public Builder defaultPolicy(PracticePolicy policy) {
+      this.defaultPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * How backup codes are hashed (default Argon2id at OWASP's parameters). Tests may lower the
+     * cost; production must not.
+     */
+    public Builder backupCodeHasher(BackupCodeHasher hasher) {
+      this.backupCodeHasher = Objects.requireNonNull(hasher, "hasher");
+      return this;
+    }
+
+    /**
+     * Builds the engine.
+     *
+     * @throws IllegalStateException if store, secret protector or password verifier is missing
+     */
+    public MfaEngine build() {
+      if (store == null) {
+        throw new IllegalStateException("store is required");
+      }
+      if (protector == null) {
+        throw new IllegalStateException("secretProtector is required");
+      }
+      if (passwords == null) {
+        throw new IllegalStateException("passwordVerifier is required");
+      }
+      if (random == null) {
+        random = new SecureRandom();
+      }
+      return new MfaEngine(this);
+    }
+  }
+}

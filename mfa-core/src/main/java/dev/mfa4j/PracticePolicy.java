@@ -1,0 +1,279 @@
+package dev.mfa4j;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A practice's two-factor rules. Immutable; build with {@link #builder()} or start from {@link
+ * #defaults()}. Every limit is checked against NIST SP 800-63B-4 in {@link Builder#build()}.
+ *
+ * <p>Defaults: nobody required; staff and clients may use every built-in method; devices are not
+ * remembered; a sign-in challenge lives 5 minutes and takes 5 answers; 5 consecutive failures lock
+ * the second step for 1 minute, doubling with every further 5 up to 1 hour; 100 consecutive
+ * failures of one factor disable it (NIST's upper bound); SMS/voice codes have 6 digits and live 3
+ * minutes; TOTP accepts one time step either side; no enrollment grace.
+ *
+ * @param requirement who must use two-factor
+ * @param staffMethods kinds staff may use (include {@link FactorKind#BACKUP_CODE} to allow backup
+ *     codes)
+ * @param clientMethods kinds clients may use
+ * @param rememberDevice how long "remember this device" lasts; {@link Duration#ZERO} asks at every
+ *     sign-in. A remembered browser skips the second factor: NIST SP 800-63B-4 §5.1 allows that only
+ *     within the session's overall timeout (at most 24 h), so 30 days or a year is a deliberate,
+ *     documented departure a practice must choose.
+ * @param challengeLifetime how long a pending sign-in may wait for its second step (≤ 10 minutes)
+ * @param maxAttemptsPerChallenge answers accepted per challenge (1 to 10)
+ * @param lockoutThreshold consecutive failures before the user's second step locks (1 to 100)
+ * @param lockoutBase first lock period; doubles with each further threshold reached
+ * @param lockoutMax longest lock period
+ * @param factorFailureLimit consecutive failures of one factor that disable it (≤ 100)
+ * @param codeLength digits of SMS and voice codes (6 to 8)
+ * @param codeLifetime lifetime of an SMS or voice code (≤ 10 minutes)
+ * @param totpWindow TOTP time steps accepted either side of now (0 to 2)
+ * @param requireNonPhoneFactor whether a user with a phone factor must also hold a non-phone factor
+ *     (SMS and voice are RESTRICTED authenticators in NIST SP 800-63B-4)
+ * @param enrollmentGraceSignIns sign-ins a user without a factor may still make once two-factor is
+ *     required, before enrollment becomes mandatory (0 = none)
+ * @param enrollmentGracePeriod how long after two-factor became required for the user such grace
+ *     lasts ({@link Duration#ZERO} = no time limit on the sign-ins above)
+ * @param minPasswordLength the practice's minimum password length; 0 means the NIST default (15 for
+ *     a password used alone, 8 for one used with a second factor)
+ */
+public record PracticePolicy(
+    TwoFactorRequirement requirement,
+    Set<FactorKind> staffMethods,
+    Set<FactorKind> clientMethods,
+    Duration rememberDevice,
+    Duration challengeLifetime,
+    int maxAttemptsPerChallenge,
+    int lockoutThreshold,
+    Duration lockoutBase,
+    Duration lockoutMax,
+    int factorFailureLimit,
+    int codeLength,
+    Duration codeLifetime,
+    int totpWindow,
+    boolean requireNonPhoneFactor,
+    int enrollmentGraceSignIns,
+    Duration enrollmentGracePeriod,
+    int minPasswordLength) {
+
+  /** The longest lifetime of an out-of-band code and of a pending challenge (NIST OBV-3). */
+  public static final Duration MAX_CODE_LIFETIME = Duration.ofMinutes(10);
+
+  /** Validates every field; throws {@link PolicyViolationException} naming the broken rule. */
+  public PracticePolicy {
+    Objects.requireNonNull(requirement, "requirement");
+    staffMethods = Set.copyOf(staffMethods);
+    clientMethods = Set.copyOf(clientMethods);
+    Objects.requireNonNull(rememberDevice, "rememberDevice");
+    Objects.requireNonNull(challengeLifetime, "challengeLifetime");
+    Objects.requireNonNull(lockoutBase, "lockoutBase");
+    Objects.requireNonNull(lockoutMax, "lockoutMax");
+    Objects.requireNonNull(codeLifetime, "codeLifetime");
+    Objects.requireNonNull(enrollmentGracePeriod, "enrollmentGracePeriod");
+    check(!rememberDevice.isNegative() && rememberDevice.compareTo(Duration.ofDays(400)) <= 0,
+        "rememberDevice must be between 0 and 400 days");
+    check(challengeLifetime.compareTo(Duration.ofSeconds(30)) >= 0
+            && challengeLifetime.compareTo(MAX_CODE_LIFETIME) <= 0,
+        "challengeLifetime must be between 30 seconds and 10 minutes");
+    check(maxAttemptsPerChallenge >= 1 && maxAttemptsPerChallenge <= 10,
+        "maxAttemptsPerChallenge must be 1 to 10");
+    check(lockoutThreshold >= 1 && lockoutThreshold <= 100, "lockoutThreshold must be 1 to 100");
+    check(lockoutBase.compareTo(Duration.ofSeconds(1)) >= 0, "lockoutBase must be at least 1 s");
+    check(lockoutMax.compareTo(lockoutBase) >= 0, "lockoutMax must be at least lockoutBase");
+    check(factorFailureLimit >= 1 && factorFailureLimit <= 100,
+        "factorFailureLimit must be 1 to 100 (NIST SP 800-63B-4 §3.2.2)");
+    check(codeLength >= 6 && codeLength <= 8, "codeLength must be 6 to 8 digits");
+    check(codeLifetime.compareTo(Duration.ofSeconds(30)) >= 0
+            && codeLifetime.compareTo(MAX_CODE_LIFETIME) <= 0,
+        "codeLifetime must be between 30 seconds and 10 minutes (NIST SP 800-63B-4 §3.1.3)");
+    check(totpWindow >= 0 && totpWindow <= 2, "totpWindow must be 0 to 2 steps");
+    check(enrollmentGraceSignIns >= 0 && enrollmentGraceSignIns <= 100,
+        "enrollmentGraceSignIns must be 0 to 100");
+    check(!enrollmentGracePeriod.isNegative(), "enrollmentGracePeriod must not be negative");
+    check(minPasswordLength == 0 || (minPasswordLength >= 8 && minPasswordLength <= 64),
+        "minPasswordLength must be 0 (NIST default) or 8 to 64");
+    checkMethods(staffMethods, "staffMethods");
+    checkMethods(clientMethods, "clientMethods");
+  }
+
+  private static void checkMethods(Set<FactorKind> methods, String name) {
+    if (!methods.isEmpty() && methods.stream().allMatch(
+        k -> k.equals(FactorKind.PHONE) || k.equals(FactorKind.BACKUP_CODE))) {
+      throw new PolicyViolationException(name + " must offer a method other than SMS/voice:"
+          + " phone codes are a RESTRICTED authenticator (NIST SP 800-63B-4 §3.1.3.3)");
+    }
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new PolicyViolationException(message);
+    }
+  }
+
+  /** The documented defaults (see the type's javadoc). */
+  public static PracticePolicy defaults() {
+    return builder().build();
+  }
+
+  /** A builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this policy's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.requirement = requirement;
+    b.staffMethods = staffMethods;
+    b.clientMethods = clientMethods;
+    b.rememberDevice = rememberDevice;
+    b.challengeLifetime = challengeLifetime;
+    b.maxAttemptsPerChallenge = maxAttemptsPerChallenge;
+    b.lockoutThreshold = lockoutThreshold;
+    b.lockoutBase = lockoutBase;
+    b.lockoutMax = lockoutMax;
+    b.factorFailureLimit = factorFailureLimit;
+    b.codeLength = codeLength;
+    b.codeLifetime = codeLifetime;
+    b.totpWindow = totpWindow;
+    b.requireNonPhoneFactor = requireNonPhoneFactor;
+    b.enrollmentGraceSignIns = enrollmentGraceSignIns;
+    b.enrollmentGracePeriod = enrollmentGracePeriod;
+    b.minPasswordLength = minPasswordLength;
+    return b;
+  }
+
+  /** The kinds a user of this audience may use. */
+  public Set<FactorKind> methodsFor(Audience audience) {
+    return audience == Audience.STAFF ? staffMethods : clientMethods;
+  }
+
+  /** Whether two-factor is required of this user. */
+  public boolean requires(UserRef user) {
+    return requirement.requires(user.audience());
+  }
+
+  /** Builds a {@link PracticePolicy}; starts with the defaults. */
+  public static final class Builder {
+    private static final Set<FactorKind> ALL = Set.of(
+        FactorKind.TOTP, FactorKind.PHONE, FactorKind.PASSKEY, FactorKind.BACKUP_CODE);
+
+    private TwoFactorRequirement requirement = TwoFactorRequirement.NONE;
+    private Set<FactorKind> staffMethods = ALL;
+    private Set<FactorKind> clientMethods = ALL;
+    private Duration rememberDevice = Duration.ZERO;
+    private Duration challengeLifetime = Duration.ofMinutes(5);
+    private int maxAttemptsPerChallenge = 5;
+    private int lockoutThreshold = 5;
+    private Duration lockoutBase = Duration.ofMinutes(1);
+    private Duration lockoutMax = Duration.ofHours(1);
+    private int factorFailureLimit = 100;
+    private int codeLength = 6;
+    private Duration codeLifetime = Duration.ofMinutes(3);
+    private int totpWindow = 1;
+    private boolean requireNonPhoneFactor = false;
+    private int enrollmentGraceSignIns = 0;
+    private Duration enrollmentGracePeriod = Duration.ZERO;
+    private int minPasswordLength = 0;
+
+    private Builder() {}
+
+    /** Who must use two-factor. */
+    public Builder requirement(TwoFactorRequirement v) {
+      requirement = v;
+      return this;
+    }
+
+    /** Kinds staff may use. */
+    public Builder staffMethods(Set<FactorKind> v) {
+      staffMethods = v;
+      return this;
+    }
+
+    /** Kinds clients may use. */
+    public Builder clientMethods(Set<FactorKind> v) {
+      clientMethods = v;
+      return this;
+    }
+
+    /** How long "remember this device" lasts; zero disables it. */
+    public Builder rememberDevice(Duration v) {
+      rememberDevice = v;
+      return this;
+    }
+
+    /** Lifetime of a pending sign-in. */
+    public Builder challengeLifetime(Duration v) {
+      challengeLifetime = v;
+      return this;
+    }
+
+    /** Answers per challenge. */
+    public Builder maxAttemptsPerChallenge(int v) {
+      maxAttemptsPerChallenge = v;
+      return this;
+    }
+
+    /** Consecutive failures before a lock, first lock period, longest lock period. */
+    public Builder lockout(int threshold, Duration base, Duration max) {
+      lockoutThreshold = threshold;
+      lockoutBase = base;
+      lockoutMax = max;
+      return this;
+    }
+
+    /** Consecutive failures of one factor that disable it. */
+    public Builder factorFailureLimit(int v) {
+      factorFailureLimit = v;
+      return this;
+    }
+
+    /** Digits of SMS/voice codes. */
+    public Builder codeLength(int v) {
+      codeLength = v;
+      return this;
+    }
+
+    /** Lifetime of SMS/voice codes. */
+    public Builder codeLifetime(Duration v) {
+      codeLifetime = v;
+      return this;
+    }
+
+    /** TOTP steps accepted either side. */
+    public Builder totpWindow(int v) {
+      totpWindow = v;
+      return this;
+    }
+
+    /** Whether phone users must also hold a non-phone factor. */
+    public Builder requireNonPhoneFactor(boolean v) {
+      requireNonPhoneFactor = v;
+      return this;
+    }
+
+    /** Sign-ins and period of grace before enrollment becomes mandatory. */
+    public Builder enrollmentGrace(int signIns, Duration period) {
+      enrollmentGraceSignIns = signIns;
+      enrollmentGracePeriod = period;
+      return this;
+    }
+
+    /** The practice's minimum password length (0 = NIST default). */
+    public Builder minPasswordLength(int v) {
+      minPasswordLength = v;
+      return this;
+    }
+
+    /** Validates and builds. */
+    public PracticePolicy build() {
+      return new PracticePolicy(requirement, staffMethods, clientMethods, rememberDevice,
+          challengeLifetime, maxAttemptsPerChallenge, lockoutThreshold, lockoutBase, lockoutMax,
+          factorFailureLimit, codeLength, codeLifetime, totpWindow, requireNonPhoneFactor,
+          enrollmentGraceSignIns, enrollmentGracePeriod, minPasswordLength);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.mfa4j;
+
+import java.util.Objects;
+
+/**
+ * A user as the host application knows it, after the host has identified them. mfa4j never owns
+ * the user table; the host supplies this reference on every call.
+ *
+ * @param practice the practice the user belongs to
+ * @param user the user's id within the practice
+ * @param audience staff or client; decides which policy rules apply
+ * @param admin whether the user administers the practice (may call {@link MfaEngine#admin})
+ */
+public record UserRef(PracticeId practice, UserId user, Audience audience, boolean admin) {
+  /** Checks that no component is null. */
+  public UserRef {
+    Objects.requireNonNull(practice, "practice");
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(audience, "audience");
+  }
+
+  /** A staff member who is not an administrator. */
+  public static UserRef staff(String practice, String user) {
+    return new UserRef(PracticeId.of(practice), UserId.of(user), Audience.STAFF, false);
+  }
+
+  /** A practice administrator (always staff). */
+  public static UserRef admin(String practice, String user) {
+    return new UserRef(PracticeId.of(practice), UserId.of(user), Audience.STAFF, true);
+  }
+
+  /** A client of the practice. */
+  public static UserRef client(String practice, String user) {
+    return new UserRef(PracticeId.of(practice), UserId.of(user), Audience.CLIENT, false);
+  }
+
+  /** Whether {@code other} is the same person in the same practice (ignores audience and admin). */
+  public boolean sameSubject(UserRef other) {
+    return other != null && practice.equals(other.practice) && user.equals(other.user);
+  }
+}

@@ -1,0 +1,13 @@
+package dev.mfa4j.spi;
+
+/** What a stored challenge is for; an answer is accepted only for the purpose it was issued for. */
+public enum ChallengePurpose {
+  /** The second step of a sign-in. */
+  SIGN_IN,
+  /** A sign-in that may complete only once the user has enrolled a factor. */
+  SIGN_IN_ENROLLMENT,
+  /** A sign-in that may complete only once the user has changed a temporary password. */
+  SIGN_IN_PASSWORD_CHANGE,
+  /** Confirming a factor being enrolled. */
+  ENROLLMENT
+}

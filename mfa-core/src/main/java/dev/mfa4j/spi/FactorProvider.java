@@ -1,0 +1,63 @@
+package dev.mfa4j.spi;
+
+import dev.mfa4j.Answer;
+import dev.mfa4j.FactorKind;
+import java.util.Map;
+
+/**
+ * One kind of second factor. Registered on {@link dev.mfa4j.MfaEngine.Builder#factor}; the engine
+ * routes to it by {@link #kind()} and does everything around it: password confirmation, policy,
+ * ceremonies and their expiry and attempt budget, failure counting and lockout, single-use
+ * completion, backup codes, audit and notices.
+ *
+ * <p>Implementations must be thread-safe and keep no per-user state in memory: any app node may
+ * serve any step.
+ */
+public interface FactorProvider {
+  /** The kind this provider implements. */
+  FactorKind kind();
+
+  /**
+   * Whether this kind is a RESTRICTED authenticator in NIST SP 800-63B-4 (SMS, voice): the engine
+   * then returns a risk notice on enrollment and applies {@code requireNonPhoneFactor}.
+   */
+  default boolean restricted() {
+    return false;
+  }
+
+  /**
+   * Starts enrolling: generate the secret or the ceremony, fill the pending record, send a code if
+   * the kind does.
+   *
+   * @param ctx the ceremony (its state survives to {@link #confirm})
+   * @param pending the record the engine prepared (id, owner, kind, label, PENDING)
+   * @param parameters host-supplied options (a phone number, a channel); validate every one
+   * @throws dev.mfa4j.InvalidInputException for bad parameters
+   */
+  Enrollment begin(FactorContext ctx, FactorRecord pending, Map<String, String> parameters);
+
+  /**
+   * Checks the answer that confirms an enrollment. On success the engine activates the record
+   * (the one in the result, if any).
+   */
+  Verification confirm(FactorContext ctx, FactorRecord pending, dev.mfa4j.Answer answer);
+
+  /**
+   * The user picked this factor on the second step: send a code, or build the browser's request.
+   *
+   * @param parameters host-supplied options (e.g. {@code channel=VOICE})
+   */
+  Prompt prompt(FactorContext ctx, FactorRecord factor, Map<String, String> parameters);
+
+  /**
+   * Checks a second-step answer. The engine has already taken one attempt from the challenge and
+   * will complete the challenge on acceptance; the provider enforces its own single use (a TOTP
+   * step through {@link FactorContext#advanceCounter}).
+   */
+  Verification verify(FactorContext ctx, FactorRecord factor, Answer answer);
+
+  /** Non-secret facts to show in factor lists (masked destination, synced or device-bound). */
+  default Map<String, String> display(FactorRecord factor) {
+    return Map.of();
+  }
+}

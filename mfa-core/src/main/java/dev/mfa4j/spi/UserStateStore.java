@@ -1,0 +1,30 @@
+package dev.mfa4j.spi;
+
+import dev.mfa4j.PracticeId;
+import dev.mfa4j.UserId;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Per-user counters and last sign-in. Failure counts are incremented by one atomic write so that
+ * parallel guesses on several nodes are all counted (RFC 4226 §7.3).
+ */
+public interface UserStateStore {
+  /** The user's state, if any was ever recorded. */
+  Optional<UserSecurityState> find(PracticeId practice, UserId user);
+
+  /** Adds one consecutive failure atomically (creating the row if needed); returns the new count. */
+  int recordFailure(PracticeId practice, UserId user);
+
+  /** Locks the user's second step until {@code until}. */
+  void lockUntil(PracticeId practice, UserId user, Instant until);
+
+  /** Records a completed sign-in: sets last sign-in, clears failures and lock. */
+  void recordSignIn(PracticeId practice, UserId user, SignIn signIn);
+
+  /**
+   * Records a sign-in made under enrollment grace: adds one to the grace count, sets grace started
+   * if unset; returns the new count.
+   */
+  int recordGraceSignIn(PracticeId practice, UserId user, Instant at);
+}

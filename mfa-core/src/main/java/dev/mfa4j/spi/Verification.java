@@ -1,0 +1,47 @@
+package dev.mfa4j.spi;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A provider's verdict on an answer.
+ *
+ * @param outcome accepted or why not
+ * @param updated the factor as it should now be stored (a confirmed enrollment's public key, a
+ *     passkey's new flags), if the provider changed it
+ * @param details non-secret facts for the audit log (matched time step, drift)
+ */
+public record Verification(
+    VerificationOutcome outcome, Optional<FactorRecord> updated, Map<String, String> details) {
+
+  /** Checks for nulls and copies the map. */
+  public Verification {
+    Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(updated, "updated");
+    details = Map.copyOf(details);
+  }
+
+  /** Accepted, nothing to store. */
+  public static Verification accepted(Map<String, String> details) {
+    return new Verification(VerificationOutcome.ACCEPTED, Optional.empty(), details);
+  }
+
+  /** Accepted, with the factor to store. */
+  public static Verification accepted(FactorRecord updated, Map<String, String> details) {
+    return new Verification(VerificationOutcome.ACCEPTED, Optional.of(updated), details);
+  }
+
+  /** Refused. */
+  public static Verification rejected(VerificationOutcome why, Map<String, String> details) {
+    if (why == VerificationOutcome.ACCEPTED) {
+      throw new IllegalArgumentException("use accepted()");
+    }
+    return new Verification(why, Optional.empty(), details);
+  }
+
+  /** Whether the answer was accepted. */
+  public boolean isAccepted() {
+    return outcome == VerificationOutcome.ACCEPTED;
+  }
+}
