@@ -38,7 +38,7 @@ final class Login implements LoginFlow {
     PracticePolicy policy = engine.policy(user.practice());
     Optional<Instant> locked = engine.lockedUntil(user);
     if (locked.isPresent()) {
-      engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.DENIED, request,
+      engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
           Map.of("reason", "locked"));
       return new LoginStep.Locked(locked.get());
     }
@@ -390,7 +390,7 @@ final class Login implements LoginFlow {
     PracticePolicy policy = engine.policy(user.practice());
     List<FactorRecord> factors = engine.usableFactors(user, policy);
     if (factors.isEmpty()) {
-      engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.DENIED, request,
+      engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
           Map.of("reason", "not_enrolled"));
       return new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
     }
