@@ -168,7 +168,7 @@ public final class OtpAuthUri {
         account = account.substring(p.length() + 1);
       }
     }
-    account = account.strip();
+    account = account.replaceFirst("^ +", "");
     String issuer = params.get("issuer");
     if (issuer != null && labelIssuer != null && !issuer.equals(labelIssuer)) {
       throw new InvalidOtpAuthUriException("issuer parameter differs from the label's issuer");
