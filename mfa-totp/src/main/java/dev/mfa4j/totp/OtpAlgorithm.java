@@ -2,9 +2,10 @@ package dev.mfa4j.totp;
 
 /**
  * The HMAC behind a one-time password (RFC 6238 §1.2). {@link #SHA1} is the only one every common
- * authenticator app honours; Google Authenticator and Microsoft Authenticator ignore the URI's
- * {@code algorithm} and compute SHA-1 codes regardless, so choose another only when every user's
- * app is known to support it.
+ * authenticator app honours: Google Authenticator (Android), Microsoft Authenticator, Authy, Duo,
+ * LastPass and 2FAS are reported to ignore the URI's {@code algorithm} and compute SHA-1 codes
+ * regardless, so choose another only when every user's app is known to support it (FreeOTP and
+ * Aegis do).
  */
 public enum OtpAlgorithm {
   /** HMAC-SHA-1, the default; 20-byte (160-bit) secrets. */

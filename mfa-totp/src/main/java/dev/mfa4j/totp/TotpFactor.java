@@ -227,21 +227,28 @@ public final class TotpFactor implements FactorProvider {
     }
 
     /**
-     * The HMAC (default SHA-1). Google Authenticator and Microsoft Authenticator ignore this and
-     * always use SHA-1, so their users could never sign in with another.
+     * The HMAC (default SHA-1). Google Authenticator (Android), Microsoft Authenticator, Authy,
+     * Duo, LastPass and 2FAS are reported to ignore this and compute SHA-1 codes, so their users
+     * could not confirm enrollment with another.
      */
     public Builder algorithm(OtpAlgorithm value) {
       algorithm = Objects.requireNonNull(value, "algorithm");
       return this;
     }
 
-    /** Digits per code, 6 (default) to 8; Microsoft Authenticator shows only 6. */
+    /**
+     * Digits per code, 6 (default) to 8. Google Authenticator on Android ignores {@code digits}
+     * (Key-Uri-Format wiki).
+     */
     public Builder digits(int value) {
       digits = value;
       return this;
     }
 
-    /** The time step, 30 s (default) or 60 s; several apps ignore any other than 30. */
+    /**
+     * The time step, 30 s (default) or 60 s. Google Authenticator ignores {@code period} (Key-Uri-
+     * Format wiki) and always uses 30 s.
+     */
     public Builder period(Duration value) {
       period = Objects.requireNonNull(value, "period");
       return this;
