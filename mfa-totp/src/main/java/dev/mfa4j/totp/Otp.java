@@ -14,7 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
  * parameters. Thread-safe; nothing is cached but one {@link Mac} and a few scratch buffers per
  * thread and algorithm, re-keyed on every call.
  *
- * <p>Codes are strings that keep their leading zeros ({@code "07081804"}); no {@code String.format}
+ * <p>Codes are strings that keep their leading zeros ({@code "07081804"}); no format strings
  * on the hot path.
  */
 public final class Otp {
