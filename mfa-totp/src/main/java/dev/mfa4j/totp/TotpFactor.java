@@ -109,12 +109,13 @@ public final class TotpFactor implements FactorProvider {
   }
 
   /**
-   * Accepts a current code from the new app; the matched step is recorded so that the same code
-   * cannot also pass the next sign-in.
+   * Accepts a current code from the new app, with the same checks as {@link #verify}; the matched
+   * step is recorded on the pending factor's counter, so the same code cannot also pass the first
+   * sign-in.
    */
   @Override
   public Verification confirm(FactorContext ctx, FactorRecord pending, Answer answer) {
-    return check(ctx, pending, answer, true);
+    return check(ctx, pending, answer);
   }
 
   /** Nothing to send: the app shows the code. */
@@ -126,7 +127,7 @@ public final class TotpFactor implements FactorProvider {
   /** Checks a code as described on the class. */
   @Override
   public Verification verify(FactorContext ctx, FactorRecord factor, Answer answer) {
-    return check(ctx, factor, answer, false);
+    return check(ctx, factor, answer);
   }
 
   /** Algorithm, digits and period. */
@@ -137,8 +138,7 @@ public final class TotpFactor implements FactorProvider {
         Integer.toString(p.digits()), ATTR_PERIOD, Integer.toString(p.periodSeconds()));
   }
 
-  private Verification check(FactorContext ctx, FactorRecord factor, Answer answer,
-      boolean enrolling) {
+  private Verification check(FactorContext ctx, FactorRecord factor, Answer answer) {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(factor, "factor");
     Objects.requireNonNull(answer, "answer");
@@ -182,9 +182,7 @@ public final class TotpFactor implements FactorProvider {
       LOG.debug("TOTP factor {} matched {} step(s) from the server's clock", factor.id().value(),
           result.offset());
     }
-    return enrolling
-        ? Verification.accepted(factor.withCounter(result.step()), details(result))
-        : Verification.accepted(details(result));
+    return Verification.accepted(details(result));
   }
 
   private static Map<String, String> details(TotpCheck result) {

@@ -142,7 +142,7 @@ class TotpFactorTest {
     Verification v = factor.confirm(ctx, p, Answer.code(ID, codeAtOffset(0)));
     assertThat(v.outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
     long step = TotpParameters.DEFAULTS.step(T0);
-    assertThat(v.updated()).hasValueSatisfying(r -> assertThat(r.counter()).isEqualTo(step));
+    assertThat(v.updated()).isEmpty();
     assertThat(ctx.counter.get()).isEqualTo(step);
     assertThat(v.details()).containsEntry("time_step", Long.toString(step))
         .containsEntry("drift_steps", "0");
