@@ -19,6 +19,10 @@ public final class TotpSecret {
   /** Longest secret accepted: 128 bytes. */
   public static final int MAX_BYTES = 128;
 
+  /** Thread-safe (commons-codec keeps per-call state in a context); built once, not per call. */
+  private static final Base32 STRICT = new Base32(0, null, false, (byte) '=', CodecPolicy.STRICT);
+  private static final Base32 ENCODER = new Base32();
+
   private final byte[] bytes;
 
   private TotpSecret(byte[] bytes) {
@@ -119,8 +123,7 @@ public final class TotpSecret {
     }
     String body = upper.subSequence(0, end).toString();
     try {
-      return new Base32(0, null, false, (byte) '=', CodecPolicy.STRICT)
-          .decode(body.getBytes(StandardCharsets.US_ASCII));
+      return STRICT.decode(body.getBytes(StandardCharsets.US_ASCII));
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("secret has non-zero trailing Base32 bits");
     }
@@ -144,7 +147,7 @@ public final class TotpSecret {
 
   /** Uppercase Base32 without padding, as written into {@code otpauth://} URIs. */
   public String base32() {
-    String s = new Base32().encodeAsString(bytes);
+    String s = ENCODER.encodeAsString(bytes);
     int end = s.length();
     while (end > 0 && s.charAt(end - 1) == '=') {
       end--;
