@@ -65,6 +65,7 @@ public final class Passwords implements PasswordVerifier {
   private final Duration temporaryLifetime;
   private final PasswordChecker checker;
   private final Function<UserRef, PasswordContext> context;
+  private final boolean revokeDevicesOnChange;
   private volatile String dummyHash;
 
   private Passwords(Builder b) {
@@ -75,6 +76,7 @@ public final class Passwords implements PasswordVerifier {
     this.temporaryLifetime = b.temporaryLifetime;
     this.checker = b.checker;
     this.context = b.context;
+    this.revokeDevicesOnChange = b.revokeDevicesOnChange;
   }
 
   /** A builder over the given store (e.g. {@code mfaStore.passwords()}). */
@@ -238,6 +240,14 @@ public final class Passwords implements PasswordVerifier {
     return store.find(user.practice(), user.user()).isPresent();
   }
 
+  /**
+   * Whether the engine forgets the user's remembered devices when they change their password
+   * (an administrator's reset always does).
+   */
+  public boolean revokesDevicesOnChange() {
+    return revokeDevicesOnChange;
+  }
+
   /** The checker new passwords go through. */
   public PasswordChecker checker() {
     return checker;
@@ -335,6 +345,7 @@ public final class Passwords implements PasswordVerifier {
     private Duration temporaryLifetime = DEFAULT_TEMPORARY_LIFETIME;
     private PasswordChecker checker;
     private Function<UserRef, PasswordContext> context = user -> PasswordContext.none();
+    private boolean revokeDevicesOnChange = true;
 
     private Builder(PasswordStore store) {
       this.store = store;
@@ -393,6 +404,15 @@ public final class Passwords implements PasswordVerifier {
      */
     public Builder context(Function<UserRef, PasswordContext> context) {
       this.context = Objects.requireNonNull(context, "context");
+      return this;
+    }
+
+    /**
+     * Whether changing one's password forgets every remembered device (default true, as NIST SP
+     * 800-63B-4 and ASP.NET's security stamp do). An administrator's reset always does.
+     */
+    public Builder revokeDevicesOnChange(boolean revoke) {
+      this.revokeDevicesOnChange = revoke;
       return this;
     }
 
