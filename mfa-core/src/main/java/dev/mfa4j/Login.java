@@ -43,9 +43,12 @@ final class Login implements LoginFlow {
       return new LoginStep.Locked(locked.get());
     }
 
-    // ACCOUNTS-HELPER: temporary-password check goes here. A user signed in with a temporary
-    // password gets LoginStep.PasswordChangeRequired (a SIGN_IN_PASSWORD_CHANGE challenge) before
-    // anything else. Not implemented in the core engine.
+    // A temporary password must be replaced before anything else (built-in Passwords only).
+    Optional<LoginStep> passwordChange =
+        new PasswordFlow(engine).changeRequired(user, policy, request);
+    if (passwordChange.isPresent()) {
+      return passwordChange.get();
+    }
 
     List<FactorRecord> factors = engine.usableFactors(user, policy);
     if (factors.isEmpty()) {
@@ -404,5 +407,11 @@ final class Login implements LoginFlow {
     engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.SUCCESS, request,
         Map.of("method", newest.kind().id(), "via", "enrollment"));
     return new LoginStep.Authenticated(user, Optional.of(newest.kind()), false, Optional.empty());
+  }
+
+  @Override
+  public LoginStep completePasswordChange(UserRef user, ChallengeId challenge,
+      Password newPassword, RequestContext request) {
+    return new PasswordFlow(engine).completeChange(user, challenge, newPassword, request);
   }
 }
