@@ -470,4 +470,35 @@ class PasswordFlowTest {
     assertThat(fx.notices).filteredOn(n -> n.type() == NotificationType.NEW_DEVICE_SIGN_IN)
         .singleElement().satisfies(n -> assertThat(n.userAgent()).isEqualTo("Other Browser/2.0"));
   }
+
+  @Test
+  void signIn_passwordOnlyFromNewBrowser_newDeviceNoticeFires() {
+    start();
+    assertThat(fx.engine.login().afterPrimary(JANE, fx.request))
+        .isInstanceOf(LoginStep.Authenticated.class);
+    assertThat(fx.engine.login().afterPrimary(JANE, fx.request))
+        .isInstanceOf(LoginStep.Authenticated.class);
+    assertThat(fx.noticeCount(NotificationType.NEW_DEVICE_SIGN_IN)).isZero();
+
+    RequestContext otherBrowser = RequestContext.of("127.0.0.2", "Other Browser/2.0");
+    assertThat(fx.engine.login().afterPrimary(JANE, otherBrowser))
+        .isInstanceOf(LoginStep.Authenticated.class);
+
+    assertThat(fx.notices).filteredOn(n -> n.type() == NotificationType.NEW_DEVICE_SIGN_IN)
+        .singleElement().satisfies(n -> assertThat(n.ip()).isEqualTo("127.0.0.2"));
+  }
+
+  @Test
+  void completePasswordChange_fromNewBrowser_newDeviceNoticeFires() {
+    start();
+    fx.engine.login().afterPrimary(JANE, fx.request);
+    fx.engine.admin(ADMIN).resetPassword(JANE, fx.request);
+    RequestContext otherBrowser = RequestContext.of("127.0.0.2", "Other Browser/2.0");
+    LoginStep step = fx.engine.login().afterPrimary(JANE, otherBrowser);
+    LoginStep done = fx.engine.login().completePasswordChange(JANE,
+        ((LoginStep.PasswordChangeRequired) step).challenge(), Password.of(NEW), otherBrowser);
+
+    assertThat(done).isInstanceOf(LoginStep.Authenticated.class);
+    assertThat(fx.noticeCount(NotificationType.NEW_DEVICE_SIGN_IN)).isEqualTo(1);
+  }
 }
