@@ -365,10 +365,10 @@ public final class OneTimeCodeFactor implements FactorProvider {
     }
     String userKey = throttleKey(ctx, "user\0" + factor.practice().value() + "\0"
         + factor.user().value());
-    if (ctx.counters().increment("mfa4j.phone.cooldown:" + userKey, now,
-        now.plus(resendCooldown)) > 1) {
+    String cooldownKey = "mfa4j.phone.cooldown:" + userKey;
+    if (ctx.counters().get(cooldownKey, now) > 0) {
       throw refuse(ctx, audit, "cooldown", "please wait before asking for another code",
-          now.plus(resendCooldown));
+          next.filter(now::isBefore).orElse(now.plus(resendCooldown)));
     }
     limit(ctx, audit, "user", "mfa4j.phone.user:" + userKey, perUser, now,
         "too many codes were sent to this account; try again later");
@@ -378,6 +378,12 @@ public final class OneTimeCodeFactor implements FactorProvider {
     limit(ctx, audit, "practice", "mfa4j.phone.practice:" + factor.practice().value(),
         SendLimit.perDay(practiceDailyBudget.apply(factor.practice())), now,
         "the practice's daily budget of code messages is used up; try again tomorrow");
+    // The atomic guard of the cooldown, taken last so that a refusal above does not start it:
+    // of two racing sends of one user, only one passes.
+    if (ctx.counters().increment(cooldownKey, now, now.plus(resendCooldown)) > 1) {
+      throw refuse(ctx, audit, "cooldown", "please wait before asking for another code",
+          now.plus(resendCooldown));
+    }
 
     int length = policy.codeLength();
     Duration lifetime = policy.codeLifetime();
