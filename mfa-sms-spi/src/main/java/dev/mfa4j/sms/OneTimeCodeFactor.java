@@ -82,7 +82,9 @@ import org.slf4j.LoggerFactory;
  * Before every send, in this order: at most {@link Builder#maxSendsPerChallenge} sends per ceremony;
  * a cooldown between sends of one user ({@link Builder#resendCooldown}, default 30 s); per user
  * (default 10 an hour), per destination number (keyed hash; default 20 a day, counted over every
- * user and practice) and per practice (a daily budget, default 1000). A refusal is a {@link
+ * user and practice), per number block (the number without its last four digits; default 30 an
+ * hour), per client IP address (default 100 an hour) and per practice (a daily budget, default
+ * 1000). A refusal is a {@link
  * RateLimitedException} with the earliest retry time, audited as {@code CODE_SEND_FAILED}, and
  * nothing is sent. No message says whether a number is registered anywhere.
  *
@@ -121,6 +123,8 @@ public final class OneTimeCodeFactor implements FactorProvider {
   private final int maxSendsPerChallenge;
   private final SendLimit perUser;
   private final SendLimit perDestination;
+  private final SendLimit perPrefix;
+  private final SendLimit perIp;
   private final Function<PracticeId, Integer> practiceDailyBudget;
   private final int visibleDigits;
 
@@ -134,6 +138,8 @@ public final class OneTimeCodeFactor implements FactorProvider {
     this.maxSendsPerChallenge = b.maxSendsPerChallenge;
     this.perUser = b.perUser;
     this.perDestination = b.perDestination;
+    this.perPrefix = b.perPrefix;
+    this.perIp = b.perIp;
     this.practiceDailyBudget = b.practiceDailyBudget;
     this.visibleDigits = b.visibleDigits;
   }
@@ -375,6 +381,13 @@ public final class OneTimeCodeFactor implements FactorProvider {
     limit(ctx, audit, "destination",
         "mfa4j.phone.destination:" + throttleKey(ctx, "destination\0" + e164), perDestination,
         now, "too many codes were sent to this number; try again later");
+    limit(ctx, audit, "prefix",
+        "mfa4j.phone.prefix:" + throttleKey(ctx, "prefix\0" + prefix(e164)), perPrefix, now,
+        "too many codes were sent to numbers like this one; try again later");
+    if (!ctx.request().ip().isEmpty()) {
+      limit(ctx, audit, "ip", "mfa4j.phone.ip:" + throttleKey(ctx, "ip\0" + ctx.request().ip()),
+          perIp, now, "too many codes were asked for from this network; try again later");
+    }
     limit(ctx, audit, "practice", "mfa4j.phone.practice:" + factor.practice().value(),
         SendLimit.perDay(practiceDailyBudget.apply(factor.practice())), now,
         "the practice's daily budget of code messages is used up; try again tomorrow");
@@ -445,6 +458,11 @@ public final class OneTimeCodeFactor implements FactorProvider {
     details.put("throttle", throttle);
     ctx.audit(AuditType.CODE_SEND_FAILED, AuditOutcome.DENIED, details);
     return new RateLimitedException(message, retryAfter);
+  }
+
+  /** The number without its last four digits: the block of 10,000 numbers SMS pumping sweeps. */
+  static String prefix(String e164) {
+    return e164.substring(0, e164.length() - 4);
   }
 
   private static String throttleKey(FactorContext ctx, String data) {
@@ -601,6 +619,8 @@ public final class OneTimeCodeFactor implements FactorProvider {
     private int maxSendsPerChallenge = 5;
     private SendLimit perUser = SendLimit.perHour(10);
     private SendLimit perDestination = SendLimit.perDay(20);
+    private SendLimit perPrefix = SendLimit.perHour(30);
+    private SendLimit perIp = SendLimit.perHour(100);
     private Function<PracticeId, Integer> practiceDailyBudget = p -> 1000;
     private int visibleDigits = 2;
 
@@ -672,6 +692,21 @@ public final class OneTimeCodeFactor implements FactorProvider {
     /** Sends per destination number, over all users and practices (default 20 a day). */
     public Builder perDestination(SendLimit limit) {
       this.perDestination = Objects.requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /**
+     * Sends to one number block (the number without its last four digits), over all users and
+     * practices (default 30 an hour): pumping sweeps consecutive numbers.
+     */
+    public Builder perPrefix(SendLimit limit) {
+      this.perPrefix = Objects.requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /** Sends asked for from one client IP address (default 100 an hour: a practice's office may share one address). */
+    public Builder perIp(SendLimit limit) {
+      this.perIp = Objects.requireNonNull(limit, "limit");
       return this;
     }
 

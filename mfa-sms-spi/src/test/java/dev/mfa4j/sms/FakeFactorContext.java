@@ -66,7 +66,7 @@ final class FakeFactorContext implements FactorContext {
   UserRef user;
   PracticePolicy policy;
   final Clock clock;
-  final SecureRandom random;
+  SecureRandom random;
   final Counters counters;
   final Map<String, Long> factorCounters;
   Map<String, String> state = new ConcurrentHashMap<>();

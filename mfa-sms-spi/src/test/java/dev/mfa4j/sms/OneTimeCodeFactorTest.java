@@ -513,6 +513,58 @@ class OneTimeCodeFactorTest {
   }
 
   @Test
+  void begin_burstToOneNumberBlock_blockedWithoutCallingTheSender() {
+    factor = OneTimeCodeFactor.builder().sender(outbox).perPrefix(SendLimit.perHour(3))
+        .perIp(SendLimit.perHour(100)).build();
+    String block = OneTimeCodeFactor.prefix(MOBILE);
+    for (int i = 0; i < 3; i++) {
+      FakeFactorContext c = ctx.forUser(UserRef.client("sunrise", "victim" + i));
+      factor.begin(c, pending(c.user()), Map.of("phone", block + "100" + i));
+    }
+    FakeFactorContext fourth = ctx.forUser(UserRef.client("other", "victim3"));
+    assertThatThrownBy(() -> factor.begin(fourth, pending(fourth.user()),
+        Map.of("phone", block + "1003"))).isInstanceOf(RateLimitedException.class);
+    assertThat(outbox.calls()).isEqualTo(3);
+    FakeFactorContext elsewhere = ctx.forUser(UserRef.client("other", "someone"));
+    factor.begin(elsewhere, pending(elsewhere.user()),
+        Map.of("phone", example("US", PhoneNumberType.MOBILE)));
+    assertThat(outbox.calls()).isEqualTo(4);
+  }
+
+  @Test
+  void begin_burstFromOneIp_blockedWithoutCallingTheSender() {
+    factor = OneTimeCodeFactor.builder().sender(outbox).perIp(SendLimit.perHour(2)).build();
+    List<String> numbers = List.of(MOBILE, example("US", PhoneNumberType.MOBILE),
+        example("FR", PhoneNumberType.MOBILE));
+    for (int i = 0; i < 2; i++) {
+      FakeFactorContext c = ctx.forUser(UserRef.client("sunrise", "u" + i));
+      factor.begin(c, pending(c.user()), Map.of("phone", numbers.get(i)));
+    }
+    FakeFactorContext third = ctx.forUser(UserRef.client("sunrise", "u2"));
+    assertThatThrownBy(() -> factor.begin(third, pending(third.user()),
+        Map.of("phone", numbers.get(2)))).isInstanceOf(RateLimitedException.class)
+        .hasMessageContaining("network");
+    assertThat(outbox.calls()).isEqualTo(2);
+  }
+
+  @Test
+  void begin_codeDigitsComeFromTheEnginesRandom() {
+    ctx.random = new SecureRandom() {
+      private static final long serialVersionUID = 1L;
+      private final int[] digits = {3, 1, 4, 1, 5, 9};
+      private int next;
+
+      @Override
+      public int nextInt(int bound) {
+        assertThat(bound).isEqualTo(10);
+        return digits[next++ % digits.length];
+      }
+    };
+    begin(Map.of("phone", MOBILE));
+    assertThat(lastCode()).isEqualTo("314159");
+  }
+
+  @Test
   void prompt_regionRemovedFromPracticeAfterEnrollment_refusedBeforeSending() {
     Set<String> regions = new java.util.concurrent.CopyOnWriteArraySet<>(Set.of("GB"));
     factor = OneTimeCodeFactor.builder().sender(outbox).allowedRegions(p -> Set.copyOf(regions))
