@@ -704,7 +704,10 @@ public final class OneTimeCodeFactor implements FactorProvider {
       return this;
     }
 
-    /** Sends asked for from one client IP address (default 100 an hour: a practice's office may share one address). */
+    /**
+     * Sends asked for from one client IP address (default 100 an hour: a practice's office may
+     * share one address).
+     */
     public Builder perIp(SendLimit limit) {
       this.perIp = Objects.requireNonNull(limit, "limit");
       return this;
