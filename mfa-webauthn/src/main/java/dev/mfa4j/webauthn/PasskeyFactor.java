@@ -169,7 +169,8 @@ public final class PasskeyFactor implements FactorProvider {
           ctx.random().nextBytes(h);
           return new ByteArray(h);
         });
-    RelyingParty rp = relyingParty(new CredentialView(VIEW_USER, registered, Optional.empty()),
+    // Yubico asks the view for the excluded credentials under the user entity's name
+    RelyingParty rp = relyingParty(new CredentialView(userName, registered, Optional.empty()),
         ctx.clock());
     PublicKeyCredentialCreationOptions options = rp.startRegistration(
         StartRegistrationOptions.builder()
@@ -498,12 +499,11 @@ public final class PasskeyFactor implements FactorProvider {
     return out;
   }
 
-  /** The user's active, registered passkeys ({@code factor} first). */
+  /** The user's active, registered passkeys (as read through the context, then {@code factor}). */
   private static List<FactorRecord> active(FactorContext ctx, FactorRecord factor) {
     Map<String, FactorRecord> byId = new LinkedHashMap<>();
-    List<FactorRecord> all = new ArrayList<>();
+    List<FactorRecord> all = new ArrayList<>(ctx.factorsOfKind());
     all.add(factor);
-    all.addAll(ctx.factorsOfKind());
     for (FactorRecord r : all) {
       if (r.state() == FactorState.ACTIVE && Attributes.isRegistered(r)
           && r.kind().equals(FactorKind.PASSKEY)
