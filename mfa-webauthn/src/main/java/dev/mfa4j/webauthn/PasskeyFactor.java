@@ -29,6 +29,7 @@ import com.yubico.webauthn.exception.RegistrationFailedException;
 import dev.mfa4j.Answer;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.InvalidInputException;
+import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.spi.AuditOutcome;
 import dev.mfa4j.spi.AuditType;
 import dev.mfa4j.spi.Enrollment;
@@ -73,14 +74,16 @@ import org.slf4j.LoggerFactory;
  * navigator.credentials.create} (user verification and a discoverable credential preferred, the
  * user's existing passkeys excluded) and keeps the request in the ceremony's stored state, so any
  * node may confirm it with the browser's {@code credential.toJSON()}. A second step ({@link
- * #prompt}) returns the JSON for {@code navigator.credentials.get} listing all the user's passkeys
- * (it refuses to start for a user without one: an empty {@code allowCredentials} would turn into a
- * passkey-only sign-in). Each request answers at most once; after a refusal, prompt again.
+ * #prompt}) returns the JSON for {@code navigator.credentials.get} naming the passkey the user
+ * picked (the engine binds a sign-in's state and counter to one factor; each passkey is one method
+ * of {@code SecondFactorRequired}). It refuses to start without a registered credential: an empty
+ * {@code allowCredentials} would turn into a passkey-only sign-in. Each request answers at most
+ * once; after a refusal, prompt again.
  *
  * <p>Signature counters: a counter that advances is stored through {@link
- * FactorContext#advanceCounter}; 0 after 0 (synced passkeys never count) is accepted; anything else
- * is refused as {@link VerificationOutcome#COUNTER_REGRESSION} and audited as {@link
- * AuditType#CREDENTIAL_CLONE_SUSPECTED}.
+ * FactorContext#advanceCounter}; 0 after 0 (synced passkeys never count) is accepted and the engine
+ * records the use; anything else is refused as {@link VerificationOutcome#COUNTER_REGRESSION},
+ * which the engine audits as {@code CREDENTIAL_CLONE_SUSPECTED}.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -95,6 +98,8 @@ public final class PasskeyFactor implements FactorProvider {
   /** The only "username" Yubico ever sees: each {@link CredentialView} holds one user. */
   static final String VIEW_USER = "user";
   private static final int USER_HANDLE_BYTES = 32;
+  /** The engine's enrollment ceremonies live this long. */
+  static final Duration ENROLLMENT_LIFETIME = PracticePolicy.MAX_CODE_LIFETIME;
   private static final int MAX_NAME = 64;
 
   private static final Logger log = LoggerFactory.getLogger(PasskeyFactor.class);
@@ -180,7 +185,7 @@ public final class PasskeyFactor implements FactorProvider {
                 .residentKey(ResidentKeyRequirement.PREFERRED)
                 .userVerification(userVerification)
                 .build())
-            .timeout(ctx.policy().challengeLifetime().toMillis())
+            .timeout(ENROLLMENT_LIFETIME.toMillis())
             .build());
     ctx.putState(STATE_CREATION, Ceremony.encode(ctx.clock().instant(), Json.write(options)));
     Map<String, String> attributes = new HashMap<>(pending.attributes());
@@ -206,7 +211,7 @@ public final class PasskeyFactor implements FactorProvider {
     if (ceremony.isEmpty()) {
       return Verification.rejected(VerificationOutcome.NOT_PROMPTED, reason("no_request"));
     }
-    if (ceremony.get().expired(ctx.clock().instant(), ctx.policy().challengeLifetime())) {
+    if (ceremony.get().expired(ctx.clock().instant(), ENROLLMENT_LIFETIME)) {
       return Verification.rejected(VerificationOutcome.EXPIRED, reason("request_expired"));
     }
     PublicKeyCredentialCreationOptions options =
@@ -272,23 +277,23 @@ public final class PasskeyFactor implements FactorProvider {
   // ---------------------------------------------------------------- second step
 
   /**
-   * Builds the browser's {@code navigator.credentials.get} request over all the user's active
-   * passkeys and keeps it in the ceremony state (replacing an earlier one).
+   * Builds the browser's {@code navigator.credentials.get} request for the picked passkey and keeps
+   * it in the ceremony state (replacing an earlier one).
    *
-   * @throws InvalidInputException if the user has no active passkey (an empty {@code
-   *     allowCredentials} would let the browser offer any passkey)
+   * @throws InvalidInputException if {@code factor} is not an active, registered passkey (an empty
+   *     {@code allowCredentials} would let the browser offer any passkey)
    */
   @Override
   public Prompt prompt(FactorContext ctx, FactorRecord factor, Map<String, String> parameters) {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(factor, "factor");
     Objects.requireNonNull(parameters, "parameters");
-    List<FactorRecord> active = active(ctx, factor);
-    if (active.isEmpty()) {
-      throw new InvalidInputException("the user has no active passkey to ask for");
+    Optional<FactorRecord> picked = current(ctx, factor);
+    if (picked.isEmpty()) {
+      throw new InvalidInputException("the factor is not an active, registered passkey");
     }
-    RelyingParty rp = relyingParty(new CredentialView(VIEW_USER, active, Optional.empty()),
-        ctx.clock());
+    RelyingParty rp = relyingParty(
+        new CredentialView(VIEW_USER, List.of(picked.get()), Optional.empty()), ctx.clock());
     AssertionRequest request = rp.startAssertion(StartAssertionOptions.builder()
         .username(VIEW_USER)
         .userVerification(userVerification)
@@ -300,7 +305,7 @@ public final class PasskeyFactor implements FactorProvider {
     }
     ctx.putState(STATE_REQUEST, Ceremony.encode(ctx.clock().instant(), Json.write(request)));
     return new Prompt(Optional.of(Json.write(request.getPublicKeyCredentialRequestOptions())),
-        Map.of("method", "passkey", "passkeys", Integer.toString(active.size())),
+        Map.of("method", FactorKind.PASSKEY.id()),
         Optional.empty());
   }
 
@@ -332,15 +337,14 @@ public final class PasskeyFactor implements FactorProvider {
     } catch (Json.MalformedException e) {
       return Verification.rejected(VerificationOutcome.MALFORMED, reason("bad_json"));
     }
-    List<FactorRecord> active = active(ctx, factor);
-    Optional<FactorRecord> used = active.stream()
-        .filter(r -> r.lookupKey().equals(Optional.of(pkc.getId().getBase64Url())))
-        .findFirst();
+    Optional<FactorRecord> used = current(ctx, factor)
+        .filter(r -> r.lookupKey().equals(Optional.of(pkc.getId().getBase64Url())));
     if (used.isEmpty()) {
       return Verification.rejected(VerificationOutcome.INVALID, reason("unknown_credential"));
     }
     Checked checked = finishAssertion(
-        new CredentialView(VIEW_USER, active, used), request, pkc, used.get(), ctx.clock());
+        new CredentialView(VIEW_USER, List.of(used.get()), used), request, pkc, used.get(),
+        ctx.clock());
     if (checked.refusal.isPresent()) {
       return checked.refusal.get();
     }
@@ -394,22 +398,20 @@ public final class PasskeyFactor implements FactorProvider {
     details.put("credentialFactor", used.id().value());
     details.put("counter", Long.toString(received));
     if (stored == 0 && received == 0) {
-      if (!ctx.advanceCounter(used, -1)) {
-        return Verification.rejected(VerificationOutcome.REPLAYED, reason("use_not_recorded"));
-      }
+      // synced passkeys never count: the engine records the use (last used) itself
+      details.put("counterless", "true");
     } else if (received > stored) {
       if (!ctx.advanceCounter(used, received)) {
         return Verification.rejected(VerificationOutcome.REPLAYED, reason("counter_race"));
       }
     } else {
-      Map<String, String> audit = new LinkedHashMap<>();
-      audit.put("factor", used.id().value());
-      audit.put("storedCounter", Long.toString(stored));
-      audit.put("receivedCounter", Long.toString(received));
-      audit.put("synced", Boolean.toString(Attributes.flag(used, Attributes.BACKUP_ELIGIBLE)));
-      ctx.audit(AuditType.CREDENTIAL_CLONE_SUSPECTED, AuditOutcome.FAILURE, audit);
-      return Verification.rejected(VerificationOutcome.COUNTER_REGRESSION,
-          reason("counter_regression"));
+      // the engine audits CREDENTIAL_CLONE_SUSPECTED for this outcome
+      Map<String, String> why = new LinkedHashMap<>();
+      why.put("reason", "counter_regression");
+      why.put("storedCounter", Long.toString(stored));
+      why.put("receivedCounter", Long.toString(received));
+      why.put("synced", Boolean.toString(Attributes.flag(used, Attributes.BACKUP_ELIGIBLE)));
+      return Verification.rejected(VerificationOutcome.COUNTER_REGRESSION, why);
     }
     details.put("userVerified", Boolean.toString(result.isUserVerified()));
     String backedUp = Boolean.toString(result.isBackedUp());
@@ -499,19 +501,17 @@ public final class PasskeyFactor implements FactorProvider {
     return out;
   }
 
-  /** The user's active, registered passkeys (as read through the context, then {@code factor}). */
-  private static List<FactorRecord> active(FactorContext ctx, FactorRecord factor) {
-    Map<String, FactorRecord> byId = new LinkedHashMap<>();
-    List<FactorRecord> all = new ArrayList<>(ctx.factorsOfKind());
-    all.add(factor);
-    for (FactorRecord r : all) {
-      if (r.state() == FactorState.ACTIVE && Attributes.isRegistered(r)
-          && r.kind().equals(FactorKind.PASSKEY)
-          && r.practice().equals(ctx.user().practice()) && r.user().equals(ctx.user().user())) {
-        byId.putIfAbsent(r.id().value(), r);
-      }
-    }
-    return List.copyOf(byId.values());
+  /**
+   * {@code factor} as last read through the context, if it is an active, registered passkey of the
+   * context's user. The engine binds a ceremony's state and counter to one factor, so a request
+   * names exactly the passkey the user picked.
+   */
+  private static Optional<FactorRecord> current(FactorContext ctx, FactorRecord factor) {
+    FactorRecord fresh = ctx.factorsOfKind().stream()
+        .filter(r -> r.id().equals(factor.id())).findFirst().orElse(factor);
+    return Optional.of(fresh).filter(r -> r.state() == FactorState.ACTIVE
+        && Attributes.isRegistered(r) && r.kind().equals(FactorKind.PASSKEY)
+        && r.practice().equals(ctx.user().practice()) && r.user().equals(ctx.user().user()));
   }
 
   static Map<String, String> reason(String reason) {

@@ -105,8 +105,18 @@ final class FakeContext implements FactorContext {
     throw new UnsupportedOperationException();
   }
 
+  boolean advanced;
+
   @Override
   public synchronized boolean advanceCounter(FactorRecord factor, long newCounter) {
+    if (newCounter < 0) {
+      throw new IllegalArgumentException("counter must not be negative"); // as the engine
+    }
+    return recordUse(factor, newCounter);
+  }
+
+  /** {@code FactorStore.recordUse}: -1 leaves the counter, else it must go up. */
+  synchronized boolean recordUse(FactorRecord factor, long newCounter) {
     FactorRecord stored = records.get(factor.id().value());
     if (stored == null || !stored.user().equals(user.user())) {
       return false;
@@ -114,6 +124,7 @@ final class FakeContext implements FactorContext {
     if (newCounter >= 0 && stored.counter() >= newCounter) {
       return false;
     }
+    advanced |= newCounter >= 0;
     FactorRecord updated = new FactorRecord(stored.id(), stored.practice(), stored.user(),
         stored.kind(), stored.label(), stored.state(), stored.created(),
         Optional.of(clock.instant()), newCounter >= 0 ? newCounter : stored.counter(), 0,

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfa4j.Answer;
 import dev.mfa4j.InvalidInputException;
 import dev.mfa4j.UserRef;
-import dev.mfa4j.spi.AuditType;
 import dev.mfa4j.spi.Enrollment;
 import dev.mfa4j.spi.FactorRecord;
 import dev.mfa4j.spi.FactorState;
@@ -74,8 +73,16 @@ class PasskeyFactorTest {
     return ((PasskeyEnrollment) e.details()).creationOptionsJson();
   }
 
+  /** Verifies as the engine does: then stores the provider's update and records the use. */
   Verification verify(Step step, FactorRecord f, String json) {
-    return factor.verify(step.ctx, f, Answer.response(f.id(), json));
+    Verification v = factor.verify(step.ctx, f, Answer.response(f.id(), json));
+    if (v.isAccepted()) {
+      v.updated().ifPresent(u -> step.ctx.put(step.ctx.get(f.id()).withAttributes(u.attributes())));
+      if (!step.ctx.advanced) {
+        step.ctx.recordUse(f, -1);
+      }
+    }
+    return v;
   }
 
   @Test
@@ -190,7 +197,7 @@ class PasskeyFactorTest {
     Enrollment e = factor.begin(ceremony, ceremony.pending("Laptop"), Map.of());
     String json = SoftwareAuthenticator.syncedPasskey().register(
         ((PasskeyEnrollment) e.details()).creationOptionsJson(), ORIGIN);
-    clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+    clock.advance(Duration.ofMinutes(10));
     Verification v =
         factor.confirm(ceremony, e.pending(), Answer.response(e.pending().id(), json));
     assertThat(v.outcome()).isEqualTo(VerificationOutcome.EXPIRED);
@@ -225,7 +232,7 @@ class PasskeyFactorTest {
   }
 
   @Test
-  void prompt_requestJson_listsAllUserPasskeysWithTransports() throws Exception {
+  void prompt_requestJson_namesThePickedPasskeyWithTransports() throws Exception {
     SoftwareAuthenticator one = SoftwareAuthenticator.syncedPasskey();
     SoftwareAuthenticator two = SoftwareAuthenticator.securityKey();
     FactorRecord r1 = register(alice, one);
@@ -234,25 +241,24 @@ class PasskeyFactorTest {
     JsonNode request = JSON.readTree(prompt(alice, r1).requestJson);
     assertThat(request.path("rpId").asText()).isEqualTo("app.example.com");
     assertThat(request.path("userVerification").asText()).isEqualTo("preferred");
-    assertThat(request.path("allowCredentials")).hasSize(2);
+    assertThat(request.path("challenge").asText()).hasSizeGreaterThanOrEqualTo(43);
     assertThat(request.path("allowCredentials").findValuesAsText("id"))
-        .containsExactlyInAnyOrder(one.credentialId(), two.credentialId());
+        .containsExactly(one.credentialId());
     assertThat(request.path("allowCredentials").get(0).path("transports")).isNotEmpty();
   }
 
   @Test
-  void verify_anotherOfUsersPasskeys_acceptedAndCountedOnThatOne() {
+  void verify_anotherOfUsersPasskeysThanPicked_invalidNothingChanged() {
     SoftwareAuthenticator one = SoftwareAuthenticator.securityKey();
     SoftwareAuthenticator two = SoftwareAuthenticator.securityKey();
     FactorRecord r1 = register(alice, one);
-    FactorRecord r2 = register(alice, two);
+    register(alice, two);
+    Map<String, FactorRecord> before = new HashMap<>(records);
 
     Step step = prompt(alice, r1);
     Verification v = verify(step, r1, two.assertion(step.requestJson, ORIGIN));
-    assertThat(v.outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
-    assertThat(v.details()).containsEntry("credentialFactor", r2.id().value());
-    assertThat(alice.get(r2.id()).counter()).isEqualTo(1);
-    assertThat(alice.get(r1.id()).counter()).isZero();
+    assertThat(v.outcome()).isEqualTo(VerificationOutcome.INVALID);
+    assertThat(records).isEqualTo(before);
   }
 
   @Test
@@ -417,9 +423,10 @@ class PasskeyFactorTest {
           .isEqualTo(VerificationOutcome.COUNTER_REGRESSION);
       assertThat(alice.get(r.id())).isEqualTo(afterSix);
     }
-    assertThat(alice.audits).containsOnly(AuditType.CREDENTIAL_CLONE_SUSPECTED).hasSize(3);
-    assertThat(alice.auditDetails.get(0)).containsEntry("storedCounter", "6")
-        .containsEntry("receivedCounter", "4");
+    Step last = prompt(alice, r);
+    assertThat(verify(last, r, key.answer(last.requestJson, ORIGIN).counter(2).json()).details())
+        .containsEntry("storedCounter", "6").containsEntry("receivedCounter", "2");
+    // the engine writes CREDENTIAL_CLONE_SUSPECTED for this outcome (see PasskeyEngineTest)
   }
 
   @Test
