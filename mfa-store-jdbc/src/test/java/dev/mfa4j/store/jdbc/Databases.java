@@ -20,6 +20,8 @@ import org.mariadb.jdbc.MariaDbDataSource;
 final class Databases {
   private static DataSource h2;
   private static EmbeddedPostgres postgres;
+  private static DataSource postgresRaw;
+  private static DataSource mariadbRaw;
   private static DataSource postgresPool;
   private static DB mariadb;
   private static DataSource mariadbPool;
@@ -46,7 +48,8 @@ final class Databases {
           // the JVM is going down
         }
       }));
-      postgresPool = new SimplePool(postgres.getPostgresDatabase(), 64);
+      postgresRaw = postgres.getPostgresDatabase();
+      postgresPool = new SimplePool(postgresRaw, 64);
     }
     return postgresPool;
   }
@@ -95,12 +98,43 @@ final class Databases {
         }));
         MariaDbDataSource ds = new MariaDbDataSource(
             "jdbc:mariadb://127.0.0.1:" + port + "/mfa4j?user=root");
+        mariadbRaw = ds;
         mariadbPool = new SimplePool(ds, 64);
       } catch (Exception e) {
         throw new IllegalStateException("embedded MariaDB did not start: " + e, e);
       }
     }
     return mariadbPool;
+  }
+
+  /** The shared pool of a dialect's test database. */
+  static DataSource of(Dialect dialect) {
+    return switch (dialect) {
+      case H2 -> h2();
+      case POSTGRESQL -> postgres();
+      case MARIADB -> mariadb();
+    };
+  }
+
+  /** A second, separate pool on the same database (another "node"). */
+  static synchronized SimplePool secondPool(Dialect dialect, int max) {
+    of(dialect);
+    return switch (dialect) {
+      case H2 -> new SimplePool(h2, max);
+      case POSTGRESQL -> new SimplePool(postgresRaw, max);
+      case MARIADB -> new SimplePool(mariadbRaw, max);
+    };
+  }
+
+  /** A fresh random table prefix, so a test gets tables of its own. */
+  static String freshPrefix() {
+    String chars = "abcdefghijklmnopqrstuvwxyz0123456789";
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    StringBuilder sb = new StringBuilder("t");
+    for (int i = 0; i < 8; i++) {
+      sb.append(chars.charAt(r.nextInt(chars.length())));
+    }
+    return sb.append('_').toString();
   }
 
   static int freePort() {
