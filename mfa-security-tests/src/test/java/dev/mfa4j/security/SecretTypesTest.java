@@ -9,10 +9,26 @@ import dev.mfa4j.ChallengeId;
 import dev.mfa4j.DeviceToken;
 import dev.mfa4j.FactorId;
 import dev.mfa4j.Password;
+import dev.mfa4j.FactorKind;
+import dev.mfa4j.InMemoryMfaStore;
+import dev.mfa4j.Passwords;
+import dev.mfa4j.TemporaryPassword;
+import dev.mfa4j.UserRef;
+import dev.mfa4j.sms.Channel;
+import dev.mfa4j.sms.OutboundMessage;
+import dev.mfa4j.sms.TwilioSender;
+import dev.mfa4j.totp.OtpAuthUri;
+import dev.mfa4j.totp.QrCode;
+import dev.mfa4j.totp.QrOptions;
+import dev.mfa4j.totp.TotpEnrollment;
+import dev.mfa4j.totp.TotpFactor;
+import dev.mfa4j.totp.TotpParameters;
+import dev.mfa4j.totp.TotpSecret;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -55,9 +71,41 @@ class SecretTypesTest {
         new Sample("dev.mfa4j.Answer$Response",
             () -> Answer.response(FACTOR, "{\"signature\":\"" + TOKEN + "\"}"), List.of(TOKEN)),
         new Sample("dev.mfa4j.BackupCodes", SecretTypesTest::backupCodes, List.of()),
+        new Sample("dev.mfa4j.totp.TotpSecret", () -> TotpSecret.of(TOTP_KEY),
+            List.of(TotpSecret.of(TOTP_KEY).base32(), HexFormat.of().formatHex(TOTP_KEY))),
+        new Sample("dev.mfa4j.totp.OtpAuthUri", () -> OtpAuthUri.of("Sunrise", "alice",
+            TotpSecret.of(TOTP_KEY), TotpParameters.DEFAULTS), List.of(TotpSecret.of(TOTP_KEY)
+            .base32(), "secret=")),
+        new Sample("dev.mfa4j.totp.QrCode", () -> QrCode.of(OtpAuthUri.of("Sunrise", "alice",
+            TotpSecret.of(TOTP_KEY), TotpParameters.DEFAULTS).uri(), QrOptions.DEFAULTS),
+            List.of(TotpSecret.of(TOTP_KEY).base32(), "otpauth://")),
+        new Sample("dev.mfa4j.totp.TotpEnrollment", SecretTypesTest::totpEnrollment, List.of()),
+        new Sample("dev.mfa4j.sms.OutboundMessage", () -> new OutboundMessage(Channel.SMS,
+            "+14155552671", "Sunrise: your code is " + CODE, Locale.ENGLISH, "idem-1"),
+            List.of(CODE, "4155552671")),
+        new Sample("dev.mfa4j.sms.TwilioSender", () -> TwilioSender.builder()
+            .account("AC0123456789abcdef", "authTokenSecret42").from("+14155550000").build(),
+            List.of("authTokenSecret42")),
+        new Sample("dev.mfa4j.TemporaryPassword", SecretTypesTest::temporaryPassword, List.of()),
         new Sample("dev.mfa4j.AesGcmSecretProtector",
             () -> AesGcmSecretProtector.fromKey("k1", key),
             List.of("000102030405", "AAECAwQF", new String(key, java.nio.charset.StandardCharsets.ISO_8859_1))));
+  }
+
+  private static final byte[] TOTP_KEY = "12345678901234567890".getBytes(
+      java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static Object totpEnrollment() {
+    SecurityFixture f = SecurityFixture.enrolled(TotpFactor.builder().issuer("Sunrise").build());
+    return f.engine.account(f.user).beginEnrollment(FactorKind.TOTP, "App",
+        Password.of(SecurityFixture.PASSWORD), Map.of(), f.request)
+        .details(TotpEnrollment.class);
+  }
+
+  private static Object temporaryPassword() {
+    Passwords passwords = Passwords.builder(new InMemoryMfaStore().passwords())
+        .argon2id(64, 1, 1).build();
+    return passwords.issueTemporary(UserRef.staff("sunrise", "u-9"));
   }
 
   /** Real backup codes from an engine: their own text must not appear in toString. */
@@ -94,6 +142,13 @@ class SecretTypesTest {
   }
 
   private static String[] secrets(Sample s, Object o) {
+    if (o instanceof TotpEnrollment e) {
+      return new String[] {e.keyUri().secret().base32(), e.groupedKey(), e.otpauthUri(),
+          "secret="};
+    }
+    if (o instanceof TemporaryPassword t) {
+      return new String[] {t.reveal()};
+    }
     if (o instanceof BackupCodes codes) {
       return Stream.concat(codes.reveal().stream(),
           codes.reveal().stream().map(c -> c.substring(5))).toArray(String[]::new);

@@ -74,9 +74,12 @@ final class SecurityFixture {
     engine = b.build();
   }
 
-  /** A fixture whose user has enrolled the code factor and has an open sign-in challenge. */
-  static SecurityFixture enrolled() {
-    SecurityFixture f = new SecurityFixture();
+  /**
+   * A fixture whose user has enrolled the code factor and has an open sign-in challenge; the given
+   * providers are registered too.
+   */
+  static SecurityFixture enrolled(FactorProvider... providers) {
+    SecurityFixture f = new SecurityFixture(providers);
     EnrollmentStart start = f.engine.account(f.user).beginEnrollment(CodeFactor.KIND, "Phone app",
         Password.of(PASSWORD), Map.of(), f.request);
     f.factor = start.factor();
