@@ -50,7 +50,12 @@ class TotpInputFuzzTest {
     assertThat(again.account()).isEqualTo(uri.account());
     assertThat(again.parameters()).isEqualTo(uri.parameters());
     assertThat(again.secret().reveal()).isEqualTo(uri.secret().reveal());
-    assertThat(uri.toString()).doesNotContain(uri.secret().base32());
+    String secret = uri.secret().base32();
+    // issuer and account are public and printed; a label that happens to hold the secret's text
+    // (found by fuzzing: "account=Sample.comet=<secret>&i") is not a leak of the secret field
+    if (!uri.issuer().contains(secret) && !uri.account().contains(secret)) {
+      assertThat(uri.toString()).doesNotContain(secret);
+    }
   }
 
   /** A typed or pasted secret: refused with InvalidInputException, or decoded within bounds. */
