@@ -1,22 +1,271 @@
 package dev.mfa4j;
 
+import dev.mfa4j.internal.Tokens;
+import dev.mfa4j.spi.AuditEvent;
+import dev.mfa4j.spi.AuditListener;
+import dev.mfa4j.spi.AuditOutcome;
+import dev.mfa4j.spi.AuditType;
+import dev.mfa4j.spi.ChallengePurpose;
+import dev.mfa4j.spi.ChallengeRecord;
+import dev.mfa4j.spi.FactorProvider;
+import dev.mfa4j.spi.FactorRecord;
+import dev.mfa4j.spi.FactorState;
+import dev.mfa4j.spi.MfaStore;
+import dev.mfa4j.spi.NotificationType;
+import dev.mfa4j.spi.SecurityListener;
+import dev.mfa4j.spi.SecurityNotification;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /** The engine's implementation, shared by its flows. Package-private. */
 final class Engine {
-  private final MfaEngine config;
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  final MfaEngine config;
+  final MfaStore store;
+  final Clock clock;
+  final SecureRandom random;
+  final BackupCodeBook backupCodes;
+  private final LoginFlow login;
 
   Engine(MfaEngine config) {
     this.config = config;
+    this.store = GuardedStore.wrap(config.store);
+    this.clock = config.clock;
+    this.random = config.random;
+    this.backupCodes = new BackupCodeBook(store, config.backupCodeHasher, random);
+    this.login = new Login(this);
   }
 
   LoginFlow login() {
-    throw new UnsupportedOperationException("not yet implemented");
+    return login;
   }
 
   AccountSecurity account(UserRef user) {
-    throw new UnsupportedOperationException("not yet implemented");
+    return new Account(this, user);
   }
 
   Administration admin(UserRef actor) {
-    throw new UnsupportedOperationException("not yet implemented");
+    return new Admin(this, actor);
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  /** The practice's policy, else the engine's default. */
+  PracticePolicy policy(PracticeId practice) {
+    return store.policies().find(practice).orElse(config.defaultPolicy);
+  }
+
+  Optional<FactorProvider> provider(FactorKind kind) {
+    return Optional.ofNullable(config.providers.get(kind));
+  }
+
+  /** Whether the policy allows this kind for the user's audience and a provider is registered. */
+  boolean usable(PracticePolicy policy, UserRef user, FactorKind kind) {
+    return policy.methodsFor(user.audience()).contains(kind) && config.providers.containsKey(kind);
+  }
+
+  /** The user's active factors the policy allows and a provider serves, oldest first. */
+  List<FactorRecord> usableFactors(UserRef user, PracticePolicy policy) {
+    List<FactorRecord> out = new ArrayList<>();
+    for (FactorRecord f : store.factors().list(user.practice(), user.user())) {
+      if (f.state() == FactorState.ACTIVE && usable(policy, user, f.kind())) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  /** Whether two-factor is on: at least one active factor. */
+  boolean twoFactorOn(UserRef user) {
+    return store.factors().list(user.practice(), user.user()).stream()
+        .anyMatch(f -> f.state() == FactorState.ACTIVE);
+  }
+
+  FactorSummary summary(FactorRecord f) {
+    Map<String, String> display = provider(f.kind()).map(p -> p.display(f)).orElse(Map.of());
+    return new FactorSummary(f.id(), f.kind(), f.label(), f.created(), f.lastUsed(), display);
+  }
+
+  /** A fresh challenge of 256 random bits; the store keeps its SHA-256. */
+  Issued issue(UserRef user, ChallengePurpose purpose, Optional<FactorId> factor, Duration lifetime,
+      int maxAttempts) {
+    ChallengeId id = ChallengeId.fromTrusted(Tokens.randomBase64Url(random, 32));
+    Instant now = now();
+    ChallengeRecord rec = new ChallengeRecord(id.hash(), user.practice(), user.user(), purpose,
+        factor, now, now.plus(lifetime), 0, maxAttempts, Optional.empty());
+    return new Issued(id, rec);
+  }
+
+  /** A challenge made but maybe not yet stored. */
+  record Issued(ChallengeId id, ChallengeRecord record) {
+    @Override
+    public String toString() {
+      return "Issued[" + record + "]";
+    }
+  }
+
+  /**
+   * The associated data binding a sealed secret to its owner and factor: practice, user, factor id
+   * and kind, each length-prefixed.
+   */
+  static byte[] associatedData(FactorRecord f) {
+    String[] parts = {f.practice().value(), f.user().value(), f.id().value(), f.kind().id()};
+    int size = 0;
+    byte[][] bytes = new byte[parts.length][];
+    for (int i = 0; i < parts.length; i++) {
+      bytes[i] = parts[i].getBytes(StandardCharsets.UTF_8);
+      size += 4 + bytes[i].length;
+    }
+    ByteBuffer buf = ByteBuffer.allocate(size);
+    for (byte[] b : bytes) {
+      buf.putInt(b.length).put(b);
+    }
+    return buf.array();
+  }
+
+  /** Stores an audit event and hands it to the listeners. */
+  void audit(PracticeId practice, Optional<UserId> subject, Optional<UserId> actor, AuditType type,
+      AuditOutcome outcome, RequestContext request, Map<String, String> details) {
+    AuditEvent event = new AuditEvent(Tokens.randomBase64Url(random, 16), now(), practice, subject,
+        actor, type, outcome, request.ip(), request.userAgent(), details);
+    store.audit().append(event);
+    for (AuditListener l : config.auditListeners) {
+      try {
+        l.onEvent(event);
+      } catch (RuntimeException e) {
+        LOG.warn("audit listener {} failed on a {} event", l.getClass().getName(), type, e);
+      }
+    }
+  }
+
+  /** An event about the user, by the user. */
+  void audit(UserRef user, AuditType type, AuditOutcome outcome, RequestContext request,
+      Map<String, String> details) {
+    audit(user.practice(), Optional.of(user.user()), Optional.empty(), type, outcome, request,
+        details);
+  }
+
+  /** Tells the security listeners. */
+  void notifyUser(NotificationType type, UserRef user, RequestContext request,
+      Map<String, String> details) {
+    SecurityNotification n = new SecurityNotification(type, user, now(), request.ip(),
+        request.userAgent(), details);
+    for (SecurityListener l : config.securityListeners) {
+      try {
+        l.onNotification(n);
+      } catch (RuntimeException e) {
+        LOG.warn("security listener {} failed on a {} notice", l.getClass().getName(), type, e);
+      }
+    }
+  }
+
+  /** The lock end if the user's second step is locked now. */
+  Optional<Instant> lockedUntil(UserRef user) {
+    Instant now = now();
+    return store.users().find(user.practice(), user.user())
+        .flatMap(s -> s.lockedUntil())
+        .filter(now::isBefore);
+  }
+
+  /**
+   * Counts one failed second step of the user; every {@code lockoutThreshold}-th consecutive
+   * failure locks the second step for {@code lockoutBase · 2^(k−1)}, at most {@code lockoutMax}.
+   *
+   * @return the lock end if this failure locked the user
+   */
+  Optional<Instant> countUserFailure(UserRef user, PracticePolicy policy, RequestContext request) {
+    int n = store.users().recordFailure(user.practice(), user.user());
+    if (n <= 0 || n % policy.lockoutThreshold() != 0) {
+      return Optional.empty();
+    }
+    int k = n / policy.lockoutThreshold();
+    Duration lock = policy.lockoutMax();
+    if (k - 1 < 40) {
+      Duration d = policy.lockoutBase().multipliedBy(1L << (k - 1));
+      if (d.compareTo(lock) < 0) {
+        lock = d;
+      }
+    }
+    Instant until = now().plus(lock);
+    store.users().lockUntil(user.practice(), user.user(), until);
+    Map<String, String> details = Map.of("failures", Integer.toString(n),
+        "until", until.toString());
+    audit(user, AuditType.LOCKED_OUT, AuditOutcome.DENIED, request, details);
+    notifyUser(NotificationType.LOCKED_OUT, user, request, details);
+    return Optional.of(until);
+  }
+
+  /** Forgets every remembered device of the user; audits if any went. */
+  void revokeDevices(UserRef user, RequestContext request, String reason) {
+    int n = store.devices().deleteAll(user.practice(), user.user());
+    if (n > 0) {
+      audit(user, AuditType.DEVICE_REVOKED, AuditOutcome.SUCCESS, request,
+          Map.of("count", Integer.toString(n), "reason", reason));
+    }
+  }
+
+  /** Issues a new set of backup codes, audited and notified. */
+  BackupCodes issueBackupCodes(UserRef user, RequestContext request) {
+    BackupCodes codes = backupCodes.issue(user, now());
+    Map<String, String> details = Map.of("count", Integer.toString(codes.size()));
+    audit(user, AuditType.BACKUP_CODES_ISSUED, AuditOutcome.SUCCESS, request, details);
+    notifyUser(NotificationType.BACKUP_CODES_ISSUED, user, request, details);
+    return codes;
+  }
+
+  /**
+   * Turns two-factor off: deletes every factor, backup code and remembered device.
+   *
+   * @param actor the administrator, or empty when the user did it
+   */
+  void turnOff(UserRef user, Optional<UserId> actor, RequestContext request,
+      Map<String, String> extra) {
+    int factors = store.factors().deleteAll(user.practice(), user.user());
+    store.backupCodes().deleteAll(user.practice(), user.user());
+    store.devices().deleteAll(user.practice(), user.user());
+    Map<String, String> details = new LinkedHashMap<>(extra);
+    details.put("factors", Integer.toString(factors));
+    audit(user.practice(), Optional.of(user.user()), actor, AuditType.TWO_FACTOR_DISABLED,
+        AuditOutcome.SUCCESS, request, details);
+    notifyUser(NotificationType.TWO_FACTOR_DISABLED, user, request,
+        actor.isPresent() ? Map.of("by", "administrator") : Map.of("by", "user"));
+  }
+
+  /**
+   * Checks a label: 1 to 64 characters, no control characters, not blank.
+   *
+   * @throws InvalidInputException otherwise
+   */
+  static String checkLabel(String label) {
+    java.util.Objects.requireNonNull(label, "label");
+    String s = label.strip();
+    if (s.isEmpty() || s.length() > FactorRecord.MAX_LABEL) {
+      throw new InvalidInputException("label must be 1 to 64 characters");
+    }
+    checkNoControl(s, "label");
+    return s;
+  }
+
+  static void checkNoControl(String s, String what) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        throw new InvalidInputException(what + " must not contain control characters");
+      }
+    }
   }
 }

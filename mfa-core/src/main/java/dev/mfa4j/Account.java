@@ -1,0 +1,330 @@
+package dev.mfa4j;
+
+import dev.mfa4j.internal.Tokens;
+import dev.mfa4j.spi.AuditOutcome;
+import dev.mfa4j.spi.AuditType;
+import dev.mfa4j.spi.ChallengePurpose;
+import dev.mfa4j.spi.ChallengeRecord;
+import dev.mfa4j.spi.DeviceRecord;
+import dev.mfa4j.spi.Enrollment;
+import dev.mfa4j.spi.FactorProvider;
+import dev.mfa4j.spi.FactorRecord;
+import dev.mfa4j.spi.FactorState;
+import dev.mfa4j.spi.NotificationType;
+import dev.mfa4j.spi.Verification;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** One user's own two-factor settings. */
+final class Account implements AccountSecurity {
+  /** Shown when a RESTRICTED authenticator (SMS, voice) is enrolled. */
+  static final String RESTRICTED_NOTICE = "Codes sent by text message or voice call are a"
+      + " RESTRICTED authenticator (NIST SP 800-63B-4 §3.1.3.3): a SIM swap or number port can"
+      + " let someone else receive them. Add an authenticator app or a passkey as well.";
+
+  private final Engine engine;
+  private final UserRef user;
+
+  Account(Engine engine, UserRef user) {
+    this.engine = engine;
+    this.user = user;
+  }
+
+  @Override
+  public boolean twoFactorEnabled() {
+    return engine.twoFactorOn(user);
+  }
+
+  @Override
+  public List<FactorSummary> factors() {
+    return engine.store.factors().list(user.practice(), user.user()).stream()
+        .filter(f -> f.state() != FactorState.PENDING)
+        .map(engine::summary)
+        .toList();
+  }
+
+  /** Checks the password; a wrong one is counted, audited and refused. */
+  private void confirmPassword(Password password, RequestContext request, String action) {
+    if (!engine.config.passwords.verify(user, password)) {
+      engine.store.users().recordFailure(user.practice(), user.user());
+      engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
+          Map.of("action", action));
+      throw new PasswordRejectedException();
+    }
+  }
+
+  @Override
+  public EnrollmentStart beginEnrollment(FactorKind kind, String label, Password password,
+      Map<String, String> parameters, RequestContext request) {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(parameters, "parameters");
+    Objects.requireNonNull(request, "request");
+    String cleanLabel = Engine.checkLabel(label);
+    if (kind.equals(FactorKind.BACKUP_CODE)) {
+      throw new InvalidInputException("backup codes are issued with the first factor");
+    }
+    FactorProvider provider = engine.provider(kind)
+        .orElseThrow(() -> new InvalidInputException("no provider for kind " + kind.id()));
+    PracticePolicy policy = engine.policy(user.practice());
+    if (!policy.methodsFor(user.audience()).contains(kind)) {
+      throw new PolicyViolationException("the practice does not allow " + kind.id()
+          + " for " + user.audience().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    confirmPassword(password, request, "enroll");
+    if (policy.requireNonPhoneFactor() && provider.restricted() && !holdsUnrestricted()) {
+      throw new PolicyViolationException("the practice requires a non-phone factor first:"
+          + " enroll an authenticator app or a passkey before a phone");
+    }
+    Instant now = engine.now();
+    FactorRecord pending = new FactorRecord(FactorId.random(engine.random), user.practice(),
+        user.user(), kind, cleanLabel, FactorState.PENDING, now, Optional.empty(), 0, 0,
+        Optional.empty(), new byte[0], Map.of());
+    Duration lifetime = PracticePolicy.MAX_CODE_LIFETIME;
+    Engine.Issued c = engine.issue(user, ChallengePurpose.ENROLLMENT, Optional.of(pending.id()),
+        lifetime, policy.maxAttemptsPerChallenge());
+    EngineContext ctx = new EngineContext(engine, user, request, policy, c.id().hash(),
+        pending.id(), kind, true);
+    Enrollment e = provider.begin(ctx, pending, Map.copyOf(parameters));
+    FactorRecord p = e.pending();
+    if (!p.id().equals(pending.id()) || !p.practice().equals(user.practice())
+        || !p.user().equals(user.user()) || !p.kind().equals(kind)) {
+      throw new IllegalStateException("provider " + kind.id() + " changed the factor's identity");
+    }
+    engine.store.challenges().insert(c.record());
+    ctx.flush();
+    engine.store.factors().insert(p);
+    engine.audit(user, AuditType.ENROLLMENT_STARTED, AuditOutcome.SUCCESS, request,
+        Map.of("factor", p.id().value(), "kind", kind.id()));
+    return new EnrollmentStart(c.id(), p.id(), kind, c.record().expires(), e.details());
+  }
+
+  private boolean holdsUnrestricted() {
+    return engine.store.factors().list(user.practice(), user.user()).stream()
+        .anyMatch(f -> f.state() == FactorState.ACTIVE
+            && engine.provider(f.kind()).map(p -> !p.restricted()).orElse(false));
+  }
+
+  @Override
+  public EnrollmentOutcome confirmEnrollment(ChallengeId ceremony, Answer answer,
+      RequestContext request) {
+    Objects.requireNonNull(ceremony, "ceremony");
+    Objects.requireNonNull(answer, "answer");
+    Objects.requireNonNull(request, "request");
+    byte[] hash = ceremony.hash();
+    Optional<ChallengeRecord> rec = engine.store.challenges().find(hash);
+    if (rec.isEmpty() || rec.get().purpose() != ChallengePurpose.ENROLLMENT
+        || !rec.get().practice().equals(user.practice()) || !rec.get().user().equals(user.user())
+        || rec.get().factor().isEmpty() || rec.get().consumed().isPresent()) {
+      engine.audit(user, AuditType.FACTOR_ENROLLED, AuditOutcome.DENIED, request,
+          Map.of("reason", "invalid_challenge"));
+      return new EnrollmentOutcome.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
+    }
+    Instant now = engine.now();
+    if (!now.isBefore(rec.get().expires())) {
+      return new EnrollmentOutcome.Rejected(LoginStep.Reason.EXPIRED);
+    }
+    FactorId id = rec.get().factor().get();
+    Optional<FactorRecord> found = engine.store.factors().find(user.practice(), user.user(), id)
+        .filter(f -> f.state() == FactorState.PENDING);
+    if (found.isEmpty()) {
+      return new EnrollmentOutcome.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
+    }
+    if (answer instanceof Answer.BackupCode) {
+      throw new InvalidInputException("an enrollment is confirmed with a code or a response");
+    }
+    FactorId answered = answer instanceof Answer.Code c ? c.factor()
+        : ((Answer.Response) answer).factor();
+    if (!answered.equals(id)) {
+      throw new InvalidInputException("the answer is for another factor");
+    }
+    if (!engine.store.challenges().takeAttempt(hash, now)) {
+      return new EnrollmentOutcome.Rejected(LoginStep.Reason.ATTEMPTS_EXHAUSTED);
+    }
+    FactorRecord pending = found.get();
+    PracticePolicy policy = engine.policy(user.practice());
+    FactorProvider provider = engine.provider(pending.kind()).orElse(null);
+    if (provider == null || !policy.methodsFor(user.audience()).contains(pending.kind())) {
+      throw new PolicyViolationException("the practice no longer allows " + pending.kind().id());
+    }
+    EngineContext ctx = new EngineContext(engine, user, request, policy, hash, id,
+        pending.kind(), false);
+    Verification v = provider.confirm(ctx, pending, answer);
+    if (!v.isAccepted()) {
+      engine.audit(user, AuditType.FACTOR_ENROLLED, AuditOutcome.FAILURE, request,
+          Map.of("factor", id.value(), "kind", pending.kind().id(),
+              "reason", v.outcome().name().toLowerCase(java.util.Locale.ROOT)));
+      int left = engine.store.challenges().find(hash)
+          .map(c -> c.maxAttempts() - c.attempts()).orElse(0);
+      return left > 0 ? new EnrollmentOutcome.Retry(left)
+          : new EnrollmentOutcome.Rejected(LoginStep.Reason.ATTEMPTS_EXHAUSTED);
+    }
+    if (!engine.store.challenges().consume(hash, engine.now())) {
+      return new EnrollmentOutcome.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
+    }
+    boolean first = !engine.twoFactorOn(user);
+    FactorRecord active;
+    if (v.updated().isPresent()) {
+      FactorRecord u = v.updated().get();
+      if (!u.id().equals(id) || !u.practice().equals(user.practice())
+          || !u.user().equals(user.user()) || !u.kind().equals(pending.kind())) {
+        throw new IllegalStateException("provider changed the factor's identity");
+      }
+      // FactorStore has no full replace: the pending row is deleted and the provider's record
+      // inserted as active. The consumed ceremony keeps this step single.
+      Optional<FactorRecord> current = engine.store.factors().find(user.practice(), user.user(), id);
+      if (current.isEmpty() || current.get().state() != FactorState.PENDING
+          || !engine.store.factors().delete(user.practice(), user.user(), id)) {
+        return new EnrollmentOutcome.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
+      }
+      active = new FactorRecord(u.id(), u.practice(), u.user(), u.kind(), pending.label(),
+          FactorState.ACTIVE, pending.created(), current.get().lastUsed(),
+          Math.max(u.counter(), current.get().counter()), 0, u.lookupKey(), u.sealedSecret(),
+          u.attributes());
+      engine.store.factors().insert(active);
+    } else {
+      if (!engine.store.factors().transition(user.practice(), user.user(), id,
+          FactorState.PENDING, FactorState.ACTIVE)) {
+        return new EnrollmentOutcome.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
+      }
+      active = engine.store.factors().find(user.practice(), user.user(), id).orElseThrow(
+          () -> new StoreException("factor vanished after activation"));
+    }
+    engine.revokeDevices(user, request, "factor_added");
+    Map<String, String> details = Map.of("factor", id.value(), "kind", active.kind().id(),
+        "label", active.label());
+    engine.audit(user, AuditType.FACTOR_ENROLLED, AuditOutcome.SUCCESS, request, details);
+    engine.notifyUser(NotificationType.FACTOR_ADDED, user, request, details);
+    Optional<BackupCodes> codes = first
+        ? Optional.of(engine.issueBackupCodes(user, request))
+        : Optional.empty();
+    List<String> notices = new ArrayList<>();
+    if (provider.restricted()) {
+      notices.add(RESTRICTED_NOTICE);
+    }
+    return new EnrollmentOutcome.Confirmed(engine.summary(active), codes, notices);
+  }
+
+  private FactorRecord ownFactor(FactorId factor) {
+    return engine.store.factors().find(user.practice(), user.user(), factor)
+        .filter(f -> f.state() != FactorState.PENDING)
+        .orElseThrow(() -> new NotFoundException("no such factor"));
+  }
+
+  @Override
+  public void rename(FactorId factor, String label, RequestContext request) {
+    Objects.requireNonNull(factor, "factor");
+    Objects.requireNonNull(request, "request");
+    String clean = Engine.checkLabel(label);
+    FactorRecord f = ownFactor(factor);
+    if (!engine.store.factors().update(user.practice(), user.user(), factor, clean,
+        f.attributes())) {
+      throw new NotFoundException("no such factor");
+    }
+    engine.audit(user, AuditType.FACTOR_RENAMED, AuditOutcome.SUCCESS, request,
+        Map.of("factor", factor.value(), "kind", f.kind().id()));
+  }
+
+  @Override
+  public void remove(FactorId factor, Password password, RequestContext request) {
+    Objects.requireNonNull(factor, "factor");
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(request, "request");
+    FactorRecord f = ownFactor(factor);
+    confirmPassword(password, request, "remove_factor");
+    PracticePolicy policy = engine.policy(user.practice());
+    if (policy.requireNonPhoneFactor() && f.state() == FactorState.ACTIVE
+        && !engine.provider(f.kind()).map(FactorProvider::restricted).orElse(true)) {
+      List<FactorRecord> others = engine.store.factors().list(user.practice(), user.user())
+          .stream().filter(o -> o.state() == FactorState.ACTIVE && !o.id().equals(factor))
+          .toList();
+      boolean phoneLeft = others.stream()
+          .anyMatch(o -> engine.provider(o.kind()).map(FactorProvider::restricted).orElse(false));
+      boolean unrestrictedLeft = others.stream()
+          .anyMatch(o -> engine.provider(o.kind()).map(p -> !p.restricted()).orElse(false));
+      if (phoneLeft && !unrestrictedLeft) {
+        throw new PolicyViolationException("the practice requires a non-phone factor:"
+            + " remove the phone first or add another factor");
+      }
+    }
+    if (!engine.store.factors().delete(user.practice(), user.user(), factor)) {
+      throw new NotFoundException("no such factor");
+    }
+    Map<String, String> details = Map.of("factor", factor.value(), "kind", f.kind().id(),
+        "label", f.label());
+    engine.audit(user, AuditType.FACTOR_REMOVED, AuditOutcome.SUCCESS, request, details);
+    engine.notifyUser(NotificationType.FACTOR_REMOVED, user, request, details);
+    engine.revokeDevices(user, request, "factor_removed");
+    if (!engine.twoFactorOn(user)) {
+      engine.turnOff(user, Optional.empty(), request, Map.of("reason", "last_factor_removed"));
+    }
+  }
+
+  @Override
+  public BackupCodes regenerateBackupCodes(Password password, RequestContext request) {
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(request, "request");
+    confirmPassword(password, request, "regenerate_backup_codes");
+    if (!engine.twoFactorOn(user)) {
+      throw new PolicyViolationException("two-factor is off: there are no backup codes to renew");
+    }
+    return engine.issueBackupCodes(user, request);
+  }
+
+  @Override
+  public int backupCodesRemaining() {
+    return engine.store.backupCodes().countUnused(user.practice(), user.user());
+  }
+
+  @Override
+  public void disableTwoFactor(Password password, RequestContext request) {
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(request, "request");
+    confirmPassword(password, request, "disable_two_factor");
+    engine.turnOff(user, Optional.empty(), request, Map.of("reason", "user"));
+  }
+
+  @Override
+  public List<RememberedDevice> rememberedDevices() {
+    return engine.store.devices().list(user.practice(), user.user()).stream()
+        .map(Account::toDevice)
+        .toList();
+  }
+
+  private static RememberedDevice toDevice(DeviceRecord d) {
+    return new RememberedDevice(d.id(), d.label(), d.ip(), d.created(), d.expires(),
+        d.lastSeen());
+  }
+
+  @Override
+  public void revokeDevice(String deviceId, RequestContext request) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    Objects.requireNonNull(request, "request");
+    if (deviceId.isEmpty() || deviceId.length() > 64 || !Tokens.isBase64Url(deviceId)) {
+      throw new InvalidInputException("device id is malformed");
+    }
+    if (!engine.store.devices().delete(user.practice(), user.user(), deviceId)) {
+      throw new NotFoundException("no such device");
+    }
+    engine.audit(user, AuditType.DEVICE_REVOKED, AuditOutcome.SUCCESS, request,
+        Map.of("device", deviceId));
+  }
+
+  @Override
+  public void revokeAllDevices(RequestContext request) {
+    Objects.requireNonNull(request, "request");
+    int n = engine.store.devices().deleteAll(user.practice(), user.user());
+    engine.audit(user, AuditType.DEVICE_REVOKED, AuditOutcome.SUCCESS, request,
+        Map.of("count", Integer.toString(n)));
+  }
+
+  @Override
+  public String toString() {
+    return "AccountSecurity[" + user.practice().value() + "/" + user.user().value() + "]";
+  }
+}

@@ -1,0 +1,119 @@
+package dev.mfa4j;
+
+import dev.mfa4j.spi.AuditEvent;
+import dev.mfa4j.spi.AuditOutcome;
+import dev.mfa4j.spi.AuditQuery;
+import dev.mfa4j.spi.AuditType;
+import dev.mfa4j.spi.FactorRecord;
+import dev.mfa4j.spi.FactorState;
+import dev.mfa4j.spi.SignIn;
+import dev.mfa4j.spi.UserSecurityState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** An administrator's actions; the actor is checked on every call. */
+final class Admin implements Administration {
+  private final Engine engine;
+  private final UserRef actor;
+
+  Admin(Engine engine, UserRef actor) {
+    this.engine = engine;
+    this.actor = actor;
+  }
+
+  /** Refuses and audits unless the actor administers {@code practice}. */
+  private void authorize(PracticeId practice, Optional<UserId> subject, String action,
+      RequestContext request) {
+    if (actor.admin() && actor.practice().equals(practice)) {
+      return;
+    }
+    engine.audit(practice, subject, Optional.of(actor.user()), AuditType.ACCESS_DENIED,
+        AuditOutcome.DENIED, request, Map.of("action", action,
+            "actor_practice", actor.practice().value(),
+            "actor_admin", Boolean.toString(actor.admin())));
+    throw new AccessDeniedException(actor.admin()
+        ? "an administrator may act only within their own practice"
+        : "only a practice administrator may do this");
+  }
+
+  @Override
+  public PracticePolicy policy() {
+    authorize(actor.practice(), Optional.empty(), "read_policy", RequestContext.system());
+    return engine.policy(actor.practice());
+  }
+
+  @Override
+  public void setPolicy(PracticePolicy policy, RequestContext request) {
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(request, "request");
+    authorize(actor.practice(), Optional.empty(), "set_policy", request);
+    engine.store.policies().put(actor.practice(), policy);
+    engine.audit(actor.practice(), Optional.empty(), Optional.of(actor.user()),
+        AuditType.POLICY_CHANGED, AuditOutcome.SUCCESS, request,
+        Map.of("requirement", policy.requirement().name(),
+            "remember_device", policy.rememberDevice().toString()));
+  }
+
+  @Override
+  public void disableTwoFactor(UserRef target, String reason, RequestContext request) {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(request, "request");
+    String r = reason.strip();
+    if (r.isEmpty() || r.length() > 256) {
+      throw new InvalidInputException("reason must be 1 to 256 characters");
+    }
+    Engine.checkNoControl(r, "reason");
+    authorize(target.practice(), Optional.of(target.user()), "disable_two_factor", request);
+    engine.turnOff(target, Optional.of(actor.user()), request, Map.of("reason", r));
+  }
+
+  @Override
+  public List<UserTwoFactorStatus> twoFactorStatus(Collection<UserRef> users) {
+    Objects.requireNonNull(users, "users");
+    List<UserRef> list = List.copyOf(users);
+    for (UserRef u : list) {
+      authorize(u.practice(), Optional.of(u.user()), "read_status", RequestContext.system());
+    }
+    PracticePolicy policy = engine.policy(actor.practice());
+    List<UserTwoFactorStatus> out = new ArrayList<>(list.size());
+    for (UserRef u : list) {
+      List<FactorKind> methods = engine.store.factors().list(u.practice(), u.user()).stream()
+          .filter(f -> f.state() == FactorState.ACTIVE)
+          .map(FactorRecord::kind)
+          .distinct()
+          .toList();
+      Optional<Instant> last = engine.store.users().find(u.practice(), u.user())
+          .flatMap(UserSecurityState::lastSignIn)
+          .map(SignIn::at);
+      out.add(new UserTwoFactorStatus(u, !methods.isEmpty(), methods, policy.requires(u), last));
+    }
+    return out;
+  }
+
+  @Override
+  public SecurityActivity activity(UserRef target, Optional<Instant> before, int limit) {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(before, "before");
+    if (limit < 1 || limit > 500) {
+      throw new InvalidInputException("limit must be 1 to 500");
+    }
+    authorize(target.practice(), Optional.of(target.user()), "read_activity",
+        RequestContext.system());
+    Optional<SignIn> last = engine.store.users().find(target.practice(), target.user())
+        .flatMap(UserSecurityState::lastSignIn);
+    List<AuditEvent> events = engine.store.audit().find(
+        new AuditQuery(target.practice(), Optional.of(target.user()), before, limit));
+    return new SecurityActivity(target, last, events);
+  }
+
+  @Override
+  public String toString() {
+    return "Administration[" + actor.practice().value() + "/" + actor.user().value() + "]";
+  }
+}

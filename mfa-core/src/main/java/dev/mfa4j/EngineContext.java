@@ -1,0 +1,176 @@
+package dev.mfa4j;
+
+import dev.mfa4j.spi.AuditOutcome;
+import dev.mfa4j.spi.AuditType;
+import dev.mfa4j.spi.CounterStore;
+import dev.mfa4j.spi.FactorContext;
+import dev.mfa4j.spi.FactorRecord;
+import dev.mfa4j.spi.NotificationType;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the engine lends a provider for one call about one factor within one ceremony. State keys
+ * are scoped to (ceremony, factor), so a provider never reads state written for another factor.
+ * Before the ceremony is stored (while enrollment begins) state is buffered and written with it.
+ */
+final class EngineContext implements FactorContext {
+  private final Engine engine;
+  private final UserRef user;
+  private final RequestContext request;
+  private final PracticePolicy policy;
+  private final byte[] ceremony;
+  private final FactorId factor;
+  private final FactorKind kind;
+  private Map<String, String> buffered;
+  private boolean advanced;
+
+  EngineContext(Engine engine, UserRef user, RequestContext request, PracticePolicy policy,
+      byte[] ceremony, FactorId factor, FactorKind kind, boolean buffer) {
+    this.engine = engine;
+    this.user = user;
+    this.request = request;
+    this.policy = policy;
+    this.ceremony = ceremony.clone();
+    this.factor = factor;
+    this.kind = kind;
+    this.buffered = buffer ? new LinkedHashMap<>() : null;
+  }
+
+  @Override
+  public UserRef user() {
+    return user;
+  }
+
+  @Override
+  public RequestContext request() {
+    return request;
+  }
+
+  @Override
+  public PracticePolicy policy() {
+    return policy;
+  }
+
+  @Override
+  public Clock clock() {
+    return engine.clock;
+  }
+
+  @Override
+  public SecureRandom random() {
+    return engine.random;
+  }
+
+  private void checkOwn(FactorRecord f) {
+    Objects.requireNonNull(f, "factor");
+    if (!f.practice().equals(user.practice()) || !f.user().equals(user.user())
+        || !f.id().equals(factor) || !f.kind().equals(kind)) {
+      throw new IllegalArgumentException("factor is not the one of this ceremony");
+    }
+  }
+
+  @Override
+  public byte[] seal(FactorRecord f, byte[] plaintext) {
+    checkOwn(f);
+    Objects.requireNonNull(plaintext, "plaintext");
+    return engine.config.protector.seal(plaintext, Engine.associatedData(f));
+  }
+
+  @Override
+  public byte[] open(FactorRecord f) {
+    checkOwn(f);
+    return engine.config.protector.open(f.sealedSecret(), Engine.associatedData(f));
+  }
+
+  @Override
+  public byte[] mac(String purpose, byte[] data) {
+    return engine.config.protector.mac(Objects.requireNonNull(purpose, "purpose"),
+        Objects.requireNonNull(data, "data"));
+  }
+
+  @Override
+  public boolean advanceCounter(FactorRecord f, long newCounter) {
+    checkOwn(f);
+    if (newCounter < 0) {
+      throw new IllegalArgumentException("counter must not be negative");
+    }
+    boolean ok = engine.store.factors().recordUse(user.practice(), user.user(), f.id(),
+        newCounter, engine.now());
+    advanced |= ok;
+    return ok;
+  }
+
+  /** Whether the provider recorded the use itself (through {@link #advanceCounter}). */
+  boolean advanced() {
+    return advanced;
+  }
+
+  private String scoped(String key) {
+    Objects.requireNonNull(key, "key");
+    return factor.value() + "|" + key;
+  }
+
+  @Override
+  public void putState(String key, String value) {
+    Objects.requireNonNull(value, "value");
+    if (buffered != null) {
+      buffered.put(scoped(key), value);
+    } else {
+      engine.store.challenges().putState(ceremony, scoped(key), value);
+    }
+  }
+
+  @Override
+  public Optional<String> state(String key) {
+    if (buffered != null) {
+      return Optional.ofNullable(buffered.get(scoped(key)));
+    }
+    return engine.store.challenges().state(ceremony, scoped(key));
+  }
+
+  /** Writes buffered state now that the ceremony is stored; later state goes straight through. */
+  void flush() {
+    Map<String, String> b = buffered;
+    buffered = null;
+    if (b != null) {
+      b.forEach((k, v) -> engine.store.challenges().putState(ceremony, k, v));
+    }
+  }
+
+  @Override
+  public List<FactorRecord> factorsOfKind() {
+    return engine.store.factors().list(user.practice(), user.user()).stream()
+        .filter(f -> f.kind().equals(kind))
+        .toList();
+  }
+
+  @Override
+  public CounterStore counters() {
+    return engine.store.counters();
+  }
+
+  @Override
+  public void audit(AuditType type, AuditOutcome outcome, Map<String, String> details) {
+    Map<String, String> d = new LinkedHashMap<>(details);
+    d.putIfAbsent("factor", factor.value());
+    d.putIfAbsent("kind", kind.id());
+    engine.audit(user, Objects.requireNonNull(type, "type"),
+        Objects.requireNonNull(outcome, "outcome"), request, d);
+  }
+
+  @Override
+  public void notifyUser(NotificationType type, Map<String, String> details) {
+    engine.notifyUser(Objects.requireNonNull(type, "type"), user, request, details);
+  }
+
+  @Override
+  public String toString() {
+    return "FactorContext[user=" + user.user().value() + ", factor=" + factor.value() + "]";
+  }
+}

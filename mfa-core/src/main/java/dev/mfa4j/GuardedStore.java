@@ -1,0 +1,79 @@
+package dev.mfa4j;
+
+import dev.mfa4j.spi.MfaStore;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Wraps a host's store so that any failure it throws reaches the engine's callers as a {@link
+ * StoreException} (an {@link MfaException} it threw itself passes unchanged). The engine never
+ * catches a store failure, so a sign-in whose store fails in any step fails closed.
+ */
+final class GuardedStore {
+  private GuardedStore() {}
+
+  static MfaStore wrap(MfaStore store) {
+    Map<Method, Object> repositories = new ConcurrentHashMap<>();
+    return (MfaStore) Proxy.newProxyInstance(MfaStore.class.getClassLoader(),
+        new Class<?>[] {MfaStore.class}, (proxy, method, args) -> {
+          if (method.getDeclaringClass() == Object.class) {
+            return objectMethod(store, proxy, method, args);
+          }
+          Object repository = invoke(store, method, args);
+          Class<?> type = method.getReturnType();
+          if (!type.isInterface() || repository == null) {
+            return repository;
+          }
+          return repositories.computeIfAbsent(method, m -> guard(type, repository));
+        });
+  }
+
+  private static Object guard(Class<?> type, Object target) {
+    InvocationHandler h = (proxy, method, args) -> {
+      if (method.getDeclaringClass() == Object.class) {
+        return objectMethod(target, proxy, method, args);
+      }
+      Object result = invoke(target, method, args);
+      if (result == null && method.getReturnType() != void.class) {
+        throw new StoreException("store returned null from " + type.getSimpleName() + "."
+            + method.getName());
+      }
+      return result;
+    };
+    return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, h);
+  }
+
+  private static Object objectMethod(Object target, Object proxy, Method method, Object[] args)
+      throws Throwable {
+    switch (method.getName()) {
+      case "equals":
+        return proxy == args[0];
+      case "hashCode":
+        return System.identityHashCode(proxy);
+      default:
+        return "Guarded[" + target + "]";
+    }
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof MfaException m) {
+        throw m;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new StoreException("store failed in " + method.getDeclaringClass().getSimpleName()
+          + "." + method.getName(), cause);
+    } catch (IllegalAccessException e) {
+      throw new StoreException("store method not accessible: " + method.getName(), e);
+    }
+  }
+}
