@@ -138,7 +138,14 @@ final class Browser implements AutoCloseable {
   }
 
   WebDriverWait wait(Duration timeout) {
-    return new WebDriverWait(driver, timeout);
+    WebDriverWait w = new WebDriverWait(driver, timeout);
+    w.pollingEvery(Duration.ofMillis(50));
+    return w;
+  }
+
+  /** Forgets every cookie (the session and any remembered device), as a new browser would. */
+  void forgetCookies() {
+    driver.manage().deleteAllCookies();
   }
 
   /** Saves a PNG of the page under {@code target/screenshots}. */

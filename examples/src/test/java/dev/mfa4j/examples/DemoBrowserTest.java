@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ class DemoBrowserTest {
   private static MutableClock clock;
   private static Demo demo;
   private static String base;
-  private Browser browser;
+  private static Browser browser;
 
   @BeforeAll
   static void startDemo() throws Exception {
@@ -40,23 +39,27 @@ class DemoBrowserTest {
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     demo = DemoApp.start(config, clock, new SecureRandom());
     base = "http://localhost:" + demo.port();
+    browser = Browser.start(base);
   }
 
   @AfterAll
   static void stopDemo() {
-    if (demo != null) {
-      demo.stop();
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+    } finally {
+      if (demo != null) {
+        demo.stop();
+      }
     }
   }
 
+  /** Each test starts as a new visitor: no session, no remembered device. */
   @BeforeEach
-  void openBrowser() {
-    browser = Browser.start(base);
-  }
-
-  @AfterEach
-  void closeBrowser() {
-    browser.close();
+  void newVisitor() {
+    browser.open("/signin");
+    browser.forgetCookies();
   }
 
   /** A fresh practice with an administrator, a staff member and a client. */
@@ -256,6 +259,7 @@ class DemoBrowserTest {
     browser.click("form.passkey-get .passkey-go");
     browser.waitForPath("/");
     assertThat(browser.text("#signed-in")).contains(pr.staff().email());
+    browser.driver().removeVirtualAuthenticator(authenticator);
   }
 
   @Test
@@ -375,5 +379,73 @@ class DemoBrowserTest {
     assertThat(browser.text("#last-ip")).isEqualTo("127.0.0.1");
     assertThat(browser.text("#last-browser")).contains("Chrome");
     browser.screenshot("admin-activity");
+  }
+
+  @Test
+  void securityPage_listRenameRemoveRegenerateAndTurnOff() {
+    Practice pr = newPractice();
+    signInWithPassword(pr.staff());
+    browser.waitForPath("/");
+    enrollAuthenticator(pr.staff());
+    browser.waitForPath("/account/security");
+    List<String> first = backupCodesShown();
+    enrollAuthenticator(pr.staff());
+    browser.waitForPath("/account/security");
+    assertThat(browser.all("#factors tr.factor")).hasSize(2);
+
+    browser.type("#factors tr.factor:nth-child(1) form.rename input[name=label]", "Work phone");
+    browser.click("#factors tr.factor:nth-child(1) form.rename button");
+    browser.waitForPath("/account/security");
+    assertThat(browser.text("#factors tr.factor:nth-child(1) .label")).isEqualTo("Work phone");
+
+    browser.type("#factors tr.factor:nth-child(2) form.remove input[name=password]", "wrong password!");
+    browser.click("#factors tr.factor:nth-child(2) form.remove button");
+    browser.waitForPath("/account/security");
+    assertThat(browser.text("#flash")).contains("password was not right");
+    assertThat(browser.all("#factors tr.factor")).hasSize(2);
+    browser.type("#factors tr.factor:nth-child(2) form.remove input[name=password]",
+        pr.staff().password());
+    browser.click("#factors tr.factor:nth-child(2) form.remove button");
+    browser.waitForPath("/account/security");
+    assertThat(browser.all("#factors tr.factor")).hasSize(1);
+
+    browser.type("#regenerate-form input[name=password]", pr.staff().password());
+    browser.click("#regenerate-form button");
+    browser.waitForPath("/account/security");
+    List<String> second = backupCodesShown();
+    assertThat(second).hasSize(10).doesNotContainAnyElementsOf(first);
+
+    browser.type("#disable-form input[name=password]", pr.staff().password());
+    browser.click("#disable-form button");
+    browser.waitForPath("/account/security");
+    assertThat(browser.text("#twofactor-status")).contains("Off");
+    assertThat(browser.exists("#factors")).isFalse();
+    signOut();
+    signInWithPassword(pr.staff());
+    browser.waitForPath("/"); // no second step any more
+  }
+
+  @Test
+  void admin_turnsOffUsersTwoFactor_userSignsInWithPasswordAlone() {
+    Practice pr = newPractice();
+    signInWithPassword(pr.client());
+    browser.waitForPath("/");
+    enrollAuthenticator(pr.client());
+    browser.waitForPath("/account/security");
+    signOut();
+
+    signInWithPassword(pr.admin());
+    browser.waitForPath("/");
+    browser.open("/admin");
+    String row = "#users tr.user[data-user='" + pr.client().user().id() + "']";
+    assertThat(browser.text(row + " .status")).isEqualTo("on");
+    browser.type(row + " form.disable-2fa input[name=reason]", "Lost phone, called the front desk");
+    browser.click(row + " form.disable-2fa button");
+    browser.waitForPath("/admin");
+    assertThat(browser.text(row + " .status")).isEqualTo("off");
+    signOut();
+
+    signInWithPassword(pr.client());
+    browser.waitForPath("/");
   }
 }
