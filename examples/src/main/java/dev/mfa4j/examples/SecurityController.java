@@ -20,6 +20,8 @@ import dev.mfa4j.PasswordRejectedException;
 import dev.mfa4j.PolicyViolationException;
 import dev.mfa4j.RateLimitedException;
 import dev.mfa4j.RememberedDevice;
+import dev.mfa4j.totp.TotpFactor;
+import dev.mfa4j.webauthn.PasskeyFactor;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,9 +192,14 @@ final class SecurityController {
     }
     FactorKind kind = FactorKind.of(r.form("kind"));
     Map<String, String> params = new HashMap<>();
-    if (kind.equals(FactorKind.PHONE)) {
+    if (kind.equals(FactorKind.TOTP)) {
+      params.put(TotpFactor.PARAM_ACCOUNT, s.user().email()); // the name the app shows
+    } else if (kind.equals(FactorKind.PHONE)) {
       params.put("phone", r.form("phone"));
       params.put("channel", r.form("channel").isEmpty() ? "SMS" : r.form("channel"));
+    } else if (kind.equals(FactorKind.PASSKEY)) {
+      params.put(PasskeyFactor.PARAM_USER_NAME, s.user().email());
+      params.put(PasskeyFactor.PARAM_DISPLAY_NAME, s.user().name());
     }
     return attempt(r, "/account/enroll", () -> {
       // mfa4j: checks the password and the practice's allowed methods, then the provider starts

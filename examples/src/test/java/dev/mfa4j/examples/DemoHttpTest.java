@@ -54,57 +54,6 @@ class DemoHttpTest {
     demo.stop();
   }
 
-  /** A cookie-less HTTP client that keeps the one session cookie by hand. */
-  private static final class Client {
-    final HttpClient http = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER).build();
-    String session = "";
-    String csrf = "";
-
-    HttpResponse<String> get(String path) throws Exception {
-      return remember(http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString()));
-    }
-
-    HttpResponse<String> post(String path, Map<String, String> form, Optional<String> origin)
-        throws Exception {
-      HttpRequest.Builder b = request(path)
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(encode(form)));
-      origin.ifPresent(o -> b.header("Origin", o));
-      return remember(http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
-    }
-
-    HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
-      Map<String, String> withToken = new LinkedHashMap<>(form);
-      withToken.put("_csrf", csrf);
-      return post(path, withToken, Optional.of(base));
-    }
-
-    private HttpRequest.Builder request(String path) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
-      if (!session.isEmpty()) {
-        b.header("Cookie", "session=" + session);
-      }
-      return b;
-    }
-
-    private HttpResponse<String> remember(HttpResponse<String> r) {
-      r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("session="))
-          .findFirst().ifPresent(c -> session = c.substring(8, c.indexOf(';')));
-      Matcher m = Pattern.compile("name=\"csrf-token\" content=\"([^\"]+)\"").matcher(r.body());
-      if (m.find()) {
-        csrf = m.group(1);
-      }
-      return r;
-    }
-
-    private static String encode(Map<String, String> form) {
-      return form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
-          + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-          .collect(Collectors.joining("&"));
-    }
-  }
-
   private record Person(DemoUser user, String password) {}
 
   private static Person newStaff() {
@@ -130,7 +79,7 @@ class DemoHttpTest {
     clock.advance(Duration.ofSeconds(30));
   }
 
-  private static HttpResponse<String> signIn(Client c, Person p) throws Exception {
+  private static HttpResponse<String> signIn(WebClient c, Person p) throws Exception {
     c.get("/signin");
     return c.post("/signin", Map.of("email", p.user().email(), "password", p.password()));
   }
@@ -140,9 +89,20 @@ class DemoHttpTest {
   }
 
   @Test
+  void seededUsers_signInWithThePrintedPasswords() throws Exception {
+    for (DemoApp.Seed seed : DemoApp.SEEDS) {
+      WebClient c = new WebClient(base);
+      c.get("/signin");
+      HttpResponse<String> r = c.post("/signin",
+          Map.of("email", seed.user().email(), "password", seed.password()));
+      assertThat(location(r)).as(seed.user().email()).isEqualTo("/");
+    }
+  }
+
+  @Test
   void post_withoutCsrfToken_isRefusedAndSignsNobodyIn() throws Exception {
     Person p = newStaff();
-    Client c = new Client();
+    WebClient c = new WebClient(base);
     c.get("/signin");
     HttpResponse<String> r = c.post("/signin",
         Map.of("email", p.user().email(), "password", p.password()), Optional.of(base));
@@ -153,7 +113,7 @@ class DemoHttpTest {
   @Test
   void post_fromAnotherOrigin_isRefusedEvenWithToken() throws Exception {
     Person p = newStaff();
-    Client c = new Client();
+    WebClient c = new WebClient(base);
     c.get("/signin");
     HttpResponse<String> r = c.post("/signin", Map.of("email", p.user().email(), "password",
         p.password(), "_csrf", c.csrf), Optional.of("http://evil.example"));
@@ -163,7 +123,7 @@ class DemoHttpTest {
 
   @Test
   void sessionCookie_overHttp_isHttpOnlyAndSameSiteWithoutSecure() throws Exception {
-    HttpResponse<String> r = new Client().get("/signin");
+    HttpResponse<String> r = new WebClient(base).get("/signin");
     String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
     assertThat(cookie).startsWith("session=").contains("HttpOnly", "SameSite=Lax", "Path=/")
         .doesNotContain("Secure");
@@ -172,7 +132,7 @@ class DemoHttpTest {
   @Test
   void signIn_renewsSessionId_andTheOldIdGrantsNothing() throws Exception {
     Person p = newStaff();
-    Client c = new Client();
+    WebClient c = new WebClient(base);
     c.get("/signin");
     String before = c.session;
     HttpResponse<String> r = c.post("/signin",
@@ -181,7 +141,7 @@ class DemoHttpTest {
     assertThat(c.session).isNotEqualTo(before);
     assertThat(c.get("/").statusCode()).isEqualTo(200);
 
-    Client attacker = new Client();
+    WebClient attacker = new WebClient(base);
     attacker.session = before; // a planted, pre-sign-in id
     assertThat(location(attacker.get("/"))).isEqualTo("/signin");
   }
@@ -190,7 +150,7 @@ class DemoHttpTest {
   void passwordOnly_pendingSecondStep_grantsNothing() throws Exception {
     Person p = newStaff();
     enrollTotp(p);
-    Client c = new Client();
+    WebClient c = new WebClient(base);
     assertThat(location(signIn(c, p))).isEqualTo("/signin/verify");
     assertThat(location(c.get("/"))).isEqualTo("/signin");
     assertThat(location(c.get("/account/security"))).isEqualTo("/signin");
@@ -203,7 +163,7 @@ class DemoHttpTest {
   @Test
   void sendCode_withoutPasswordStep_isRefusedAndSendsNothing() throws Exception {
     int before = demo.outbox.get().size();
-    Client c = new Client();
+    WebClient c = new WebClient(base);
     c.get("/signin");
     HttpResponse<String> r = c.post("/signin/send", Map.of("factor", "AAAAAAAAAAAAAAAAAAAAAA",
         "channel", "SMS"));
@@ -214,7 +174,7 @@ class DemoHttpTest {
   @Test
   void wrongPassword_andUnknownEmail_getTheSameAnswer() throws Exception {
     Person p = newStaff();
-    Client c = new Client();
+    WebClient c = new WebClient(base);
     c.get("/signin");
     HttpResponse<String> wrong = c.post("/signin",
         Map.of("email", p.user().email(), "password", "not-the-password-at-all"));
@@ -233,7 +193,7 @@ class DemoHttpTest {
     demo.mfa.account(p.user().ref()).rename(factor.id(), "<script>alert(1)</script>",
         RequestContext.of("127.0.0.1", "test"));
     // Sign in, answering the second step with a backup code.
-    Client c = new Client();
+    WebClient c = new WebClient(base);
     signIn(c, p);
     c.get("/signin/verify");
     var codes = demo.mfa.account(p.user().ref()).regenerateBackupCodes(
@@ -249,7 +209,7 @@ class DemoHttpTest {
   @Test
   void idleSession_endsAfterThirtyMinutes() throws Exception {
     Person p = newStaff();
-    Client c = new Client();
+    WebClient c = new WebClient(base);
     signIn(c, p);
     assertThat(c.get("/").statusCode()).isEqualTo(200);
     clock.advance(SessionStore.IDLE.plusSeconds(1));
@@ -258,7 +218,7 @@ class DemoHttpTest {
 
   @Test
   void everyPage_carriesSecurityHeaders() throws Exception {
-    HttpResponse<String> r = new Client().get("/signin");
+    HttpResponse<String> r = new WebClient(base).get("/signin");
     assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
         .contains("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'");
     assertThat(r.headers().firstValue("X-Frame-Options")).contains("DENY");
@@ -269,7 +229,7 @@ class DemoHttpTest {
   @Test
   void nonAdministrator_cannotOpenAdministration() throws Exception {
     Person p = newStaff();
-    Client c = new Client();
+    WebClient c = new WebClient(base);
     signIn(c, p);
     assertThat(c.get("/admin").statusCode()).isEqualTo(403);
     HttpResponse<String> r = c.post("/admin/policy", Map.of("requirement", "NONE", "remember", "0"));
