@@ -13,13 +13,13 @@ import dev.mfa4j.FactorKind;
 import dev.mfa4j.FactorSummary;
 import dev.mfa4j.InvalidInputException;
 import dev.mfa4j.LoginStep;
-import dev.mfa4j.MfaException;
 import dev.mfa4j.Password;
 import dev.mfa4j.PasswordCheck;
 import dev.mfa4j.PasswordRejectedException;
 import dev.mfa4j.PolicyViolationException;
 import dev.mfa4j.RateLimitedException;
 import dev.mfa4j.RememberedDevice;
+import dev.mfa4j.sms.DeliveryException;
 import dev.mfa4j.totp.TotpFactor;
 import dev.mfa4j.webauthn.PasskeyFactor;
 import java.util.HashMap;
@@ -414,8 +414,8 @@ final class SecurityController {
       r.session.flash("Too many attempts. Please wait a little and try again.");
     } catch (InvalidInputException e) {
       r.session.flash("That was not accepted: " + e.getMessage());
-    } catch (MfaException e) {
-      throw e;
+    } catch (DeliveryException e) {
+      r.session.flash("We could not send the code. Please try again.");
     }
     return Response.redirect(back);
   }

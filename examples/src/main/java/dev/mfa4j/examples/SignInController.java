@@ -10,6 +10,7 @@ import dev.mfa4j.Password;
 import dev.mfa4j.PasswordOutcome;
 import dev.mfa4j.RateLimitedException;
 import dev.mfa4j.RememberDevice;
+import dev.mfa4j.sms.DeliveryException;
 import dev.mfa4j.spi.Prompt;
 import java.util.Map;
 import java.util.Optional;
@@ -82,8 +83,11 @@ final class SignInController {
       r.session.prompted(factor.value(), prompt);
     } catch (RateLimitedException e) {
       r.session.flash("Too many codes were sent. Please wait a little and try again.");
+    } catch (DeliveryException e) {
+      // The SMS provider did not take the message; the challenge stays usable for a resend.
+      r.session.flash("We could not send the code. Try again, or pick another method.");
     }
-    return Response.redirect("/signin/verify?factor=" + h(factor.value()));
+    return Response.redirect("/signin/verify");
   }
 
   /** Step 2, part 2: a code, a backup code, or the browser's passkey response. */

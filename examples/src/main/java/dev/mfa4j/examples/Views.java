@@ -88,8 +88,7 @@ final class Views {
         case "phone" -> {
           sb.append(sendForm(r, id, "SMS", "Text me a code"))
               .append(sendForm(r, id, "VOICE", "Call me with a code"));
-          mine.ifPresent(p -> sb.append("<p class=\"sent\">Code sent ")
-              .append(facts(p.prompt().display())).append("</p>"));
+          mine.ifPresent(p -> sb.append(sent(p.prompt().display())));
           sb.append(codeForm(r, id, "phone", rememberOffered));
         }
         case "passkey" -> {
@@ -123,6 +122,13 @@ final class Views {
     sb.append("<p class=\"muted\">This step expires at ").append(time(s.expiresAt()))
         .append(".</p><script src=\"/static/webauthn.js\"></script>");
     return sb.toString();
+  }
+
+  /** "We sent a code by text message to +1 ••••••••00." from the prompt's display facts. */
+  private static String sent(Map<String, String> display) {
+    String how = "VOICE".equals(display.get("channel")) ? "called" : "sent a text message to";
+    return "<p class=\"sent\" id=\"code-sent\">We " + how + " "
+        + h(display.getOrDefault("destination", "your phone")) + " with a code.</p>";
   }
 
   private static String sendForm(Request r, String factor, String channel, String label) {
