@@ -235,4 +235,34 @@ class DemoHttpTest {
     HttpResponse<String> r = c.post("/admin/policy", Map.of("requirement", "NONE", "remember", "0"));
     assertThat(r.statusCode()).isEqualTo(403);
   }
+
+  @Test
+  void changePassword_needsTheCurrentOne_thenOnlyTheNewOneWorks() throws Exception {
+    Person p = newStaff();
+    WebClient c = new WebClient(base);
+    signIn(c, p);
+    c.get("/account/security");
+    String next = "pelican-lighthouse-" + USERS.get() + "-meadow";
+    c.post("/account/password", Map.of("current", "not-my-password-at-all", "new", next,
+        "confirm", next));
+    assertThat(c.get("/account/security").body()).contains("Your password was not right.");
+    assertThat(location(signIn(new WebClient(base), p))).isEqualTo("/");
+
+    c.post("/account/password", Map.of("current", p.password(), "new", next, "confirm", next));
+    assertThat(c.get("/account/security").body()).contains("Your password was changed.");
+    assertThat(signIn(new WebClient(base), p).statusCode()).isEqualTo(401);
+    assertThat(location(signIn(new WebClient(base), new Person(p.user(), next)))).isEqualTo("/");
+  }
+
+  @Test
+  void changePassword_blocklisted_isRefusedWithItsReason() throws Exception {
+    Person p = newStaff();
+    WebClient c = new WebClient(base);
+    signIn(c, p);
+    c.get("/account/security");
+    c.post("/account/password", Map.of("current", p.password(), "new", "password1",
+        "confirm", "password1"));
+    assertThat(c.get("/account/security").body()).contains("That password cannot be used");
+    assertThat(location(signIn(new WebClient(base), p))).isEqualTo("/");
+  }
 }
