@@ -137,6 +137,10 @@ public final class DemoApp {
             .origins(Set.of(origin))
             .build())
         .auditListener(new Slf4jAuditListener())
+        // Security notices: a real host e-mails the user; the demo shows them in the outbox.
+        .securityListener(notice -> users.find(notice.user().practice().value(),
+                notice.user().user().value())
+            .ifPresent(u -> outbox.email(u.email(), notice)))
         .defaultPolicy(policy)
         .clock(clock)
         .random(random)

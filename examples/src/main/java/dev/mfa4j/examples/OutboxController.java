@@ -24,8 +24,9 @@ final class OutboxController {
   Response page(Request r) {
     List<SentMessage> messages = new ArrayList<>(app.outbox.get());
     Collections.reverse(messages);
-    StringBuilder sb = new StringBuilder("<p class=\"warning\">Development only: these messages"
-        + " would have gone to phones. Newest first.</p><table id=\"outbox\"><thead><tr>"
+    StringBuilder sb = new StringBuilder("<p class=\"warning\">Development only: these text"
+        + " messages and calls would have gone to phones, and the security notices (EMAIL) to"
+        + " the users' mailboxes. Newest first.</p><table id=\"outbox\"><thead><tr>"
         + "<th>Sent</th><th>Channel</th><th>To</th><th>Message</th></tr></thead><tbody>");
     for (SentMessage m : messages) {
       sb.append("<tr class=\"message\"><td>").append(h(Views.time(m.at()))).append("</td><td class=\"channel\">")
