@@ -334,6 +334,11 @@ final class Account implements AccountSecurity {
   }
 
   @Override
+  public PasswordCheck changePassword(Password current, Password next, RequestContext request) {
+    return new PasswordFlow(engine).change(user, current, next, request);
+  }
+
+  @Override
   public String toString() {
     return "AccountSecurity[" + user.practice().value() + "/" + user.user().value() + "]";
   }

@@ -43,9 +43,12 @@ final class Login implements LoginFlow {
       return new LoginStep.Locked(locked.get());
     }
 
-    // ACCOUNTS-HELPER: temporary-password check goes here. A user signed in with a temporary
-    // password gets LoginStep.PasswordChangeRequired (a SIGN_IN_PASSWORD_CHANGE challenge) before
-    // anything else. Not implemented in the core engine.
+    // A temporary password must be replaced before anything else (built-in Passwords only).
+    Optional<LoginStep> passwordChange =
+        new PasswordFlow(engine).changeRequired(user, policy, request);
+    if (passwordChange.isPresent()) {
+      return passwordChange.get();
+    }
 
     List<FactorRecord> factors = engine.usableFactors(user, policy);
     if (factors.isEmpty()) {
@@ -109,8 +112,7 @@ final class Login implements LoginFlow {
   private LoginStep noFactor(UserRef user, PracticePolicy policy, RequestContext request) {
     Instant now = engine.now();
     if (!policy.requires(user)) {
-      engine.store.users().recordSignIn(user.practice(), user.user(),
-          new SignIn(now, request.ip(), request.userAgent()));
+      recordSignInAndNotifyNewDevice(user, now, request);
       engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.SUCCESS, request,
           Map.of("method", "none"));
       return new LoginStep.Authenticated(user, Optional.empty(), false, Optional.empty());
@@ -122,8 +124,7 @@ final class Login implements LoginFlow {
       boolean inPeriod = policy.enrollmentGracePeriod().isZero()
           || now.isBefore(started.plus(policy.enrollmentGracePeriod()));
       if (n <= policy.enrollmentGraceSignIns() && inPeriod) {
-        engine.store.users().recordSignIn(user.practice(), user.user(),
-            new SignIn(now, request.ip(), request.userAgent()));
+        recordSignInAndNotifyNewDevice(user, now, request);
         engine.audit(user, AuditType.SIGN_IN_GRACE, AuditOutcome.SUCCESS, request,
             Map.of("grace_sign_in", Integer.toString(n),
                 "of", Integer.toString(policy.enrollmentGraceSignIns())));
@@ -433,10 +434,29 @@ final class Login implements LoginFlow {
     }
     FactorRecord newest = factors.get(factors.size() - 1);
     Instant now = engine.now();
-    engine.store.users().recordSignIn(user.practice(), user.user(),
-        new SignIn(now, request.ip(), request.userAgent()));
+    recordSignInAndNotifyNewDevice(user, now, request);
     engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.SUCCESS, request,
         Map.of("method", newest.kind().id(), "via", "enrollment"));
     return new LoginStep.Authenticated(user, Optional.of(newest.kind()), false, Optional.empty());
+  }
+
+  @Override
+  public LoginStep completePasswordChange(UserRef user, ChallengeId challenge,
+      Password newPassword, RequestContext request) {
+    return new PasswordFlow(engine).completeChange(user, challenge, newPassword, request);
+  }
+
+  /**
+   * Records a sign-in that needed no second step (or completed through enrollment) and, like
+   * {@code succeeded}, sends NEW_DEVICE_SIGN_IN when the browser differs from the last sign-in's.
+   */
+  private void recordSignInAndNotifyNewDevice(UserRef user, Instant now, RequestContext request) {
+    Optional<SignIn> previous = engine.store.users().find(user.practice(), user.user())
+        .flatMap(UserSecurityState::lastSignIn);
+    engine.store.users().recordSignIn(user.practice(), user.user(),
+        new SignIn(now, request.ip(), request.userAgent()));
+    if (previous.isPresent() && !previous.get().userAgent().equals(request.userAgent())) {
+      engine.notifyUser(NotificationType.NEW_DEVICE_SIGN_IN, user, request, Map.of());
+    }
   }
 }
