@@ -146,7 +146,7 @@ final class EngineContext implements FactorContext {
   @Override
   public List<FactorRecord> factorsOfKind() {
     return engine.store.factors().list(user.practice(), user.user()).stream()
-        .filter(f -> f.kind().equals(kind) && !f.id().equals(factor))
+        .filter(f -> f.kind().equals(kind))
         .toList();
   }
 

@@ -101,7 +101,7 @@ class FactorContextTest {
 
     List<FactorRecord> others = ctx.factorsOfKind();
 
-    assertThat(others).extracting(FactorRecord::id).containsExactly(first);
+    assertThat(others).extracting(FactorRecord::id).containsExactly(first, own.id());
     assertThat(ctx.user()).isEqualTo(ALICE);
     assertThat(ctx.clock().instant()).isEqualTo(fx.clock.instant());
     assertThatThrownBy(() -> ctx.seal(other, new byte[] {1}))
