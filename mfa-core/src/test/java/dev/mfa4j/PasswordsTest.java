@@ -384,4 +384,24 @@ class PasswordsTest {
     assertThatThrownBy(() -> Passwords.builder(store).argon2id(256, 0, 1))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void verify_permanentPasswordYearsLater_stillValid() {
+    // NIST SP 800-63B-4 PV-5: no periodic expiry of passwords.
+    setGood();
+    clock.advance(Duration.ofDays(3 * 365));
+    assertThat(passwords.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.ACCEPTED);
+    assertThat(passwords.requiresChange(JANE)).isFalse();
+  }
+
+  @Test
+  void issueTemporary_drawsFromTheInjectedRandomSource() throws Exception {
+    SecureRandom a = SecureRandom.getInstance("SHA1PRNG");
+    a.setSeed(42L);
+    SecureRandom b = SecureRandom.getInstance("SHA1PRNG");
+    b.setSeed(42L);
+    String first = cheap().random(a).build().issueTemporary(JANE).reveal();
+    String second = cheap().random(b).build().issueTemporary(JANE).reveal();
+    assertThat(first).isEqualTo(second);
+  }
 }
