@@ -38,7 +38,7 @@ final class Login implements LoginFlow {
     PracticePolicy policy = engine.policy(user.practice());
     Optional<Instant> locked = engine.lockedUntil(user);
     if (locked.isPresent()) {
-      engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.DENIED, request,
+      engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
           Map.of("reason", "locked"));
       return new LoginStep.Locked(locked.get());
     }
@@ -52,7 +52,23 @@ final class Login implements LoginFlow {
 
     List<FactorRecord> factors = engine.usableFactors(user, policy);
     if (factors.isEmpty()) {
-      return noFactor(user, policy, request);
+      List<FactorRecord> setUp = engine.store.factors().list(user.practice(), user.user())
+          .stream().filter(f -> f.state() != FactorState.PENDING).toList();
+      if (setUp.isEmpty()) {
+        return noFactor(user, policy, request);
+      }
+      // The user turned two-factor on, but no factor of theirs can answer now: disabled after
+      // repeated failures, or of a kind the policy no longer allows. Never fall open to a
+      // password-only sign-in (an attacker could disable the factor by failing on purpose).
+      int backup = backupCodesUsable(user, policy);
+      boolean onlyDisabled = setUp.stream().allMatch(f -> f.state() == FactorState.DISABLED);
+      if (backup == 0 && !onlyDisabled) {
+        // active factors the practice no longer allows: the user must enroll an allowed kind
+        return enrollmentRequired(user, policy, request);
+      }
+      // backup codes only, or nothing usable at all (disabled factors must be re-bound by an
+      // administrator's reset): a second step with no factor methods
+      return secondStep(user, policy, List.of(), backup, request);
     }
 
     Optional<DeviceRecord> device = rememberedDevice(user, policy, request);
@@ -66,6 +82,17 @@ final class Login implements LoginFlow {
       return new LoginStep.Authenticated(user, Optional.empty(), true, Optional.empty());
     }
 
+    return secondStep(user, policy, factors, backupCodesUsable(user, policy), request);
+  }
+
+  private int backupCodesUsable(UserRef user, PracticePolicy policy) {
+    return policy.methodsFor(user.audience()).contains(FactorKind.BACKUP_CODE)
+        ? engine.store.backupCodes().countUnused(user.practice(), user.user())
+        : 0;
+  }
+
+  private LoginStep secondStep(UserRef user, PracticePolicy policy, List<FactorRecord> factors,
+      int backup, RequestContext request) {
     Engine.Issued c = engine.issue(user, ChallengePurpose.SIGN_IN, Optional.empty(),
         policy.challengeLifetime(), policy.maxAttemptsPerChallenge());
     engine.store.challenges().insert(c.record());
@@ -73,13 +100,11 @@ final class Login implements LoginFlow {
     Optional<FactorSummary> preferred = factors.stream()
         .filter(f -> f.lastUsed().isPresent())
         .max(Comparator.comparing(f -> f.lastUsed().get()))
-        .or(() -> Optional.of(factors.get(0)))
+        .or(() -> factors.stream().findFirst())
         .map(engine::summary);
-    int backup = policy.methodsFor(user.audience()).contains(FactorKind.BACKUP_CODE)
-        ? engine.store.backupCodes().countUnused(user.practice(), user.user())
-        : 0;
     engine.audit(user, AuditType.CHALLENGE_ISSUED, AuditOutcome.SUCCESS, request,
-        Map.of("purpose", "sign_in", "methods", Integer.toString(methods.size())));
+        Map.of("purpose", "sign_in", "methods", Integer.toString(methods.size()),
+            "backup_codes", Integer.toString(backup)));
     return new LoginStep.SecondFactorRequired(c.id(), methods, preferred, backup,
         c.record().expires());
   }
@@ -106,6 +131,11 @@ final class Login implements LoginFlow {
         return new LoginStep.Authenticated(user, Optional.empty(), false, Optional.empty());
       }
     }
+    return enrollmentRequired(user, policy, request);
+  }
+
+  private LoginStep enrollmentRequired(UserRef user, PracticePolicy policy,
+      RequestContext request) {
     Engine.Issued c = engine.issue(user, ChallengePurpose.SIGN_IN_ENROLLMENT, Optional.empty(),
         PracticePolicy.MAX_CODE_LIFETIME, 1);
     engine.store.challenges().insert(c.record());
@@ -391,7 +421,7 @@ final class Login implements LoginFlow {
     PracticePolicy policy = engine.policy(user.practice());
     List<FactorRecord> factors = engine.usableFactors(user, policy);
     if (factors.isEmpty()) {
-      engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.DENIED, request,
+      engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
           Map.of("reason", "not_enrolled"));
       return new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
     }
