@@ -199,6 +199,19 @@ class PhoneFactorEngineTest {
     assertThat(store.factors().list(alice.practice(), alice.user())).isEmpty();
   }
 
+  @Test
+  void beginEnrollment_numberAlreadyUsedByAnotherAccount_sameAnswerAsAFreshNumber() {
+    UserRef bob = UserRef.client("sunrise", "bob");
+    enroll(Channel.SMS, MOBILE);
+    EnrollmentStart start = engine.account(bob).beginEnrollment(FactorKind.PHONE, "Mobile",
+        Password.of(PASSWORD), Map.of("phone", MOBILE), request);
+    assertThat(start.details(PhoneEnrollment.class).maskedNumber())
+        .endsWith(MOBILE.substring(MOBILE.length() - 2));
+    assertThat(engine.account(bob).confirmEnrollment(start.ceremony(),
+        Answer.code(start.factor(), lastCode()), request))
+        .isInstanceOf(EnrollmentOutcome.Confirmed.class);
+  }
+
   // --- codes --------------------------------------------------------------------------------
 
   @Test
