@@ -50,7 +50,13 @@ class AtRestTest {
                 values.add(Base64.getUrlEncoder().encodeToString(b));
                 values.add(new String(b, StandardCharsets.ISO_8859_1));
               } else if (v != null) {
-                values.add(String.valueOf(v));
+                String text = String.valueOf(v);
+                values.add(text);
+                try {
+                  values.add(java.net.URLDecoder.decode(text, StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException notUrlEncoded) {
+                  // the plain text was added above
+                }
               }
             }
           }
