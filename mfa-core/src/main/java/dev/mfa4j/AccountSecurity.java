@@ -86,6 +86,7 @@ public interface AccountSecurity {
    *
    * @return the verdict on the new password; it was stored exactly when accepted
    * @throws PasswordRejectedException if {@code current} is wrong (counted and audited)
+   * @throws RateLimitedException if the user's password checks failed too often lately
    * @throws IllegalStateException if the engine's password verifier is not {@link Passwords}
    */
   PasswordCheck changePassword(Password current, Password next, RequestContext request);

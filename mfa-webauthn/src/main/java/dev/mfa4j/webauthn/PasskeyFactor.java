@@ -30,8 +30,6 @@ import dev.mfa4j.Answer;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.InvalidInputException;
 import dev.mfa4j.PracticePolicy;
-import dev.mfa4j.spi.AuditOutcome;
-import dev.mfa4j.spi.AuditType;
 import dev.mfa4j.spi.Enrollment;
 import dev.mfa4j.spi.FactorContext;
 import dev.mfa4j.spi.FactorProvider;
