@@ -48,12 +48,22 @@ final class Account implements AccountSecurity {
         .toList();
   }
 
-  /** Checks the password; a wrong one is counted, audited and refused. */
+  /**
+   * Checks the password. A wrong one is audited and counted with the user's second-step failures,
+   * so guessing it here is throttled like guessing a code: while the user is locked, no password
+   * is checked at all.
+   */
   private void confirmPassword(Password password, RequestContext request, String action) {
+    Optional<Instant> locked = engine.lockedUntil(user);
+    if (locked.isPresent()) {
+      engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
+          Map.of("action", action, "reason", "locked"));
+      throw new RateLimitedException("too many failures: try again later", locked.get());
+    }
     if (!engine.config.passwords.verify(user, password)) {
-      engine.store.users().recordFailure(user.practice(), user.user());
       engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
           Map.of("action", action));
+      engine.countUserFailure(user, engine.policy(user.practice()), request);
       throw new PasswordRejectedException();
     }
   }
@@ -321,6 +331,11 @@ final class Account implements AccountSecurity {
     int n = engine.store.devices().deleteAll(user.practice(), user.user());
     engine.audit(user, AuditType.DEVICE_REVOKED, AuditOutcome.SUCCESS, request,
         Map.of("count", Integer.toString(n)));
+  }
+
+  @Override
+  public PasswordCheck changePassword(Password current, Password next, RequestContext request) {
+    return new PasswordFlow(engine).change(user, current, next, request);
   }
 
   @Override

@@ -113,6 +113,14 @@ final class Admin implements Administration {
   }
 
   @Override
+  public TemporaryPassword resetPassword(UserRef target, RequestContext request) {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(request, "request");
+    authorize(target.practice(), Optional.of(target.user()), "reset_password", request);
+    return new PasswordFlow(engine).reset(actor, target, request);
+  }
+
+  @Override
   public String toString() {
     return "Administration[" + actor.practice().value() + "/" + actor.user().value() + "]";
   }

@@ -33,13 +33,22 @@ final class BackupCodeBook {
   private final MfaStore store;
   private final Argon2id.Params params;
   private final SecureRandom random;
-  private final String dummyHash;
+  private volatile String dummyHash;
 
   BackupCodeBook(MfaStore store, BackupCodeHasher hasher, SecureRandom random) {
     this.store = store;
     this.params = new Argon2id.Params(hasher.memoryKiB, hasher.iterations, hasher.parallelism);
     this.random = random;
-    this.dummyHash = Argon2id.hash(randomSymbols(SYMBOLS - GROUP), params, random);
+  }
+
+  /** A hash of a random secret, made once when first needed, to spend on unknown lookup ids. */
+  private String dummyHash() {
+    String d = dummyHash;
+    if (d == null) {
+      d = Argon2id.hash(randomSymbols(SYMBOLS - GROUP), params, random);
+      dummyHash = d;
+    }
+    return d;
   }
 
   /** Makes a new set, replaces the stored set atomically, returns the codes to show once. */
@@ -78,7 +87,7 @@ final class BackupCodeBook {
     String secret = canonical.substring(GROUP);
     Optional<BackupCodeRecord> rec = store.backupCodes().find(user.practice(), user.user(), lookup);
     if (rec.isEmpty()) {
-      Argon2id.verify(secret, dummyHash);
+      Argon2id.verify(secret, dummyHash());
       return Result.INVALID;
     }
     boolean right = Argon2id.verify(secret, rec.get().hash());

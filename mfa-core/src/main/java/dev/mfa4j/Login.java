@@ -38,18 +38,37 @@ final class Login implements LoginFlow {
     PracticePolicy policy = engine.policy(user.practice());
     Optional<Instant> locked = engine.lockedUntil(user);
     if (locked.isPresent()) {
-      engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.DENIED, request,
+      engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
           Map.of("reason", "locked"));
       return new LoginStep.Locked(locked.get());
     }
 
-    // ACCOUNTS-HELPER: temporary-password check goes here. A user signed in with a temporary
-    // password gets LoginStep.PasswordChangeRequired (a SIGN_IN_PASSWORD_CHANGE challenge) before
-    // anything else. Not implemented in the core engine.
+    // A temporary password must be replaced before anything else (built-in Passwords only).
+    Optional<LoginStep> passwordChange =
+        new PasswordFlow(engine).changeRequired(user, policy, request);
+    if (passwordChange.isPresent()) {
+      return passwordChange.get();
+    }
 
     List<FactorRecord> factors = engine.usableFactors(user, policy);
     if (factors.isEmpty()) {
-      return noFactor(user, policy, request);
+      List<FactorRecord> setUp = engine.store.factors().list(user.practice(), user.user())
+          .stream().filter(f -> f.state() != FactorState.PENDING).toList();
+      if (setUp.isEmpty()) {
+        return noFactor(user, policy, request);
+      }
+      // The user turned two-factor on, but no factor of theirs can answer now: disabled after
+      // repeated failures, or of a kind the policy no longer allows. Never fall open to a
+      // password-only sign-in (an attacker could disable the factor by failing on purpose).
+      int backup = backupCodesUsable(user, policy);
+      boolean onlyDisabled = setUp.stream().allMatch(f -> f.state() == FactorState.DISABLED);
+      if (backup == 0 && !onlyDisabled) {
+        // active factors the practice no longer allows: the user must enroll an allowed kind
+        return enrollmentRequired(user, policy, request);
+      }
+      // backup codes only, or nothing usable at all (disabled factors must be re-bound by an
+      // administrator's reset): a second step with no factor methods
+      return secondStep(user, policy, List.of(), backup, request);
     }
 
     Optional<DeviceRecord> device = rememberedDevice(user, policy, request);
@@ -63,6 +82,17 @@ final class Login implements LoginFlow {
       return new LoginStep.Authenticated(user, Optional.empty(), true, Optional.empty());
     }
 
+    return secondStep(user, policy, factors, backupCodesUsable(user, policy), request);
+  }
+
+  private int backupCodesUsable(UserRef user, PracticePolicy policy) {
+    return policy.methodsFor(user.audience()).contains(FactorKind.BACKUP_CODE)
+        ? engine.store.backupCodes().countUnused(user.practice(), user.user())
+        : 0;
+  }
+
+  private LoginStep secondStep(UserRef user, PracticePolicy policy, List<FactorRecord> factors,
+      int backup, RequestContext request) {
     Engine.Issued c = engine.issue(user, ChallengePurpose.SIGN_IN, Optional.empty(),
         policy.challengeLifetime(), policy.maxAttemptsPerChallenge());
     engine.store.challenges().insert(c.record());
@@ -70,13 +100,11 @@ final class Login implements LoginFlow {
     Optional<FactorSummary> preferred = factors.stream()
         .filter(f -> f.lastUsed().isPresent())
         .max(Comparator.comparing(f -> f.lastUsed().get()))
-        .or(() -> Optional.of(factors.get(0)))
+        .or(() -> factors.stream().findFirst())
         .map(engine::summary);
-    int backup = policy.methodsFor(user.audience()).contains(FactorKind.BACKUP_CODE)
-        ? engine.store.backupCodes().countUnused(user.practice(), user.user())
-        : 0;
     engine.audit(user, AuditType.CHALLENGE_ISSUED, AuditOutcome.SUCCESS, request,
-        Map.of("purpose", "sign_in", "methods", Integer.toString(methods.size())));
+        Map.of("purpose", "sign_in", "methods", Integer.toString(methods.size()),
+            "backup_codes", Integer.toString(backup)));
     return new LoginStep.SecondFactorRequired(c.id(), methods, preferred, backup,
         c.record().expires());
   }
@@ -84,8 +112,7 @@ final class Login implements LoginFlow {
   private LoginStep noFactor(UserRef user, PracticePolicy policy, RequestContext request) {
     Instant now = engine.now();
     if (!policy.requires(user)) {
-      engine.store.users().recordSignIn(user.practice(), user.user(),
-          new SignIn(now, request.ip(), request.userAgent()));
+      recordSignInAndNotifyNewDevice(user, now, request);
       engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.SUCCESS, request,
           Map.of("method", "none"));
       return new LoginStep.Authenticated(user, Optional.empty(), false, Optional.empty());
@@ -97,14 +124,18 @@ final class Login implements LoginFlow {
       boolean inPeriod = policy.enrollmentGracePeriod().isZero()
           || now.isBefore(started.plus(policy.enrollmentGracePeriod()));
       if (n <= policy.enrollmentGraceSignIns() && inPeriod) {
-        engine.store.users().recordSignIn(user.practice(), user.user(),
-            new SignIn(now, request.ip(), request.userAgent()));
+        recordSignInAndNotifyNewDevice(user, now, request);
         engine.audit(user, AuditType.SIGN_IN_GRACE, AuditOutcome.SUCCESS, request,
             Map.of("grace_sign_in", Integer.toString(n),
                 "of", Integer.toString(policy.enrollmentGraceSignIns())));
         return new LoginStep.Authenticated(user, Optional.empty(), false, Optional.empty());
       }
     }
+    return enrollmentRequired(user, policy, request);
+  }
+
+  private LoginStep enrollmentRequired(UserRef user, PracticePolicy policy,
+      RequestContext request) {
     Engine.Issued c = engine.issue(user, ChallengePurpose.SIGN_IN_ENROLLMENT, Optional.empty(),
         PracticePolicy.MAX_CODE_LIFETIME, 1);
     engine.store.challenges().insert(c.record());
@@ -178,6 +209,10 @@ final class Login implements LoginFlow {
     Check check = check(user, challenge, ChallengePurpose.SIGN_IN, request);
     if (check instanceof Closed) {
       throw new InvalidInputException("the challenge is not open for this user");
+    }
+    ChallengeRecord open = ((Open) check).record();
+    if (open.attempts() >= open.maxAttempts()) {
+      throw new InvalidInputException("the challenge has no answers left");
     }
     Optional<Instant> locked = engine.lockedUntil(user);
     if (locked.isPresent()) {
@@ -390,7 +425,7 @@ final class Login implements LoginFlow {
     PracticePolicy policy = engine.policy(user.practice());
     List<FactorRecord> factors = engine.usableFactors(user, policy);
     if (factors.isEmpty()) {
-      engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.DENIED, request,
+      engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
           Map.of("reason", "not_enrolled"));
       return new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
     }
@@ -399,10 +434,29 @@ final class Login implements LoginFlow {
     }
     FactorRecord newest = factors.get(factors.size() - 1);
     Instant now = engine.now();
-    engine.store.users().recordSignIn(user.practice(), user.user(),
-        new SignIn(now, request.ip(), request.userAgent()));
+    recordSignInAndNotifyNewDevice(user, now, request);
     engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.SUCCESS, request,
         Map.of("method", newest.kind().id(), "via", "enrollment"));
     return new LoginStep.Authenticated(user, Optional.of(newest.kind()), false, Optional.empty());
+  }
+
+  @Override
+  public LoginStep completePasswordChange(UserRef user, ChallengeId challenge,
+      Password newPassword, RequestContext request) {
+    return new PasswordFlow(engine).completeChange(user, challenge, newPassword, request);
+  }
+
+  /**
+   * Records a sign-in that needed no second step (or completed through enrollment) and, like
+   * {@code succeeded}, sends NEW_DEVICE_SIGN_IN when the browser differs from the last sign-in's.
+   */
+  private void recordSignInAndNotifyNewDevice(UserRef user, Instant now, RequestContext request) {
+    Optional<SignIn> previous = engine.store.users().find(user.practice(), user.user())
+        .flatMap(UserSecurityState::lastSignIn);
+    engine.store.users().recordSignIn(user.practice(), user.user(),
+        new SignIn(now, request.ip(), request.userAgent()));
+    if (previous.isPresent() && !previous.get().userAgent().equals(request.userAgent())) {
+      engine.notifyUser(NotificationType.NEW_DEVICE_SIGN_IN, user, request, Map.of());
+    }
   }
 }

@@ -93,16 +93,27 @@ public sealed interface LoginStep {
   }
 
   /**
-   * The user signed in with a temporary password and must choose a new one before anything else.
+   * The user signed in with a temporary password and must choose a new one before anything else
+   * ({@link LoginFlow#completePasswordChange}).
    *
    * @param challenge the pending sign-in, usable only to change the password
    * @param expiresAt when the challenge expires
+   * @param minLength the shortest new password accepted, in characters
+   * @param problems why the last proposed password was refused (empty at first); show each
+   *     message
    */
-  record PasswordChangeRequired(ChallengeId challenge, Instant expiresAt) implements LoginStep {
-    /** Checks for nulls. */
+  record PasswordChangeRequired(ChallengeId challenge, Instant expiresAt, int minLength,
+      List<PasswordCheck.Problem> problems) implements LoginStep {
+    /** Checks for nulls and copies the list. */
     public PasswordChangeRequired {
       Objects.requireNonNull(challenge, "challenge");
       Objects.requireNonNull(expiresAt, "expiresAt");
+      problems = List.copyOf(problems);
+    }
+
+    /** A first request, with no refusal yet and the NIST single-factor minimum. */
+    public PasswordChangeRequired(ChallengeId challenge, Instant expiresAt) {
+      this(challenge, expiresAt, PasswordChecker.SINGLE_FACTOR_MIN_LENGTH, List.of());
     }
   }
 

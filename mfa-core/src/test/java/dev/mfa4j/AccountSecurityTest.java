@@ -291,4 +291,23 @@ class AccountSecurityTest {
     assertThat(fx.store.factors().list(ALICE.practice(), ALICE.user())).isEmpty();
     assertThat(fx.events).hasSize(events);
   }
+
+  @Test
+  void wrongPassword_repeated_locksFurtherConfirmationsUntilLockEnds() {
+    Fixture fx = new Fixture();
+    Fixture.Enrolled f = fx.enroll(ALICE);
+    AccountSecurity account = fx.engine.account(ALICE);
+    for (int i = 0; i < 5; i++) {
+      assertThatThrownBy(() -> account.remove(f.id(), WRONG, fx.request))
+          .isInstanceOf(PasswordRejectedException.class);
+    }
+
+    assertThatThrownBy(() -> account.remove(f.id(), Fixture.password(), fx.request))
+        .isInstanceOf(RateLimitedException.class);
+    assertThat(fx.noticeCount(NotificationType.LOCKED_OUT)).isEqualTo(1);
+    assertThat(account.factors()).hasSize(1);
+    fx.clock.advance(Duration.ofMinutes(1));
+    account.remove(f.id(), Fixture.password(), fx.request);
+    assertThat(account.factors()).isEmpty();
+  }
 }

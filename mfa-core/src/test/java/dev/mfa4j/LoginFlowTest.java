@@ -500,4 +500,89 @@ class LoginFlowTest {
     assertThat(a.rememberedDevice()).isEqualTo(Optional.empty());
     assertThat(a.viaRememberedDevice()).isFalse();
   }
+
+  private static void disableByFailures(Fixture fx, Fixture.Enrolled f) {
+    for (int c = 0; c < 3; c++) {
+      LoginStep.SecondFactorRequired s = fx.challenge(ALICE);
+      fx.answer(ALICE, s.challenge(), f.id(), "wrong");
+      fx.clock.advance(Duration.ofHours(2));
+    }
+  }
+
+  private static PracticePolicy threeStrikes(Set<FactorKind> staffMethods) {
+    return PracticePolicy.builder().factorFailureLimit(3).staffMethods(staffMethods)
+        .lockout(100, Duration.ofMinutes(1), Duration.ofHours(1)).build();
+  }
+
+  @Test
+  void afterPrimary_onlyFactorDisabledByFailures_neverFallsOpenBackupCodesStillWork() {
+    Fixture fx = new Fixture(threeStrikes(
+        Set.of(FactorKind.TOTP, FactorKind.PASSKEY, FactorKind.BACKUP_CODE)));
+    Fixture.Enrolled f = fx.enroll(ALICE);
+    disableByFailures(fx, f);
+    assertThat(fx.engine.account(ALICE).twoFactorEnabled()).isFalse();
+
+    LoginStep step = fx.engine.login().afterPrimary(ALICE, fx.request);
+
+    assertThat(step).isInstanceOf(LoginStep.SecondFactorRequired.class);
+    LoginStep.SecondFactorRequired s = (LoginStep.SecondFactorRequired) step;
+    assertThat(s.methods()).isEmpty();
+    assertThat(s.defaultMethod()).isEmpty();
+    assertThat(s.backupCodesRemaining()).isEqualTo(10);
+    assertThat(fx.answer(ALICE, s.challenge(), f.id(), f.code()))
+        .isInstanceOf(LoginStep.Retry.class);
+    assertThat(fx.engine.login().verify(ALICE, s.challenge(),
+        Answer.backupCode(f.backupCodes().get().reveal().get(0)), RememberDevice.NO, fx.request))
+        .isInstanceOf(LoginStep.Authenticated.class);
+  }
+
+  @Test
+  void afterPrimary_onlyFactorDisabledNoBackupCodes_secondStepNobodyCanPass() {
+    Fixture fx = new Fixture(threeStrikes(Set.of(FactorKind.TOTP, FactorKind.PASSKEY)));
+    Fixture.Enrolled f = fx.enroll(ALICE);
+    disableByFailures(fx, f);
+
+    LoginStep step = fx.engine.login().afterPrimary(ALICE, fx.request);
+
+    assertThat(step).isInstanceOf(LoginStep.SecondFactorRequired.class);
+    assertThat(((LoginStep.SecondFactorRequired) step).methods()).isEmpty();
+    assertThat(((LoginStep.SecondFactorRequired) step).backupCodesRemaining()).isZero();
+    // an administrator's reset re-opens the account to enrollment
+    fx.engine.admin(UserRef.admin("p1", "boss")).disableTwoFactor(ALICE, "re-bind", fx.request);
+    assertThat(fx.engine.login().afterPrimary(ALICE, fx.request))
+        .isInstanceOf(LoginStep.Authenticated.class);
+  }
+
+  @Test
+  void afterPrimary_activeFactorOfKindNoLongerAllowed_notAuthenticated() {
+    Fixture fx = new Fixture();
+    fx.enroll(ALICE, Fixture.PHONE);
+    fx.setPolicy(ALICE.practice(), PracticePolicy.builder()
+        .staffMethods(Set.of(FactorKind.TOTP, FactorKind.BACKUP_CODE)).build());
+
+    LoginStep withBackup = fx.engine.login().afterPrimary(ALICE, fx.request);
+    fx.setPolicy(ALICE.practice(), PracticePolicy.builder()
+        .staffMethods(Set.of(FactorKind.TOTP)).build());
+    LoginStep without = fx.engine.login().afterPrimary(ALICE, fx.request);
+
+    assertThat(withBackup).isInstanceOf(LoginStep.SecondFactorRequired.class);
+    assertThat(((LoginStep.SecondFactorRequired) withBackup).backupCodesRemaining())
+        .isEqualTo(10);
+    assertThat(without).isInstanceOf(LoginStep.EnrollmentRequired.class);
+    assertThat(((LoginStep.EnrollmentRequired) without).allowedMethods())
+        .containsExactly(FactorKind.TOTP);
+  }
+
+  @Test
+  void prompt_exhaustedChallenge_invalidInput() {
+    Fixture fx = new Fixture(PracticePolicy.builder().maxAttemptsPerChallenge(1)
+        .lockout(100, Duration.ofMinutes(1), Duration.ofHours(1)).build());
+    Fixture.Enrolled f = fx.enroll(ALICE);
+    LoginStep.SecondFactorRequired s = fx.challenge(ALICE);
+    assertThat(fx.answer(ALICE, s.challenge(), f.id(), "0"))
+        .isEqualTo(new LoginStep.Rejected(LoginStep.Reason.ATTEMPTS_EXHAUSTED));
+
+    assertThatThrownBy(() -> fx.engine.login().prompt(ALICE, s.challenge(), f.id(), Map.of(),
+        fx.request)).isInstanceOf(InvalidInputException.class);
+  }
 }

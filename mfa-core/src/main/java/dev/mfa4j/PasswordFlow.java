@@ -1,0 +1,179 @@
+package dev.mfa4j;
+
+import dev.mfa4j.spi.AuditOutcome;
+import dev.mfa4j.spi.AuditType;
+import dev.mfa4j.spi.ChallengePurpose;
+import dev.mfa4j.spi.ChallengeRecord;
+import dev.mfa4j.spi.NotificationType;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The engine's password steps: the forced change after a temporary password, the user's own
+ * change, and an administrator's reset. They need the built-in {@link Passwords} as the engine's
+ * password verifier; hosts that keep their own passwords do these themselves. Package-private.
+ */
+final class PasswordFlow {
+  /** Tries a user gets to find an acceptable new password on one forced-change challenge. */
+  static final int CHANGE_ATTEMPTS = 10;
+
+  private final Engine engine;
+
+  PasswordFlow(Engine engine) {
+    this.engine = engine;
+  }
+
+  private Optional<Passwords> builtIn() {
+    return engine.config.passwords instanceof Passwords p ? Optional.of(p) : Optional.empty();
+  }
+
+  private Passwords required() {
+    return builtIn().orElseThrow(() -> new IllegalStateException("password change and reset need"
+        + " the built-in dev.mfa4j.Passwords as the engine's passwordVerifier"));
+  }
+
+  private int minLength(UserRef user, PracticePolicy policy) {
+    return PasswordChecker.minimumLength(policy, engine.twoFactorOn(user));
+  }
+
+  /**
+   * First thing after the password step: if the user's stored password is a temporary one, a
+   * {@link ChallengePurpose#SIGN_IN_PASSWORD_CHANGE} challenge and {@link
+   * LoginStep.PasswordChangeRequired}; else empty.
+   */
+  Optional<LoginStep> changeRequired(UserRef user, PracticePolicy policy, RequestContext request) {
+    Optional<Passwords> passwords = builtIn();
+    if (passwords.isEmpty() || !passwords.get().requiresChange(user)) {
+      return Optional.empty();
+    }
+    Engine.Issued c = engine.issue(user, ChallengePurpose.SIGN_IN_PASSWORD_CHANGE,
+        Optional.empty(), PracticePolicy.MAX_CODE_LIFETIME, CHANGE_ATTEMPTS);
+    engine.store.challenges().insert(c.record());
+    engine.audit(user, AuditType.CHALLENGE_ISSUED, AuditOutcome.SUCCESS, request,
+        Map.of("purpose", "sign_in_password_change"));
+    return Optional.of(new LoginStep.PasswordChangeRequired(c.id(), c.record().expires(),
+        minLength(user, policy), List.of()));
+  }
+
+  /** {@link LoginFlow#completePasswordChange}. */
+  LoginStep completeChange(UserRef user, ChallengeId challenge, Password next,
+      RequestContext request) {
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(challenge, "challenge");
+    Objects.requireNonNull(next, "next");
+    Objects.requireNonNull(request, "request");
+    Passwords passwords = required();
+    Instant now = engine.now();
+    Optional<ChallengeRecord> rec = engine.store.challenges().find(challenge.hash());
+    if (rec.isEmpty() || rec.get().purpose() != ChallengePurpose.SIGN_IN_PASSWORD_CHANGE
+        || !rec.get().practice().equals(user.practice()) || !rec.get().user().equals(user.user())
+        || rec.get().consumed().isPresent()) {
+      return rejected(user, LoginStep.Reason.INVALID_CHALLENGE, request);
+    }
+    if (!now.isBefore(rec.get().expires())) {
+      return rejected(user, LoginStep.Reason.EXPIRED, request);
+    }
+    if (!engine.store.challenges().takeAttempt(challenge.hash(), now)) {
+      return rejected(user, LoginStep.Reason.ATTEMPTS_EXHAUSTED, request);
+    }
+    PracticePolicy policy = engine.policy(user.practice());
+    boolean secondFactor = engine.twoFactorOn(user);
+    PasswordCheck check = passwords.check(user, next, policy, secondFactor);
+    if (!check.accepted()) {
+      engine.audit(user, AuditType.PASSWORD_CHANGED, AuditOutcome.FAILURE, request,
+          Map.of("via", "temporary_password", "reasons", reasons(check)));
+      int left = engine.store.challenges().find(challenge.hash())
+          .map(c -> c.maxAttempts() - c.attempts()).orElse(0);
+      if (left <= 0) {
+        return new LoginStep.Rejected(LoginStep.Reason.ATTEMPTS_EXHAUSTED);
+      }
+      return new LoginStep.PasswordChangeRequired(challenge, rec.get().expires(),
+          check.minLength(), check.problems());
+    }
+    if (!engine.store.challenges().consume(challenge.hash(), now)) {
+      return rejected(user, LoginStep.Reason.INVALID_CHALLENGE, request);
+    }
+    try {
+      passwords.replaceTemporary(user, next, policy, secondFactor);
+    } catch (PasswordRejectedException e) {
+      // The temporary password was replaced or expired meanwhile: start again from the password.
+      return rejected(user, LoginStep.Reason.INVALID_CHALLENGE, request);
+    }
+    changed(user, Optional.empty(), passwords.revokesDevicesOnChange(), request,
+        "temporary_password");
+    return engine.login().afterPrimary(user, request);
+  }
+
+  /** {@link AccountSecurity#changePassword}. */
+  PasswordCheck change(UserRef user, Password current, Password next, RequestContext request) {
+    Objects.requireNonNull(current, "current");
+    Objects.requireNonNull(next, "next");
+    Objects.requireNonNull(request, "request");
+    Passwords passwords = required();
+    PracticePolicy policy = engine.policy(user.practice());
+    PasswordCheck check;
+    try {
+      check = passwords.change(user, current, next, policy, engine.twoFactorOn(user));
+    } catch (PasswordRejectedException e) {
+      engine.store.users().recordFailure(user.practice(), user.user());
+      engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
+          Map.of("action", "change_password"));
+      throw e;
+    } catch (RateLimitedException e) {
+      engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
+          Map.of("action", "change_password", "reason", "throttled"));
+      throw e;
+    }
+    if (!check.accepted()) {
+      engine.audit(user, AuditType.PASSWORD_CHANGED, AuditOutcome.FAILURE, request,
+          Map.of("via", "user", "reasons", reasons(check)));
+      return check;
+    }
+    changed(user, Optional.empty(), passwords.revokesDevicesOnChange(), request, "user");
+    return check;
+  }
+
+  /** {@link Administration#resetPassword}, once the actor is authorised. */
+  TemporaryPassword reset(UserRef actor, UserRef target, RequestContext request) {
+    Passwords passwords = required();
+    TemporaryPassword temporary = passwords.issueTemporary(target);
+    engine.revokeDevices(target, request, "password_reset");
+    Map<String, String> details = Map.of("expires", temporary.expiresAt().toString());
+    engine.audit(target.practice(), Optional.of(target.user()), Optional.of(actor.user()),
+        AuditType.PASSWORD_RESET, AuditOutcome.SUCCESS, request, details);
+    engine.notifyUser(NotificationType.PASSWORD_RESET, target, request,
+        Map.of("by", "administrator", "expires", temporary.expiresAt().toString()));
+    return temporary;
+  }
+
+  private void changed(UserRef user, Optional<UserId> actor, boolean revoke,
+      RequestContext request, String via) {
+    if (revoke) {
+      engine.revokeDevices(user, request, "password_changed");
+    }
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("via", via);
+    details.put("devices_revoked", Boolean.toString(revoke));
+    engine.audit(user.practice(), Optional.of(user.user()), actor, AuditType.PASSWORD_CHANGED,
+        AuditOutcome.SUCCESS, request, details);
+    engine.notifyUser(NotificationType.PASSWORD_CHANGED, user, request, Map.of("via", via));
+  }
+
+  private LoginStep rejected(UserRef user, LoginStep.Reason reason, RequestContext request) {
+    engine.audit(user, AuditType.PASSWORD_CHANGED, AuditOutcome.DENIED, request,
+        Map.of("via", "temporary_password",
+            "reason", reason.name().toLowerCase(Locale.ROOT)));
+    return new LoginStep.Rejected(reason);
+  }
+
+  private static String reasons(PasswordCheck check) {
+    return check.problems().stream().map(p -> p.reason().name())
+        .collect(Collectors.joining(","));
+  }
+}

@@ -1,0 +1,29 @@
+package dev.mfa4j;
+
+/**
+ * The result of checking a password at sign-in with {@link Passwords#authenticate}. Show the user
+ * the same message for {@link #REJECTED} whether the account exists or not.
+ */
+public enum PasswordOutcome {
+  /** The password is right. Continue with {@link LoginFlow#afterPrimary}. */
+  ACCEPTED,
+  /**
+   * The password is a valid temporary one. Continue with {@link LoginFlow#afterPrimary}, which
+   * returns {@link LoginStep.PasswordChangeRequired}.
+   */
+  TEMPORARY,
+  /** The password was a temporary one that has expired: an administrator must reset it again. */
+  EXPIRED,
+  /** Wrong password, or no password set. */
+  REJECTED,
+  /**
+   * Too many failed attempts for this user lately ({@link Passwords.Builder#throttle}): the
+   * password was not even checked. Tell the user to try again later.
+   */
+  THROTTLED;
+
+  /** Whether the first factor passed ({@link #ACCEPTED} or {@link #TEMPORARY}). */
+  public boolean passed() {
+    return this == ACCEPTED || this == TEMPORARY;
+  }
+}

@@ -1,0 +1,84 @@
+package dev.mfa4j;
+
+import dev.mfa4j.spi.PasswordRecord;
+import dev.mfa4j.spi.PasswordStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Test helpers of the password tests: a map-backed store and a clock tests move. */
+final class PasswordTestSupport {
+  private PasswordTestSupport() {}
+
+  /** A {@link PasswordStore} over a map, with a hook run just before each conditional replace. */
+  static final class MapPasswordStore implements PasswordStore {
+    final Map<String, PasswordRecord> rows = new ConcurrentHashMap<>();
+    volatile Runnable beforeReplace = () -> {};
+
+    private static String key(PracticeId practice, UserId user) {
+      return practice.value() + "\u0000" + user.value();
+    }
+
+    @Override
+    public Optional<PasswordRecord> find(PracticeId practice, UserId user) {
+      return Optional.ofNullable(rows.get(key(practice, user)));
+    }
+
+    @Override
+    public void put(PasswordRecord password) {
+      rows.put(key(password.practice(), password.user()), password);
+    }
+
+    @Override
+    public boolean replace(PracticeId practice, UserId user, String expectedHash,
+        PasswordRecord next) {
+      beforeReplace.run();
+      boolean[] won = {false};
+      rows.computeIfPresent(key(practice, user), (k, current) -> {
+        if (current.hash().equals(expectedHash)) {
+          won[0] = true;
+          return next;
+        }
+        return current;
+      });
+      return won[0];
+    }
+
+    PasswordRecord get(UserRef user) {
+      return rows.get(key(user.practice(), user.user()));
+    }
+  }
+
+  /** A clock that stands still until moved. */
+  static final class MovableClock extends Clock {
+    private volatile Instant now;
+
+    MovableClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}

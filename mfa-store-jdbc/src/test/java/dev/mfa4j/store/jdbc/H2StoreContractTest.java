@@ -1,0 +1,18 @@
+package dev.mfa4j.store.jdbc;
+
+import dev.mfa4j.spi.MfaStore;
+import dev.mfa4j.tck.MfaStoreContractTest;
+
+/** The store contract on H2 (in memory). */
+class H2StoreContractTest extends MfaStoreContractTest {
+  private static JdbcMfaStore store;
+
+  @Override
+  protected synchronized MfaStore newStore() {
+    if (store == null) {
+      store = JdbcMfaStore.builder(Databases.h2()).tablePrefix("tck_").build();
+      store.migrate();
+    }
+    return store;
+  }
+}

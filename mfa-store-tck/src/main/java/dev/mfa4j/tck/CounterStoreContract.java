@@ -1,0 +1,67 @@
+package dev.mfa4j.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/** The contract of {@link dev.mfa4j.spi.CounterStore}; extend it and supply a store. */
+public abstract class CounterStoreContract extends StoreContractSupport {
+  private static final Instant WINDOW_END = T0.plus(Duration.ofHours(1));
+
+  @Test
+  public void get_unknownKey_isZero() {
+    assertThat(store.counters().get("sms:user:" + unique(), T0)).isZero();
+  }
+
+  @Test
+  public void increment_countsWithinTheWindow() {
+    String key = "sms:user:" + unique();
+
+    assertThat(store.counters().increment(key, T0, WINDOW_END)).isEqualTo(1);
+    assertThat(store.counters().increment(key, T0.plusSeconds(1), WINDOW_END)).isEqualTo(2);
+    assertThat(store.counters().increment(key, T0.plusSeconds(2), WINDOW_END.plusSeconds(99)))
+        .as("a later windowEnd does not extend the running window").isEqualTo(3);
+    assertThat(store.counters().get(key, T0.plusSeconds(3))).isEqualTo(3);
+    assertThat(store.counters().get(key, WINDOW_END.minusNanos(1000))).isEqualTo(3);
+  }
+
+  @Test
+  public void increment_afterTheWindowEnded_restartsAtOne() {
+    String key = "sms:user:" + unique();
+    store.counters().increment(key, T0, WINDOW_END);
+    store.counters().increment(key, T0, WINDOW_END);
+
+    assertThat(store.counters().get(key, WINDOW_END)).as("window ended").isZero();
+    Instant nextEnd = WINDOW_END.plus(Duration.ofHours(1));
+    assertThat(store.counters().increment(key, WINDOW_END, nextEnd)).isEqualTo(1);
+    assertThat(store.counters().increment(key, WINDOW_END.plusSeconds(1), nextEnd)).isEqualTo(2);
+    assertThat(store.counters().get(key, nextEnd.minusSeconds(1))).isEqualTo(2);
+    assertThat(store.counters().get(key, nextEnd)).isZero();
+  }
+
+  @Test
+  public void increment_keysAreIndependent() {
+    String a = "a:" + unique();
+    String b = "b:" + unique();
+    store.counters().increment(a, T0, WINDOW_END);
+    store.counters().increment(a, T0, WINDOW_END);
+
+    assertThat(store.counters().increment(b, T0, WINDOW_END)).isEqualTo(1);
+    assertThat(store.counters().get(a, T0)).isEqualTo(2);
+  }
+
+  @Test
+  public void increment_32ThreadsOnANewKey_countsEveryIncrementOnce() throws Exception {
+    String key = "race:" + unique();
+
+    List<Long> results = race(THREADS, () -> store.counters().increment(key, T0, WINDOW_END));
+
+    assertThat(results).containsExactlyInAnyOrderElementsOf(
+        LongStream.rangeClosed(1, THREADS).boxed().toList());
+    assertThat(store.counters().get(key, T0)).isEqualTo(THREADS);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.mfa4j.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mfa4j.spi.PasswordRecord;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The contract of {@link dev.mfa4j.spi.PasswordStore}; extend it and supply a store. */
+public abstract class PasswordStoreContract extends StoreContractSupport {
+  private static final String HASH_1 = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdDE$aGFzaDE";
+  private static final String HASH_2 = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdDI$aGFzaDI";
+  private static final String HASH_3 = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdDM$aGFzaDM";
+
+  @Test
+  public void find_userWithoutPassword_isEmpty() {
+    assertThat(store.passwords().find(practice, alice)).isEmpty();
+  }
+
+  @Test
+  public void put_thenFind_roundTripsEveryField() {
+    PasswordRecord temp = new PasswordRecord(practice, alice, HASH_1, T0, true,
+        Optional.of(T0.plus(Duration.ofDays(1))));
+    store.passwords().put(temp);
+
+    PasswordRecord got = store.passwords().find(practice, alice).orElseThrow();
+
+    assertThat(got).isEqualTo(temp);
+    assertThat(store.passwords().find(practice, bob)).isEmpty();
+    assertThat(store.passwords().find(otherPractice, alice)).isEmpty();
+  }
+
+  @Test
+  public void put_again_replacesTheRecord() {
+    store.passwords().put(new PasswordRecord(practice, alice, HASH_1, T0, true,
+        Optional.of(T0.plusSeconds(60))));
+    PasswordRecord next = new PasswordRecord(practice, alice, HASH_2, T0.plusSeconds(5), false,
+        Optional.empty());
+
+    store.passwords().put(next);
+
+    assertThat(store.passwords().find(practice, alice)).contains(next);
+  }
+
+  @Test
+  public void replace_withTheStoredHash_replacesIt() {
+    store.passwords().put(new PasswordRecord(practice, alice, HASH_1, T0, false,
+        Optional.empty()));
+    PasswordRecord next = new PasswordRecord(practice, alice, HASH_2, T0.plusSeconds(5), false,
+        Optional.empty());
+
+    assertThat(store.passwords().replace(practice, alice, HASH_1, next)).isTrue();
+    assertThat(store.passwords().find(practice, alice)).contains(next);
+  }
+
+  @Test
+  public void replace_withAStaleHash_returnsFalseAndKeepsTheStoredOne() {
+    PasswordRecord current = new PasswordRecord(practice, alice, HASH_2, T0, false,
+        Optional.empty());
+    store.passwords().put(current);
+
+    assertThat(store.passwords().replace(practice, alice, HASH_1,
+        new PasswordRecord(practice, alice, HASH_3, T0, false, Optional.empty()))).isFalse();
+    assertThat(store.passwords().find(practice, alice)).contains(current);
+  }
+
+  @Test
+  public void replace_userWithoutPassword_returnsFalse() {
+    assertThat(store.passwords().replace(practice, alice, HASH_1,
+        new PasswordRecord(practice, alice, HASH_2, T0, false, Optional.empty()))).isFalse();
+    assertThat(store.passwords().find(practice, alice)).isEmpty();
+  }
+}

@@ -1,0 +1,122 @@
+package dev.mfa4j.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mfa4j.spi.SignIn;
+import dev.mfa4j.spi.UserSecurityState;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The contract of {@link dev.mfa4j.spi.UserStateStore}; extend it and supply a store. */
+public abstract class UserStateStoreContract extends StoreContractSupport {
+
+  @Test
+  public void find_userNeverSeen_isEmpty() {
+    assertThat(store.users().find(practice, alice)).isEmpty();
+  }
+
+  @Test
+  public void recordFailure_createsTheRowAndCounts() {
+    assertThat(store.users().recordFailure(practice, alice)).isEqualTo(1);
+    assertThat(store.users().recordFailure(practice, alice)).isEqualTo(2);
+    assertThat(store.users().recordFailure(practice, alice)).isEqualTo(3);
+
+    UserSecurityState state = store.users().find(practice, alice).orElseThrow();
+    assertThat(state.practice()).isEqualTo(practice);
+    assertThat(state.user()).isEqualTo(alice);
+    assertThat(state.consecutiveFailures()).isEqualTo(3);
+    assertThat(state.lockedUntil()).isEmpty();
+    assertThat(state.lastSignIn()).isEmpty();
+    assertThat(state.graceSignIns()).isZero();
+    assertThat(state.graceStarted()).isEmpty();
+  }
+
+  @Test
+  public void recordFailure_isPerUser() {
+    store.users().recordFailure(practice, alice);
+    store.users().recordFailure(practice, alice);
+
+    assertThat(store.users().recordFailure(practice, bob)).isEqualTo(1);
+    assertThat(store.users().recordFailure(otherPractice, alice)).isEqualTo(1);
+    assertThat(store.users().find(practice, alice).orElseThrow().consecutiveFailures())
+        .isEqualTo(2);
+  }
+
+  @Test
+  public void recordFailure_32ThreadsOnANewUser_countsEveryFailureOnce() throws Exception {
+    List<Integer> results = race(THREADS, () -> store.users().recordFailure(practice, alice));
+
+    assertThat(results).containsExactlyInAnyOrderElementsOf(
+        IntStream.rangeClosed(1, THREADS).boxed().toList());
+    assertThat(store.users().find(practice, alice).orElseThrow().consecutiveFailures())
+        .isEqualTo(THREADS);
+  }
+
+  @Test
+  public void lockUntil_onANewUser_createsTheRow() {
+    store.users().lockUntil(practice, alice, T0.plus(Duration.ofMinutes(15)));
+
+    UserSecurityState state = store.users().find(practice, alice).orElseThrow();
+    assertThat(state.lockedUntil()).contains(T0.plus(Duration.ofMinutes(15)));
+    assertThat(state.consecutiveFailures()).isZero();
+  }
+
+  @Test
+  public void lockUntil_keepsTheFailureCount() {
+    store.users().recordFailure(practice, alice);
+    store.users().recordFailure(practice, alice);
+
+    store.users().lockUntil(practice, alice, T0.plusSeconds(60));
+
+    UserSecurityState state = store.users().find(practice, alice).orElseThrow();
+    assertThat(state.lockedUntil()).contains(T0.plusSeconds(60));
+    assertThat(state.consecutiveFailures()).isEqualTo(2);
+  }
+
+  @Test
+  public void recordSignIn_setsLastSignIn_andClearsFailuresAndLock() {
+    store.users().recordFailure(practice, alice);
+    store.users().lockUntil(practice, alice, T0.plusSeconds(60));
+    SignIn signIn = new SignIn(T0.plusSeconds(120), "198.51.100.23",
+        "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0");
+
+    store.users().recordSignIn(practice, alice, signIn);
+
+    UserSecurityState state = store.users().find(practice, alice).orElseThrow();
+    assertThat(state.lastSignIn()).contains(signIn);
+    assertThat(state.consecutiveFailures()).isZero();
+    assertThat(state.lockedUntil()).isEmpty();
+  }
+
+  @Test
+  public void recordSignIn_onANewUser_createsTheRow_andTheLatestWins() {
+    store.users().recordSignIn(practice, alice, new SignIn(T0, "192.0.2.1", "A"));
+    SignIn later = new SignIn(T0.plusSeconds(3600), "", "");
+    store.users().recordSignIn(practice, alice, later);
+
+    assertThat(store.users().find(practice, alice).orElseThrow().lastSignIn()).contains(later);
+    assertThat(store.users().find(practice, bob)).isEmpty();
+  }
+
+  @Test
+  public void recordGraceSignIn_countsAndKeepsTheFirstStart() {
+    assertThat(store.users().recordGraceSignIn(practice, alice, T0)).isEqualTo(1);
+    assertThat(store.users().recordGraceSignIn(practice, alice, T0.plusSeconds(86400)))
+        .isEqualTo(2);
+
+    UserSecurityState state = store.users().find(practice, alice).orElseThrow();
+    assertThat(state.graceSignIns()).isEqualTo(2);
+    assertThat(state.graceStarted()).contains(T0);
+  }
+
+  @Test
+  public void recordGraceSignIn_afterAFailure_keepsTheFailureCount() {
+    store.users().recordFailure(practice, alice);
+
+    assertThat(store.users().recordGraceSignIn(practice, alice, T0)).isEqualTo(1);
+    assertThat(store.users().find(practice, alice).orElseThrow().consecutiveFailures())
+        .isEqualTo(1);
+  }
+}

@@ -1,0 +1,433 @@
+package dev.mfa4j.webauthn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mfa4j.AesGcmSecretProtector;
+import dev.mfa4j.Answer;
+import dev.mfa4j.BackupCodeHasher;
+import dev.mfa4j.EnrollmentOutcome;
+import dev.mfa4j.EnrollmentStart;
+import dev.mfa4j.FactorId;
+import dev.mfa4j.FactorKind;
+import dev.mfa4j.FactorSummary;
+import dev.mfa4j.InMemoryMfaStore;
+import dev.mfa4j.InvalidInputException;
+import dev.mfa4j.LoginStep;
+import dev.mfa4j.MfaEngine;
+import dev.mfa4j.Password;
+import dev.mfa4j.RememberDevice;
+import dev.mfa4j.RequestContext;
+import dev.mfa4j.UserRef;
+import dev.mfa4j.spi.AuditEvent;
+import dev.mfa4j.spi.AuditQuery;
+import dev.mfa4j.spi.AuditType;
+import dev.mfa4j.spi.FactorRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Passkeys through the real {@link MfaEngine} and {@link InMemoryMfaStore}: enrollment with the
+ * password, the first passkey turning two-factor on with 10 backup codes, sign-in, management, and
+ * every refusal leaving the store as it was.
+ */
+class PasskeyEngineTest {
+  static final String ORIGIN = "https://app.example.com";
+  static final String PASSWORD = "correct horse battery staple";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+  final InMemoryMfaStore store = new InMemoryMfaStore();
+  final PasskeyFactor passkeys = PasskeyFactor.builder()
+      .relyingParty("app.example.com", "Sunrise Therapy")
+      .origins(Set.of(ORIGIN))
+      .passwordless(true)
+      .build();
+  final MfaEngine mfa;
+  final RequestContext request = RequestContext.of("127.0.0.1", "JUnit Browser/1.0");
+  final UserRef alice = UserRef.staff("clinic-1", "alice");
+  final UserRef bob = UserRef.staff("clinic-1", "bob");
+
+  PasskeyEngineTest() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    mfa = MfaEngine.builder()
+        .store(store)
+        .secretProtector(AesGcmSecretProtector.fromKey("k1", key))
+        .passwordVerifier((user, password) -> MessageDigest.isEqual(
+            PASSWORD.getBytes(StandardCharsets.UTF_8),
+            new String(password.chars()).getBytes(StandardCharsets.UTF_8)))
+        .factor(passkeys)
+        .clock(clock)
+        .backupCodeHasher(BackupCodeHasher.argon2id(64, 1, 1))
+        .build();
+  }
+
+  record Enrolled(FactorId factor, EnrollmentOutcome.Confirmed outcome) {}
+
+  Enrolled enroll(UserRef user, SoftwareAuthenticator auth, String label) {
+    EnrollmentStart start = mfa.account(user).beginEnrollment(FactorKind.PASSKEY, label,
+        Password.of(PASSWORD), Map.of(PasskeyFactor.PARAM_USER_NAME, user.user().value()),
+        request);
+    String json = auth.register(start.details(PasskeyEnrollment.class).creationOptionsJson(),
+        ORIGIN);
+    EnrollmentOutcome out = mfa.account(user).confirmEnrollment(start.ceremony(),
+        Answer.response(start.factor(), json), request);
+    assertThat(out).isInstanceOf(EnrollmentOutcome.Confirmed.class);
+    return new Enrolled(start.factor(), (EnrollmentOutcome.Confirmed) out);
+  }
+
+  record SecondStep(LoginStep.SecondFactorRequired step, String requestJson) {}
+
+  SecondStep secondStep(UserRef user, FactorId factor) {
+    LoginStep step = mfa.login().afterPrimary(user, request);
+    assertThat(step).isInstanceOf(LoginStep.SecondFactorRequired.class);
+    LoginStep.SecondFactorRequired s = (LoginStep.SecondFactorRequired) step;
+    String json = mfa.login().prompt(user, s.challenge(), factor, Map.of(), request)
+        .clientJson().orElseThrow();
+    return new SecondStep(s, json);
+  }
+
+  LoginStep answer(UserRef user, SecondStep s, FactorId factor, String json) {
+    return mfa.login().verify(user, s.step.challenge(), Answer.response(factor, json),
+        RememberDevice.NO, request);
+  }
+
+  /** What a refusal must not change (the engine's failure count is meant to change). */
+  record Essence(FactorId id, dev.mfa4j.spi.FactorState state, Optional<Instant> lastUsed,
+      long counter, Optional<String> lookupKey, Map<String, String> attributes, String label) {}
+
+  List<Essence> stored(UserRef user) {
+    return store.factors().list(user.practice(), user.user()).stream()
+        .map(r -> new Essence(r.id(), r.state(), r.lastUsed(), r.counter(), r.lookupKey(),
+            r.attributes(), r.label()))
+        .toList();
+  }
+
+  List<AuditEvent> audit(UserRef user) {
+    return store.audit().find(new AuditQuery(user.practice(), Optional.of(user.user()),
+        Optional.empty(), 500));
+  }
+
+  @Test
+  void firstPasskey_turnsTwoFactorOnWithTenBackupCodes() {
+    assertThat(mfa.account(alice).twoFactorEnabled()).isFalse();
+    Enrolled e = enroll(alice, SoftwareAuthenticator.syncedPasskey(), "MacBook");
+
+    assertThat(e.outcome.backupCodes()).isPresent();
+    assertThat(e.outcome.backupCodes().get().size()).isEqualTo(10);
+    assertThat(mfa.account(alice).twoFactorEnabled()).isTrue();
+    assertThat(e.outcome.factor().display()).containsEntry(PasskeyDisplay.SYNCED, "true");
+
+    Enrolled second = enroll(alice, SoftwareAuthenticator.securityKey(), "YubiKey");
+    assertThat(second.outcome.backupCodes()).isEmpty();
+  }
+
+  @Test
+  void signIn_passwordThenPasskey_authenticated() {
+    SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
+    FactorId f = enroll(alice, key, "YubiKey").factor;
+
+    SecondStep s = secondStep(alice, f);
+    assertThat(s.step.methods()).extracting(FactorSummary::kind).contains(FactorKind.PASSKEY);
+    LoginStep done = answer(alice, s, f, key.assertion(s.requestJson, ORIGIN));
+
+    assertThat(done).isInstanceOf(LoginStep.Authenticated.class);
+    assertThat(((LoginStep.Authenticated) done).method()).contains(FactorKind.PASSKEY);
+    FactorRecord r = store.factors().find(alice.practice(), alice.user(), f).orElseThrow();
+    assertThat(r.counter()).isEqualTo(1);
+    assertThat(r.lastUsed()).contains(clock.instant());
+  }
+
+  @Test
+  void signIn_syncedPasskeyCounterZero_authenticatedEachTime() {
+    SoftwareAuthenticator passkey = SoftwareAuthenticator.syncedPasskey();
+    FactorId f = enroll(alice, passkey, "iPhone").factor;
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofMinutes(1));
+      SecondStep s = secondStep(alice, f);
+      assertThat(answer(alice, s, f, passkey.assertion(s.requestJson, ORIGIN)))
+          .isInstanceOf(LoginStep.Authenticated.class);
+      FactorRecord r = store.factors().find(alice.practice(), alice.user(), f).orElseThrow();
+      assertThat(r.counter()).isZero();
+      assertThat(r.lastUsed()).contains(clock.instant());
+    }
+  }
+
+  @Test
+  void signIn_replayedResponse_rejectedOnSameChallengeAndRetriedOnNewOne() {
+    SoftwareAuthenticator passkey = SoftwareAuthenticator.syncedPasskey();
+    FactorId f = enroll(alice, passkey, "iPhone").factor;
+    SecondStep s = secondStep(alice, f);
+    String json = passkey.assertion(s.requestJson, ORIGIN);
+    assertThat(answer(alice, s, f, json)).isInstanceOf(LoginStep.Authenticated.class);
+
+    assertThat(answer(alice, s, f, json)).isEqualTo(
+        new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE));
+    SecondStep next = secondStep(alice, f);
+    assertThat(answer(alice, next, f, json)).isInstanceOf(LoginStep.Retry.class);
+  }
+
+  @Test
+  void signIn_expiredCeremony_rejected() {
+    SoftwareAuthenticator passkey = SoftwareAuthenticator.syncedPasskey();
+    FactorId f = enroll(alice, passkey, "iPhone").factor;
+    SecondStep s = secondStep(alice, f);
+    String json = passkey.assertion(s.requestJson, ORIGIN);
+    clock.advance(Duration.ofMinutes(5));
+    List<Essence> before = stored(alice);
+
+    assertThat(answer(alice, s, f, json)).isEqualTo(
+        new LoginStep.Rejected(LoginStep.Reason.EXPIRED));
+    assertThat(stored(alice)).isEqualTo(before);
+  }
+
+  @Test
+  void signIn_refusedResponses_retryAndNothingChanged() {
+    SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
+    FactorId f = enroll(alice, key, "YubiKey").factor;
+    SoftwareAuthenticator bobsKey = SoftwareAuthenticator.securityKey();
+    enroll(bob, bobsKey, "Bob's key");
+    store.policies().put(alice.practice(),
+        dev.mfa4j.PracticePolicy.defaults().toBuilder().lockout(20, Duration.ofMinutes(1), Duration.ofHours(1)).build());
+    List<Essence> before = stored(alice);
+    List<Essence> bobBefore = stored(bob);
+
+    Map<String, java.util.function.Function<String, String>> bad = Map.of(
+        "flipped signature bit", req -> key.answer(req, ORIGIN).flipSignatureBit().json(),
+        "garbled signature", req -> key.answer(req, ORIGIN).garbleSignature().json(),
+        "wrong origin", req -> key.assertion(req, "https://app.example.com.evil.example"),
+        "wrong rp id", req -> key.answer(req, ORIGIN).rpId("example.com").json(),
+        "another user's credential", req -> bobsKey.assertion(req, ORIGIN),
+        "unknown credential", req -> SoftwareAuthenticator.securityKey().assertion(req, ORIGIN),
+        "bad json", req -> "{\"id\":");
+    for (Map.Entry<String, java.util.function.Function<String, String>> c : bad.entrySet()) {
+      SecondStep s = secondStep(alice, f);
+      assertThat(answer(alice, s, f, c.getValue().apply(s.requestJson))).as(c.getKey())
+          .isInstanceOf(LoginStep.Retry.class);
+    }
+    assertThat(stored(alice)).isEqualTo(before);
+    assertThat(stored(bob)).isEqualTo(bobBefore);
+    assertThat(audit(alice)).extracting(AuditEvent::type)
+        .doesNotContain(AuditType.SIGN_IN_SUCCEEDED);
+  }
+
+  @Test
+  void signIn_anotherUsersFactorId_refused() {
+    SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
+    FactorId alices = enroll(alice, key, "YubiKey").factor;
+    SoftwareAuthenticator bobsKey = SoftwareAuthenticator.securityKey();
+    FactorId bobs = enroll(bob, bobsKey, "Bob's key").factor;
+    SecondStep s = secondStep(alice, alices);
+
+    assertThatThrownBy(() -> mfa.login().prompt(alice, s.step.challenge(), bobs, Map.of(),
+        request)).isInstanceOf(InvalidInputException.class);
+    assertThat(answer(alice, s, bobs, bobsKey.assertion(s.requestJson, ORIGIN)))
+        .isNotInstanceOf(LoginStep.Authenticated.class);
+  }
+
+  @Test
+  void signIn_counterRegression_refusedAndAuditedAsClone() {
+    SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
+    FactorId f = enroll(alice, key, "YubiKey").factor;
+    SecondStep s = secondStep(alice, f);
+    assertThat(answer(alice, s, f, key.assertion(s.requestJson, ORIGIN)))
+        .isInstanceOf(LoginStep.Authenticated.class);
+    FactorRecord afterFirst = store.factors().find(alice.practice(), alice.user(), f)
+        .orElseThrow();
+
+    SecondStep clone = secondStep(alice, f);
+    assertThat(answer(alice, clone, f, key.answer(clone.requestJson, ORIGIN).counter(1).json()))
+        .isInstanceOf(LoginStep.Retry.class);
+
+    assertThat(store.factors().find(alice.practice(), alice.user(), f).orElseThrow().counter())
+        .isEqualTo(afterFirst.counter());
+    assertThat(audit(alice)).extracting(AuditEvent::type)
+        .contains(AuditType.CREDENTIAL_CLONE_SUSPECTED);
+  }
+
+  @Test
+  void enrollment_badJsonAndWrongOrigin_retryNothingActivated() {
+    EnrollmentStart start = mfa.account(alice).beginEnrollment(FactorKind.PASSKEY, "MacBook",
+        Password.of(PASSWORD), Map.of(), request);
+    String options = start.details(PasskeyEnrollment.class).creationOptionsJson();
+
+    assertThat(mfa.account(alice).confirmEnrollment(start.ceremony(),
+        Answer.response(start.factor(), "not json"), request))
+        .isInstanceOf(EnrollmentOutcome.Retry.class);
+    assertThat(mfa.account(alice).confirmEnrollment(start.ceremony(),
+        Answer.response(start.factor(), SoftwareAuthenticator.syncedPasskey()
+            .register(options, "https://evil.example")), request))
+        .isInstanceOf(EnrollmentOutcome.Retry.class);
+    assertThat(mfa.account(alice).twoFactorEnabled()).isFalse();
+    assertThat(mfa.account(alice).factors()).isEmpty();
+
+    assertThat(mfa.account(alice).confirmEnrollment(start.ceremony(),
+        Answer.response(start.factor(), SoftwareAuthenticator.syncedPasskey()
+            .register(options, ORIGIN)), request))
+        .isInstanceOf(EnrollmentOutcome.Confirmed.class);
+  }
+
+  @Test
+  void enrollment_expiredCeremony_rejected() {
+    EnrollmentStart start = mfa.account(alice).beginEnrollment(FactorKind.PASSKEY, "MacBook",
+        Password.of(PASSWORD), Map.of(), request);
+    String json = SoftwareAuthenticator.syncedPasskey()
+        .register(start.details(PasskeyEnrollment.class).creationOptionsJson(), ORIGIN);
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(mfa.account(alice).confirmEnrollment(start.ceremony(),
+        Answer.response(start.factor(), json), request))
+        .isEqualTo(new EnrollmentOutcome.Rejected(LoginStep.Reason.EXPIRED));
+    assertThat(mfa.account(alice).twoFactorEnabled()).isFalse();
+  }
+
+  @Test
+  void enrollment_secondPasskey_sameUserHandleAndFirstExcluded() throws Exception {
+    SoftwareAuthenticator first = SoftwareAuthenticator.syncedPasskey();
+    enroll(alice, first, "MacBook");
+    EnrollmentStart start = mfa.account(alice).beginEnrollment(FactorKind.PASSKEY, "iPhone",
+        Password.of(PASSWORD), Map.of(), request);
+    JsonNode options = JSON.readTree(start.details(PasskeyEnrollment.class)
+        .creationOptionsJson());
+    assertThat(options.path("user").path("id").asText()).isEqualTo(first.userHandle());
+    assertThat(options.path("excludeCredentials").findValuesAsText("id"))
+        .containsExactly(first.credentialId());
+  }
+
+  @Test
+  void management_listRenameRemoveLastTurnsTwoFactorOff() {
+    FactorId mac = enroll(alice, SoftwareAuthenticator.syncedPasskey(), "MacBook").factor;
+    FactorId yubi = enroll(alice, SoftwareAuthenticator.securityKey(), "YubiKey").factor;
+
+    List<FactorSummary> list = mfa.account(alice).factors();
+    assertThat(list).extracting(FactorSummary::label).containsExactly("MacBook", "YubiKey");
+    assertThat(list.get(0).display()).containsEntry(PasskeyDisplay.DEVICE_TYPE, "multiDevice")
+        .containsEntry(PasskeyDisplay.CREATED, "2026-11-23T10:00:00Z");
+    assertThat(list.get(1).display()).containsEntry(PasskeyDisplay.DEVICE_TYPE, "singleDevice");
+
+    mfa.account(alice).rename(yubi, "Keyring key", request);
+    assertThat(mfa.account(alice).factors()).extracting(FactorSummary::label)
+        .containsExactly("MacBook", "Keyring key");
+
+    mfa.account(alice).remove(mac, Password.of(PASSWORD), request);
+    assertThat(mfa.account(alice).twoFactorEnabled()).isTrue();
+    mfa.account(alice).remove(yubi, Password.of(PASSWORD), request);
+    assertThat(mfa.account(alice).twoFactorEnabled()).isFalse();
+    assertThat(mfa.login().afterPrimary(alice, request))
+        .isInstanceOf(LoginStep.Authenticated.class);
+  }
+
+  // ------------------------------------------------------------------ passwordless
+
+  @Test
+  void passwordless_discoverablePasskey_signsInTheOwner() throws Exception {
+    SoftwareAuthenticator passkey = SoftwareAuthenticator.syncedPasskey();
+    FactorId f = enroll(alice, passkey, "iPhone").factor;
+    PasskeyPasswordless pl = passkeys.passwordless(store, clock);
+
+    PasskeyPasswordless.Start start = pl.start(alice.practice(), request);
+    JsonNode options = JSON.readTree(start.requestOptionsJson());
+    assertThat(options.has("allowCredentials")).isFalse();
+    assertThat(options.path("userVerification").asText()).isEqualTo("required");
+
+    String json = passkey.assertion(start.requestOptionsJson(), ORIGIN);
+    assertThat(pl.finish(alice.practice(), start.ceremony(), json, request))
+        .isEqualTo(new PasskeyPasswordless.SignedIn(alice.practice(), alice.user(), f));
+    assertThat(store.factors().find(alice.practice(), alice.user(), f).orElseThrow().lastUsed())
+        .contains(clock.instant());
+    assertThat(pl.finish(alice.practice(), start.ceremony(), json, request))
+        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.INVALID_CEREMONY));
+  }
+
+  @Test
+  void passwordless_refusals() {
+    SoftwareAuthenticator passkey = SoftwareAuthenticator.syncedPasskey();
+    enroll(alice, passkey, "iPhone");
+    PasskeyPasswordless pl = passkeys.passwordless(store, clock);
+    List<Essence> before = stored(alice);
+
+    PasskeyPasswordless.Start a = pl.start(alice.practice(), request);
+    assertThat(pl.finish(dev.mfa4j.PracticeId.of("clinic-2"), a.ceremony(),
+        passkey.assertion(a.requestOptionsJson(), ORIGIN), request))
+        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.INVALID_CEREMONY));
+
+    PasskeyPasswordless.Start b = pl.start(alice.practice(), request);
+    String late = passkey.assertion(b.requestOptionsJson(), ORIGIN);
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(pl.finish(alice.practice(), b.ceremony(), late, request))
+        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.EXPIRED));
+
+    PasskeyPasswordless.Start c = pl.start(alice.practice(), request);
+    assertThat(pl.finish(alice.practice(), c.ceremony(),
+        SoftwareAuthenticator.syncedPasskey().assertion(c.requestOptionsJson(), ORIGIN), request))
+        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.UNKNOWN_CREDENTIAL));
+
+    PasskeyPasswordless.Start d = pl.start(alice.practice(), request);
+    assertThat(pl.finish(alice.practice(), d.ceremony(), "{", request))
+        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.MALFORMED));
+
+    PasskeyPasswordless.Start e = pl.start(alice.practice(), request);
+    assertThat(pl.finish(alice.practice(), e.ceremony(),
+        passkey.answer(e.requestOptionsJson(), ORIGIN).flipSignatureBit().json(), request))
+        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.NOT_VERIFIED));
+
+    PasskeyPasswordless.Start g = pl.start(alice.practice(), request);
+    assertThat(pl.finish(alice.practice(), g.ceremony(),
+        passkey.answer(g.requestOptionsJson(), ORIGIN).withoutUserHandle().json(), request))
+        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.MALFORMED));
+
+    assertThat(stored(alice)).isEqualTo(before);
+  }
+
+  @Test
+  void passwordless_keyWithoutUserVerification_notVerified() {
+    SoftwareAuthenticator touch = SoftwareAuthenticator.touchOnlyKey();
+    enroll(alice, touch, "Old key");
+    PasskeyPasswordless pl = passkeys.passwordless(store, clock);
+    PasskeyPasswordless.Start s = pl.start(alice.practice(), request);
+    assertThat(pl.finish(alice.practice(), s.ceremony(),
+        touch.assertion(s.requestOptionsJson(), ORIGIN), request))
+        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.NOT_VERIFIED));
+  }
+
+  @Test
+  void passwordless_ceremonyIsNotASignInChallengeOfAnyUser() {
+    enroll(alice, SoftwareAuthenticator.syncedPasskey(), "iPhone");
+    PasskeyPasswordless.Start s = passkeys.passwordless(store, clock)
+        .start(alice.practice(), request);
+    UserRef owner = UserRef.staff("clinic-1", PasskeyPasswordless.CEREMONY_OWNER);
+    assertThat(mfa.login().verify(alice, s.ceremony(), Answer.backupCode("AAAA-BBBB"),
+        RememberDevice.NO, request)).isInstanceOf(LoginStep.Rejected.class);
+    assertThat(mfa.login().verify(owner, s.ceremony(), Answer.backupCode("AAAA-BBBB"),
+        RememberDevice.NO, request)).isNotInstanceOf(LoginStep.Authenticated.class);
+  }
+
+  @Test
+  void passwordless_counterRegression_refusedAndAudited() {
+    SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
+    FactorId f = enroll(alice, key, "YubiKey").factor;
+    PasskeyPasswordless pl = passkeys.passwordless(store, clock);
+    PasskeyPasswordless.Start s = pl.start(alice.practice(), request);
+    assertThat(pl.finish(alice.practice(), s.ceremony(), key.assertion(s.requestOptionsJson(),
+        ORIGIN), request)).isInstanceOf(PasskeyPasswordless.SignedIn.class);
+    PasskeyPasswordless.Start again = pl.start(alice.practice(), request);
+    assertThat(pl.finish(alice.practice(), again.ceremony(),
+        key.answer(again.requestOptionsJson(), ORIGIN).counter(1).json(), request))
+        .isEqualTo(new PasskeyPasswordless.Refused(
+            PasskeyPasswordless.Reason.COUNTER_REGRESSION));
+    assertThat(store.factors().find(alice.practice(), alice.user(), f).orElseThrow().counter())
+        .isEqualTo(1);
+    assertThat(audit(alice)).extracting(AuditEvent::type)
+        .contains(AuditType.CREDENTIAL_CLONE_SUSPECTED);
+  }
+}
