@@ -52,6 +52,7 @@ class PasskeyEngineTest {
       .relyingParty("app.example.com", "Sunrise Therapy")
       .origins(Set.of(ORIGIN))
       .passwordless(true)
+      .credentialRegistry(store)
       .build();
   final MfaEngine mfa;
   final RequestContext request = RequestContext.of("127.0.0.1", "JUnit Browser/1.0");
@@ -156,6 +157,23 @@ class PasskeyEngineTest {
     assertThat(other.login().verify(alice, s.step.challenge(),
         Answer.response(start.factor(), key.assertion(s.requestJson, ORIGIN)),
         RememberDevice.NO, request)).isInstanceOf(LoginStep.Authenticated.class);
+  }
+
+  @Test
+  void enrollment_credentialIdOfAnotherUser_refusedNothingChanged() {
+    SoftwareAuthenticator shared = SoftwareAuthenticator.securityKey();
+    enroll(alice, shared, "YubiKey");
+    List<Essence> alices = stored(alice);
+    EnrollmentStart start = mfa.account(bob).beginEnrollment(FactorKind.PASSKEY, "Same key",
+        Password.of(PASSWORD), Map.of(), request);
+    String json = shared.register(start.details(PasskeyEnrollment.class).creationOptionsJson(),
+        ORIGIN);
+
+    assertThat(mfa.account(bob).confirmEnrollment(start.ceremony(),
+        Answer.response(start.factor(), json), request))
+        .isInstanceOf(EnrollmentOutcome.Retry.class);
+    assertThat(mfa.account(bob).twoFactorEnabled()).isFalse();
+    assertThat(stored(alice)).isEqualTo(alices);
   }
 
   @Test
