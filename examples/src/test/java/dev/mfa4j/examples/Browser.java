@@ -71,7 +71,7 @@ final class Browser implements AutoCloseable {
     return new Browser(driver, profile, baseUrl);
   }
 
-  private static void requireExecutable(Path p) {
+  static void requireExecutable(Path p) {
     if (!Files.isExecutable(p)) {
       throw new IllegalStateException(p + " is missing: run .ci/install-browser.sh"
           + " (Debian packages chromium and chromium-driver). The browser tests never skip.");
@@ -95,7 +95,7 @@ final class Browser implements AutoCloseable {
   }
 
   WebElement find(String css) {
-    return wait(Duration.ofSeconds(10)).until(
+    return wait(Duration.ofSeconds(30)).until(
         ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
   }
 
@@ -130,7 +130,7 @@ final class Browser implements AutoCloseable {
   /** Waits until the page's path is {@code path}; fails with the page text otherwise. */
   void waitForPath(String path) {
     try {
-      wait(Duration.ofSeconds(15)).until(d -> path().equals(path));
+      wait(Duration.ofSeconds(30)).until(d -> path().equals(path));
     } catch (org.openqa.selenium.TimeoutException e) {
       throw new AssertionError("expected page " + path + " but was " + path() + ":\n"
           + bodyText(), e);

@@ -250,6 +250,7 @@ class DemoBrowserTest {
     browser.type("form[data-kind=passkey] input[name=password]", pr.staff().password());
     browser.click("form[data-kind=passkey] button");
     browser.waitForPath("/account/enroll/confirm");
+    browser.screenshot("enroll-passkey");
     browser.click("#passkey-create-go");
     browser.waitForPath("/account/security");
     assertThat(authenticator.getCredentials()).hasSize(1);
@@ -260,6 +261,8 @@ class DemoBrowserTest {
     browser.waitForPath("/signin/verify");
     browser.click("section[data-kind=passkey] form.send button");
     browser.waitForPath("/signin/verify");
+    browser.find("form.passkey-get .passkey-go");
+    browser.screenshot("sign-in-passkey");
     browser.click("form.passkey-get .passkey-go");
     browser.waitForPath("/");
     assertThat(browser.text("#signed-in")).contains(pr.staff().email());
