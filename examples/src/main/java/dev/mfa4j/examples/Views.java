@@ -83,7 +83,10 @@ final class Views {
       Optional<Session.Prompted> mine = prompted.filter(p -> p.factor().equals(id));
       sb.append("<section class=\"method\" data-kind=\"").append(h(m.kind().id()))
           .append("\"><h2>").append(h(kindName(m.kind()))).append(": ").append(h(m.label()))
-          .append("</h2><p class=\"muted\">").append(facts(m.display())).append("</p>");
+          .append("</h2>");
+      if (m.display().containsKey("destination")) {
+        sb.append("<p class=\"muted\">").append(h(m.display().get("destination"))).append("</p>");
+      }
       switch (m.kind().id()) {
         case "phone" -> {
           sb.append(sendForm(r, id, "SMS", "Text me a code"))
