@@ -466,7 +466,10 @@ class PasskeyEngineTest {
     assertThat(mfa.login().verify(alice, s.ceremony(), Answer.backupCode("AAAA-BBBB"),
         RememberDevice.NO, request)).isInstanceOf(LoginStep.Rejected.class);
     assertThat(mfa.login().verify(owner, s.ceremony(), Answer.backupCode("AAAA-BBBB"),
-        RememberDevice.NO, request)).isNotInstanceOf(LoginStep.Authenticated.class);
+        RememberDevice.NO, request)).isInstanceOf(LoginStep.Rejected.class);
+    assertThat(mfa.account(owner).confirmEnrollment(s.ceremony(),
+        Answer.response(FactorId.of("AAAA"), "{}"), request))
+        .isInstanceOf(EnrollmentOutcome.Rejected.class);
   }
 
   @Test
