@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mfa4j.Answer;
 import dev.mfa4j.ChallengeId;
+import dev.mfa4j.FactorKind;
 import dev.mfa4j.LoginStep;
 import dev.mfa4j.MfaEngine;
 import dev.mfa4j.RememberDevice;
@@ -24,9 +25,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two app nodes — two engines, each with its own connection pool — on one embedded PostgreSQL.
- * In each of {@value #TRIALS} trials, {@value #RACERS} requests split over both nodes answer at
- * once with the same time-step code, the same backup code, or into the same challenge: exactly
- * one may sign in (RFC 6238 §5.2, NIST SP 800-63B-4 single use; keycloak#26106).
+ * In each of 1,000 trials, {@value #RACERS} requests split over both nodes answer at once with the
+ * same TOTP code (mfa-totp's real provider; the clock moves one period per trial), the same backup
+ * code, or into the same challenge: exactly one may sign in (RFC 6238 §5.2, NIST SP 800-63B-4
+ * single use; keycloak#26106). {@code -Dmfa4j.raceTrials=N} changes the number of trials.
  */
 class TwoNodeRaceTest {
   static final int TRIALS = Integer.getInteger("mfa4j.raceTrials", 1000);
@@ -37,6 +39,7 @@ class TwoNodeRaceTest {
   private static MfaEngine nodeA;
   private static MfaEngine nodeB;
   private static ExecutorService threads;
+  private static MutableClock clock;
 
   @BeforeAll
   static void startNodes() {
@@ -47,10 +50,10 @@ class TwoNodeRaceTest {
     JdbcMfaStore storeB = JdbcMfaStore.builder(poolB).tablePrefix(prefix).build();
     storeA.migrate();
     storeB.migrate();
-    MutableClock clock = MutableClock.at("2026-03-02T08:00:00Z");
+    clock = MutableClock.at("2026-03-02T08:00:00Z");
     Nodes nodes = new Nodes();
-    nodeA = nodes.engine(storeA, clock, Nodes.permissive());
-    nodeB = nodes.engine(storeB, clock, Nodes.permissive());
+    nodeA = nodes.engineWithTotp(storeA, clock, Nodes.permissive());
+    nodeB = nodes.engineWithTotp(storeB, clock, Nodes.permissive());
     threads = Executors.newFixedThreadPool(RACERS);
   }
 
@@ -90,12 +93,14 @@ class TwoNodeRaceTest {
   }
 
   @Test
-  void sameTimeStepCode_onTwoNodes_exactlyOneSuccessPerTrial() throws Exception {
+  void sameTotpCode_onTwoNodes_exactlyOneSuccessPerTrial() throws Exception {
     UserRef user = UserRef.staff("race", "totp-" + Databases.freshPrefix());
-    Nodes.Enrolled f = Nodes.enroll(nodeA, user, Nodes.APP, Map.of());
+    Nodes.TotpEnrolled f = Nodes.enrollTotp(nodeA, user, clock);
     int failedTrials = 0;
     for (int trial = 1; trial <= TRIALS; trial++) {
-      String answer = f.code() + "#" + trial;
+      clock.advance(java.time.Duration.ofSeconds(f.uri().parameters().periodSeconds()));
+      String answer = dev.mfa4j.totp.Otp.totp(f.uri().secret().reveal(), clock.instant(),
+          f.uri().parameters());
       List<Callable<LoginStep>> tasks = new ArrayList<>();
       for (int i = 0; i < RACERS; i++) {
         MfaEngine node = node(i);
@@ -115,7 +120,7 @@ class TwoNodeRaceTest {
   @Test
   void sameBackupCode_onTwoNodes_exactlyOneSuccessPerTrial() throws Exception {
     UserRef user = UserRef.staff("race", "backup-" + Databases.freshPrefix());
-    Nodes.Enrolled f = Nodes.enroll(nodeA, user, Nodes.APP, Map.of());
+    Nodes.Enrolled f = Nodes.enroll(nodeA, user, FactorKind.PHONE, Map.of());
     List<String> codes = f.backupCodes().reveal();
     for (int trial = 0; trial < TRIALS; trial++) {
       if (trial > 0 && trial % codes.size() == 0) {
@@ -138,7 +143,7 @@ class TwoNodeRaceTest {
   @Test
   void sameChallenge_onTwoNodes_exactlyOneSuccessPerTrial() throws Exception {
     UserRef user = UserRef.staff("race", "challenge-" + Databases.freshPrefix());
-    Nodes.Enrolled f = Nodes.enroll(nodeA, user, Nodes.APP, Map.of());
+    Nodes.Enrolled f = Nodes.enroll(nodeA, user, FactorKind.PHONE, Map.of());
     for (int trial = 0; trial < TRIALS; trial++) {
       ChallengeId c = Nodes.challenge(node(trial), user).challenge();
       List<Callable<LoginStep>> tasks = new ArrayList<>();
