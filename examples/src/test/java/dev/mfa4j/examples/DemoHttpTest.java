@@ -265,4 +265,21 @@ class DemoHttpTest {
     assertThat(c.get("/account/security").body()).contains("That password cannot be used");
     assertThat(location(signIn(new WebClient(base), p))).isEqualTo("/");
   }
+
+  @Test
+  void wrongCodes_untilTheLimit_endInLockoutAndAFreshSignIn() throws Exception {
+    Person p = newStaff();
+    enrollTotp(p);
+    String factor = demo.mfa.account(p.user().ref()).factors().get(0).id().value();
+    WebClient c = new WebClient(base);
+    assertThat(location(signIn(c, p))).isEqualTo("/signin/verify");
+    c.get("/signin/verify");
+    HttpResponse<String> r = null;
+    for (int i = 0; i < 5; i++) {
+      r = c.post("/signin/verify", Map.of("factor", factor, "code", "12345x"));
+    }
+    assertThat(location(r)).isEqualTo("/signin");
+    assertThat(c.get("/signin").body()).contains("locked until");
+    assertThat(location(c.get("/"))).isEqualTo("/signin");
+  }
 }
