@@ -92,6 +92,7 @@ final class Account implements AccountSecurity {
           + " enroll an authenticator app or a passkey before a phone");
     }
     Instant now = engine.now();
+    deleteStalePending(now);
     FactorRecord pending = new FactorRecord(FactorId.random(engine.random), user.practice(),
         user.user(), kind, cleanLabel, FactorState.PENDING, now, Optional.empty(), 0, 0,
         Optional.empty(), new byte[0], Map.of());
@@ -112,6 +113,16 @@ final class Account implements AccountSecurity {
     engine.audit(user, AuditType.ENROLLMENT_STARTED, AuditOutcome.SUCCESS, request,
         Map.of("factor", p.id().value(), "kind", kind.id()));
     return new EnrollmentStart(c.id(), p.id(), kind, c.record().expires(), e.details());
+  }
+
+  /** Pending factors whose ceremony has expired can never be confirmed: forget them. */
+  private void deleteStalePending(Instant now) {
+    for (FactorRecord f : engine.store.factors().list(user.practice(), user.user())) {
+      if (f.state() == FactorState.PENDING
+          && !now.isBefore(f.created().plus(PracticePolicy.MAX_CODE_LIFETIME))) {
+        engine.store.factors().delete(user.practice(), user.user(), f.id());
+      }
+    }
   }
 
   private boolean holdsUnrestricted() {

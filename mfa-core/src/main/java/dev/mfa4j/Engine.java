@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 /** The engine's implementation, shared by its flows. Package-private. */
 final class Engine {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  private static final int MAX_DETAILS = 16;
+  private static final int MAX_DETAIL_CHARS = 256;
 
   final MfaEngine config;
   final MfaStore store;
@@ -141,7 +143,7 @@ final class Engine {
   void audit(PracticeId practice, Optional<UserId> subject, Optional<UserId> actor, AuditType type,
       AuditOutcome outcome, RequestContext request, Map<String, String> details) {
     AuditEvent event = new AuditEvent(Tokens.randomBase64Url(random, 16), now(), practice, subject,
-        actor, type, outcome, request.ip(), request.userAgent(), details);
+        actor, type, outcome, request.ip(), request.userAgent(), bounded(details));
     store.audit().append(event);
     for (AuditListener l : config.auditListeners) {
       try {
@@ -150,6 +152,19 @@ final class Engine {
         LOG.warn("audit listener {} failed on a {} event", l.getClass().getName(), type, e);
       }
     }
+  }
+
+  /** At most 16 details, each value at most 256 characters (a provider may add its own). */
+  private static Map<String, String> bounded(Map<String, String> details) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : details.entrySet()) {
+      if (out.size() == MAX_DETAILS) {
+        break;
+      }
+      String v = e.getValue();
+      out.put(e.getKey(), v.length() > MAX_DETAIL_CHARS ? v.substring(0, MAX_DETAIL_CHARS) : v);
+    }
+    return out;
   }
 
   /** An event about the user, by the user. */

@@ -210,6 +210,10 @@ final class Login implements LoginFlow {
     if (check instanceof Closed) {
       throw new InvalidInputException("the challenge is not open for this user");
     }
+    ChallengeRecord open = ((Open) check).record();
+    if (open.attempts() >= open.maxAttempts()) {
+      throw new InvalidInputException("the challenge has no answers left");
+    }
     Optional<Instant> locked = engine.lockedUntil(user);
     if (locked.isPresent()) {
       throw new RateLimitedException("the second step is locked", locked.get());

@@ -126,6 +126,7 @@ public final class PasswordChecker {
     if (length > maxLength) {
       problems.add(new Problem(Reason.TOO_LONG,
           "The password is too long: use at most " + maxLength + " characters."));
+      return new PasswordCheck(problems, minLength, maxLength);
     }
     if (!PasswordText.wellFormed(text) || text.codePoints().anyMatch(Character::isISOControl)) {
       problems.add(new Problem(Reason.INVALID_CHARACTER,
@@ -240,17 +241,17 @@ public final class PasswordChecker {
         || sequential(unit);
   }
 
-  private static int smallestPeriod(int[] cps) {
-    for (int p = 1; p < cps.length; p++) {
-      boolean ok = true;
-      for (int i = p; i < cps.length && ok; i++) {
-        ok = cps[i] == cps[i - p];
+  /** The smallest p with cps[i] == cps[i - p] for all i (KMP failure function; linear time). */
+  static int smallestPeriod(int[] cps) {
+    int[] border = new int[cps.length];
+    for (int i = 1; i < cps.length; i++) {
+      int k = border[i - 1];
+      while (k > 0 && cps[i] != cps[k]) {
+        k = border[k - 1];
       }
-      if (ok) {
-        return p;
-      }
+      border[i] = cps[i] == cps[k] ? k + 1 : k;
     }
-    return cps.length;
+    return cps.length == 0 ? 0 : cps.length - border[cps.length - 1];
   }
 
   /** Every next character is the next (or every one the previous) of one cycle. */

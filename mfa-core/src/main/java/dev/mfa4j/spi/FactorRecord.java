@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param created when enrollment began
  * @param lastUsed when it last passed a second step
  * @param counter a monotonic counter: the TOTP time step last accepted, the WebAuthn signature
- *     count; advanced only through {@link FactorStore#advanceCounter}
+ *     count; advanced only through {@link FactorStore#recordUse}
  * @param failures consecutive failed verifications (reset by a success)
  * @param lookupKey a non-secret key unique per kind (a WebAuthn credential id; a keyed hash of a
  *     phone number), or empty

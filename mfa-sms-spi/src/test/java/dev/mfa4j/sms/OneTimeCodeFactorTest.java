@@ -219,7 +219,8 @@ class OneTimeCodeFactorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"GB:PREMIUM_RATE", "US:PREMIUM_RATE", "DE:SHARED_COST", "CH:SHARED_COST", "US:VOIP", "US:PERSONAL_NUMBER", "US:TOLL_FREE",
+  @ValueSource(strings = {"GB:PREMIUM_RATE", "US:PREMIUM_RATE", "DE:SHARED_COST", "CH:SHARED_COST",
+      "US:VOIP", "US:PERSONAL_NUMBER", "US:TOLL_FREE",
       "GB:TOLL_FREE", "GB:PERSONAL_NUMBER", "GB:VOIP", "GB:UAN", "GB:PAGER", "FR:SHARED_COST"})
   void begin_costlyOrUnownedNumberType_refusedAndNothingSent(String regionAndType) {
     String[] rt = regionAndType.split(":");

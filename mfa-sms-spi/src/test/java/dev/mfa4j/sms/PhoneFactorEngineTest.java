@@ -143,7 +143,7 @@ class PhoneFactorEngineTest {
   // --- enrollment and sign-in ---------------------------------------------------------------
 
   @Test
-  void smsEnrollmentAndSignIn_throughTheEngine() {
+  void enrollAndSignIn_sms_authenticated() {
     EnrollmentStart start = engine.account(alice).beginEnrollment(FactorKind.PHONE, "Mobile",
         Password.of(PASSWORD), Map.of("phone", MOBILE), request);
     PhoneEnrollment details = start.details(PhoneEnrollment.class);
@@ -171,7 +171,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void voiceEnrollmentAndSignIn_throughTheEngine() {
+  void enrollAndSignIn_voice_authenticated() {
     FactorId phone = enroll(Channel.VOICE, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     prompt(s.challenge(), phone);
@@ -182,7 +182,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void enrollment_wrongPassword_refusedAndNothingSent() {
+  void beginEnrollment_wrongPassword_refusedNothingSent() {
     assertThatThrownBy(() -> engine.account(alice).beginEnrollment(FactorKind.PHONE, "Mobile",
         Password.of("wrong password here"), Map.of("phone", MOBILE), request))
         .isInstanceOf(PasswordRejectedException.class);
@@ -190,7 +190,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void enrollment_badNumber_typedErrorNothingSentNothingStored() {
+  void beginEnrollment_badNumber_typedErrorNothingStored() {
     assertThatThrownBy(() -> engine.account(alice).beginEnrollment(FactorKind.PHONE, "Mobile",
         Password.of(PASSWORD), Map.of("phone", UTIL.format(UTIL.getExampleNumberForType("GB",
             PhoneNumberType.PREMIUM_RATE), PhoneNumberFormat.E164)), request))
@@ -199,10 +199,23 @@ class PhoneFactorEngineTest {
     assertThat(store.factors().list(alice.practice(), alice.user())).isEmpty();
   }
 
+  @Test
+  void beginEnrollment_numberAlreadyUsedByAnotherAccount_sameAnswerAsAFreshNumber() {
+    UserRef bob = UserRef.client("sunrise", "bob");
+    enroll(Channel.SMS, MOBILE);
+    EnrollmentStart start = engine.account(bob).beginEnrollment(FactorKind.PHONE, "Mobile",
+        Password.of(PASSWORD), Map.of("phone", MOBILE), request);
+    assertThat(start.details(PhoneEnrollment.class).maskedNumber())
+        .endsWith(MOBILE.substring(MOBILE.length() - 2));
+    assertThat(engine.account(bob).confirmEnrollment(start.ceremony(),
+        Answer.code(start.factor(), lastCode()), request))
+        .isInstanceOf(EnrollmentOutcome.Confirmed.class);
+  }
+
   // --- codes --------------------------------------------------------------------------------
 
   @Test
-  void code_atExactlyPolicyLifetime_refused_justBefore_accepted() {
+  void verify_atExactlyPolicyLifetime_refusedJustBeforeAccepted() {
     FactorId phone = enroll(Channel.SMS, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     prompt(s.challenge(), phone);
@@ -219,7 +232,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void code_reused_refused() {
+  void verify_reusedCode_refused() {
     FactorId phone = enroll(Channel.SMS, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     prompt(s.challenge(), phone);
@@ -231,7 +244,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void resend_oldCodeRefused_newAccepted() {
+  void prompt_resend_oldCodeRefusedNewAccepted() {
     FactorId phone = enroll(Channel.SMS, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     prompt(s.challenge(), phone);
@@ -246,7 +259,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void fourFailuresThenResendThenOneFailure_locked() {
+  void verify_fourFailuresResendOneFailure_locked() {
     FactorId phone = enroll(Channel.SMS, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     prompt(s.challenge(), phone);
@@ -262,7 +275,7 @@ class PhoneFactorEngineTest {
   }
 
   @RepeatedTest(3)
-  void concurrentAnswersWithOneCode_exactlyOneAuthenticated() throws Exception {
+  void verify_concurrentAnswersWithOneCode_exactlyOneAuthenticated() throws Exception {
     FactorId phone = enroll(Channel.SMS, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     prompt(s.challenge(), phone);
@@ -323,7 +336,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void providerFailure_typedErrorAudited_challengeStaysUsable() {
+  void prompt_providerFailure_typedErrorAuditedChallengeUsable() {
     FactorId phone = enroll(Channel.SMS, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     outbox.failNext((SendResult.Failed) SendResult.retryable("timeout waiting for the provider",
@@ -338,7 +351,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void providerPermanentFailure_typedErrorWithoutNumber() {
+  void prompt_permanentFailure_typedErrorWithoutNumber() {
     FactorId phone = enroll(Channel.SMS, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     outbox.failNext((SendResult.Failed) SendResult.permanent(
@@ -353,7 +366,7 @@ class PhoneFactorEngineTest {
   // --- number change ------------------------------------------------------------------------
 
   @Test
-  void numberChange_verifiesNewNumber_notifiesPhoneChanged_oldOneStopsSending() {
+  void beginEnrollment_replaces_newNumberVerifiedNotifiedOldUnusable() {
     FactorId old = enroll(Channel.SMS, MOBILE);
     EnrollmentStart start = engine.account(alice).beginEnrollment(FactorKind.PHONE, "New mobile",
         Password.of(PASSWORD), Map.of("phone", OTHER_MOBILE, "replaces", old.value()), request);
@@ -376,7 +389,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void numberChange_withWrongPassword_refused() {
+  void beginEnrollment_replacesWithWrongPassword_refused() {
     FactorId old = enroll(Channel.SMS, MOBILE);
     int sent = outbox.calls();
     assertThatThrownBy(() -> engine.account(alice).beginEnrollment(FactorKind.PHONE, "New",
@@ -386,7 +399,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void policy_phoneAsOnlyMethod_refused_andNonPhoneFirstEnforced() {
+  void policy_phoneOnly_refusedAndNonPhoneFirstEnforced() {
     assertThatThrownBy(() -> PracticePolicy.builder()
         .staffMethods(Set.of(FactorKind.PHONE, FactorKind.BACKUP_CODE)).build())
         .isInstanceOf(PolicyViolationException.class);
@@ -400,7 +413,7 @@ class PhoneFactorEngineTest {
   // --- secrecy ------------------------------------------------------------------------------
 
   @Test
-  void logsAuditAndNotices_neverHoldNumberOrCode() {
+  void wholeFlow_logsAuditNotices_neverHoldNumberOrCode() {
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     List<String> codes = new ArrayList<>();
