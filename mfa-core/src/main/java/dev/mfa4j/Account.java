@@ -224,11 +224,35 @@ final class Account implements AccountSecurity {
     Optional<BackupCodes> codes = first
         ? Optional.of(engine.issueBackupCodes(user, request))
         : Optional.empty();
+    replaceOldFactor(active, request);
     List<String> notices = new ArrayList<>();
     if (provider.restricted()) {
       notices.add(RESTRICTED_NOTICE);
     }
     return new EnrollmentOutcome.Confirmed(engine.summary(active), codes, notices);
+  }
+
+  /**
+   * A confirmed factor whose record names another factor in {@link FactorRecord#REPLACES} (a new
+   * phone number replacing the old one) removes that factor: same user, same kind, never itself.
+   * The password was confirmed when the replacing enrollment began, and the new binding has just
+   * been verified, so the old one goes without a second password prompt.
+   */
+  private void replaceOldFactor(FactorRecord active, RequestContext request) {
+    String replaced = active.attributes().get(FactorRecord.REPLACES);
+    if (replaced == null) {
+      return;
+    }
+    FactorId oldId = FactorId.of(replaced);
+    Optional<FactorRecord> old = engine.store.factors().find(user.practice(), user.user(), oldId)
+        .filter(f -> f.kind().equals(active.kind()) && !f.id().equals(active.id()));
+    if (old.isPresent()
+        && engine.store.factors().delete(user.practice(), user.user(), oldId)) {
+      Map<String, String> d = Map.of("factor", oldId.value(), "kind", old.get().kind().id(),
+          "label", old.get().label(), "replaced_by", active.id().value());
+      engine.audit(user, AuditType.FACTOR_REMOVED, AuditOutcome.SUCCESS, request, d);
+      engine.notifyUser(NotificationType.FACTOR_REMOVED, user, request, d);
+    }
   }
 
   private FactorRecord ownFactor(FactorId factor) {

@@ -45,6 +45,13 @@ public record FactorRecord(
     byte[] sealedSecret,
     Map<String, String> attributes) {
 
+  /**
+   * The reserved attribute naming a factor (by id) of the same user and kind that this one
+   * replaces once its enrollment is confirmed — e.g. a new phone number replacing the old. The
+   * engine then removes the old factor, audits and notifies {@code FACTOR_REMOVED}.
+   */
+  public static final String REPLACES = "replaces";
+
   /** Longest label. */
   public static final int MAX_LABEL = 64;
 

@@ -382,10 +382,11 @@ class PhoneFactorEngineTest {
     int sent = outbox.calls();
     assertThatThrownBy(() -> prompt(s.challenge(), old)).isInstanceOf(InvalidInputException.class);
     assertThat(outbox.calls()).isEqualTo(sent);
-    // the host removes the replaced factor (needs the password, as every removal)
-    engine.account(alice).remove(old, Password.of(PASSWORD), request);
+    // the engine removed the replaced factor when the new number was confirmed
     assertThat(engine.account(alice).factors()).extracting(FactorSummary::id)
         .containsExactly(start.factor());
+    assertThat(notices).anyMatch(n -> n.type() == NotificationType.FACTOR_REMOVED
+        && old.value().equals(n.details().get("factor")));
   }
 
   @Test

@@ -635,10 +635,13 @@ public final class PasskeyFactor implements FactorProvider {
       return this;
     }
 
-    /** The most passkeys one user may register (default 20, at most 100). */
+    /**
+     * The most passkeys one user may register (default 20, at most 50, so that a ceremony's stored
+     * request with every passkey excluded stays well inside the store's 16 KiB state limit).
+     */
     public Builder maxPasskeysPerUser(int max) {
-      if (max < 1 || max > 100) {
-        throw new IllegalArgumentException("maxPasskeysPerUser must be 1 to 100");
+      if (max < 1 || max > 50) {
+        throw new IllegalArgumentException("maxPasskeysPerUser must be 1 to 50");
       }
       this.maxPasskeys = max;
       return this;

@@ -294,6 +294,29 @@ class PasskeyEngineTest {
   }
 
   @Test
+  void signIn_responseForAnotherUsersChallenge_refusedNothingChanged() {
+    SoftwareAuthenticator alicesKey = SoftwareAuthenticator.securityKey();
+    FactorId alices = enroll(alice, alicesKey, "YubiKey").factor;
+    FactorId bobs = enroll(bob, SoftwareAuthenticator.securityKey(), "Bob's key").factor;
+    SecondStep bobsStep = secondStep(bob, bobs);
+    String alicesAnswer = alicesKey.assertion(bobsStep.requestJson, ORIGIN);
+    List<Essence> alicesBefore = stored(alice);
+    List<Essence> bobsBefore = stored(bob);
+
+    assertThat(mfa.login().verify(alice, bobsStep.step.challenge(),
+        Answer.response(alices, alicesAnswer), RememberDevice.NO, request))
+        .isEqualTo(new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE));
+    assertThat(mfa.login().verify(bob, bobsStep.step.challenge(),
+        Answer.response(alices, alicesAnswer), RememberDevice.NO, request))
+        .isInstanceOf(LoginStep.Retry.class);
+    assertThat(mfa.login().verify(bob, bobsStep.step.challenge(),
+        Answer.response(bobs, alicesAnswer), RememberDevice.NO, request))
+        .isInstanceOf(LoginStep.Retry.class);
+    assertThat(stored(alice)).isEqualTo(alicesBefore);
+    assertThat(stored(bob)).isEqualTo(bobsBefore);
+  }
+
+  @Test
   void signIn_counterRegression_refusedAndAuditedAsClone() {
     SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
     FactorId f = enroll(alice, key, "YubiKey").factor;
@@ -466,7 +489,10 @@ class PasskeyEngineTest {
     assertThat(mfa.login().verify(alice, s.ceremony(), Answer.backupCode("AAAA-BBBB"),
         RememberDevice.NO, request)).isInstanceOf(LoginStep.Rejected.class);
     assertThat(mfa.login().verify(owner, s.ceremony(), Answer.backupCode("AAAA-BBBB"),
-        RememberDevice.NO, request)).isNotInstanceOf(LoginStep.Authenticated.class);
+        RememberDevice.NO, request)).isInstanceOf(LoginStep.Rejected.class);
+    assertThat(mfa.account(owner).confirmEnrollment(s.ceremony(),
+        Answer.response(FactorId.of("AAAA"), "{}"), request))
+        .isInstanceOf(EnrollmentOutcome.Rejected.class);
   }
 
   @Test

@@ -536,6 +536,24 @@ class PasskeyFactorTest {
   }
 
   @Test
+  void begin_atMaximumPasskeys_invalidInput() {
+    PasskeyFactor two = PasskeyFactor.builder().relyingParty("app.example.com", "S")
+        .origins(Set.of(ORIGIN)).maxPasskeysPerUser(2).build();
+    for (int i = 0; i < 2; i++) {
+      FakeContext c = alice.newCeremony();
+      Enrollment e = two.begin(c, c.pending("Key " + i), Map.of());
+      alice.put(two.confirm(c, e.pending(), Answer.response(e.pending().id(),
+          SoftwareAuthenticator.securityKey().register(options(e), ORIGIN))).updated()
+          .orElseThrow().withState(FactorState.ACTIVE));
+    }
+    FakeContext third = alice.newCeremony();
+    assertThatThrownBy(() -> two.begin(third, third.pending("Key 3"), Map.of()))
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> PasskeyFactor.builder().maxPasskeysPerUser(51))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void builder_missingRelyingParty_fails() {
     assertThatThrownBy(() -> PasskeyFactor.builder().build())
         .isInstanceOf(IllegalStateException.class);
