@@ -160,6 +160,19 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
+  void transition_32ThreadsFromTheSameState_exactlyOneWins() throws Exception {
+    FactorRecord f = factor(practice, alice).withState(FactorState.PENDING);
+    store.factors().insert(f);
+
+    List<Boolean> results = race(THREADS, () -> store.factors().transition(practice, alice, f.id(),
+        FactorState.PENDING, FactorState.ACTIVE));
+
+    assertThat(wins(results)).isEqualTo(1);
+    assertThat(store.factors().find(practice, alice, f.id()).orElseThrow().state())
+        .isEqualTo(FactorState.ACTIVE);
+  }
+
+  @Test
   void recordUse_higherCounter_advancesSetsLastUsedAndClearsFailures() {
     FactorRecord f = factor(practice, alice).withCounter(10);
     store.factors().insert(f);

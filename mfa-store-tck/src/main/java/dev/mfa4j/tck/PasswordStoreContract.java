@@ -66,6 +66,19 @@ public abstract class PasswordStoreContract extends StoreContractSupport {
   }
 
   @Test
+  void replace_32ThreadsExpectingTheSameHash_exactlyOneWins() throws Exception {
+    store.passwords().put(new PasswordRecord(practice, alice, HASH_1, T0, false,
+        Optional.empty()));
+
+    java.util.List<Boolean> results = race(THREADS, () -> store.passwords().replace(practice, alice,
+        HASH_1, new PasswordRecord(practice, alice, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$"
+            + unique(), T0.plusSeconds(1), false, Optional.empty())));
+
+    assertThat(wins(results)).isEqualTo(1);
+    assertThat(store.passwords().find(practice, alice).orElseThrow().hash()).isNotEqualTo(HASH_1);
+  }
+
+  @Test
   void replace_userWithoutPassword_returnsFalse() {
     assertThat(store.passwords().replace(practice, alice, HASH_1,
         new PasswordRecord(practice, alice, HASH_2, T0, false, Optional.empty()))).isFalse();
