@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mfa4j.PasswordTestSupport.MapPasswordStore;
-import dev.mfa4j.PasswordTestSupport.MovableClock;
 import dev.mfa4j.internal.Argon2id;
 import dev.mfa4j.spi.PasswordRecord;
 import java.security.SecureRandom;
@@ -21,7 +20,7 @@ class PasswordsTest {
   private static final String GOOD = "quiet harbour lantern";
 
   private final MapPasswordStore store = new MapPasswordStore();
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-11-23T10:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
   private final Passwords passwords = cheap().build();
 
   /** Low Argon2 cost for speed; one test below checks the defaults. */

@@ -1,5 +1,6 @@
 package dev.mfa4j.examples;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.SecureRandom;
@@ -33,7 +34,7 @@ class DemoBrowserTest {
 
   @BeforeAll
   static void startDemo() throws Exception {
-    clock = new MutableClock(Instant.now());
+    clock = MutableClock.at(Instant.now());
     DemoConfig config = new DemoConfig(0,
         "jdbc:h2:mem:e2e-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1",
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());

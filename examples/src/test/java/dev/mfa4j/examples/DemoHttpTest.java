@@ -1,5 +1,6 @@
 package dev.mfa4j.examples;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mfa4j.Answer;
@@ -42,7 +43,7 @@ class DemoHttpTest {
 
   @BeforeAll
   static void startDemo() throws Exception {
-    clock = new MutableClock(Instant.now());
+    clock = MutableClock.at(Instant.now());
     demo = DemoApp.start(new DemoConfig(0, "jdbc:h2:mem:http-" + System.nanoTime()
         + ";DB_CLOSE_DELAY=-1", Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty()), clock, new SecureRandom());

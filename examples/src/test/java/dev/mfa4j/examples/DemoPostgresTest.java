@@ -1,5 +1,6 @@
 package dev.mfa4j.examples;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -26,7 +27,7 @@ class DemoPostgresTest {
         .setServerConfig("listen_addresses", "127.0.0.1").start()) {
       DemoConfig config = new DemoConfig(0, "jdbc:postgresql://127.0.0.1:" + port + "/postgres",
           Optional.of("postgres"), Optional.of("postgres"), Optional.empty(), Optional.empty());
-      Demo demo = DemoApp.start(config, new MutableClock(Instant.now()), new SecureRandom());
+      Demo demo = DemoApp.start(config, MutableClock.at(Instant.now()), new SecureRandom());
       try {
         WebClient c = new WebClient("http://localhost:" + demo.port());
         c.get("/signin");

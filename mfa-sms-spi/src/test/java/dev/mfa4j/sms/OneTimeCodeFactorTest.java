@@ -1,5 +1,6 @@
 package dev.mfa4j.sms;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,7 +63,7 @@ class OneTimeCodeFactorTest {
 
   @BeforeEach
   void setUp() {
-    clock = new MutableClock(START);
+    clock = MutableClock.at(START);
     outbox = new OutboxSender();
     ctx = new FakeFactorContext(alice, PracticePolicy.defaults(), clock);
     factor = OneTimeCodeFactor.builder().sender(outbox)

@@ -1,5 +1,6 @@
 package dev.mfa4j.sms;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -78,7 +79,7 @@ class PhoneFactorEngineTest {
   }
 
   void build(PracticePolicy policy) {
-    clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+    clock = MutableClock.at(Instant.parse("2026-11-23T10:00:00Z"));
     store = new InMemoryMfaStore();
     outbox = new OutboxSender();
     byte[] key = new byte[32];

@@ -1,5 +1,6 @@
 package dev.mfa4j.webauthn;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +47,7 @@ class PasskeyEngineTest {
   static final String PASSWORD = "correct horse battery staple";
   static final ObjectMapper JSON = new ObjectMapper();
 
-  final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+  final MutableClock clock = MutableClock.at(Instant.parse("2026-11-23T10:00:00Z"));
   final InMemoryMfaStore store = new InMemoryMfaStore();
   final PasskeyFactor passkeys = PasskeyFactor.builder()
       .relyingParty("app.example.com", "Sunrise Therapy")

@@ -1,5 +1,6 @@
 package dev.mfa4j.webauthn;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,7 +44,7 @@ class PasskeyFactorTest {
 
   @BeforeEach
   void setUp() {
-    clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+    clock = MutableClock.at(Instant.parse("2026-11-23T10:00:00Z"));
     records = new ConcurrentHashMap<>();
     alice = new FakeContext(UserRef.staff("clinic-1", "alice"), clock, records);
   }
