@@ -182,6 +182,7 @@ public final class Passwords implements PasswordVerifier {
     Objects.requireNonNull(candidate, "candidate");
     Objects.requireNonNull(policy, "policy");
     return checker.check(candidate, PasswordChecker.minimumLength(policy, secondFactor),
+        policy.passwordCharacterClasses(),
         contextWords(user));
   }
 

@@ -39,6 +39,9 @@ import java.util.Set;
  *     lasts ({@link Duration#ZERO} = no time limit on the sign-ins above)
  * @param minPasswordLength the practice's minimum password length; 0 means the NIST default (15 for
  *     a password used alone, 8 for one used with a second factor)
+ * @param passwordCharacterClasses how many kinds of characters (lower-case, upper-case, digits,
+ *     others) a new password must mix, 0 to 4. Default 0: NIST SP 800-63B-4 forbids composition
+ *     rules, so a practice turns them on only deliberately
  */
 public record PracticePolicy(
     TwoFactorRequirement requirement,
@@ -57,7 +60,8 @@ public record PracticePolicy(
     boolean requireNonPhoneFactor,
     int enrollmentGraceSignIns,
     Duration enrollmentGracePeriod,
-    int minPasswordLength) {
+    int minPasswordLength,
+    int passwordCharacterClasses) {
 
   /** The longest lifetime of an out-of-band code and of a pending challenge (NIST OBV-3). */
   public static final Duration MAX_CODE_LIFETIME = Duration.ofMinutes(10);
@@ -95,6 +99,8 @@ public record PracticePolicy(
     check(!enrollmentGracePeriod.isNegative(), "enrollmentGracePeriod must not be negative");
     check(minPasswordLength == 0 || (minPasswordLength >= 8 && minPasswordLength <= 64),
         "minPasswordLength must be 0 (NIST default) or 8 to 64");
+    check(passwordCharacterClasses >= 0 && passwordCharacterClasses <= 4,
+        "passwordCharacterClasses must be 0 to 4");
     checkMethods(staffMethods, "staffMethods");
     checkMethods(clientMethods, "clientMethods");
   }
@@ -143,6 +149,7 @@ public record PracticePolicy(
     b.enrollmentGraceSignIns = enrollmentGraceSignIns;
     b.enrollmentGracePeriod = enrollmentGracePeriod;
     b.minPasswordLength = minPasswordLength;
+    b.passwordCharacterClasses = passwordCharacterClasses;
     return b;
   }
 
@@ -178,6 +185,7 @@ public record PracticePolicy(
     private int enrollmentGraceSignIns = 0;
     private Duration enrollmentGracePeriod = Duration.ZERO;
     private int minPasswordLength = 0;
+    private int passwordCharacterClasses = 0;
 
     private Builder() {}
 
@@ -268,12 +276,19 @@ public record PracticePolicy(
       return this;
     }
 
+    /** Kinds of characters a new password must mix (0 = no composition rule, the default). */
+    public Builder passwordCharacterClasses(int v) {
+      passwordCharacterClasses = v;
+      return this;
+    }
+
     /** Validates and builds. */
     public PracticePolicy build() {
       return new PracticePolicy(requirement, staffMethods, clientMethods, rememberDevice,
           challengeLifetime, maxAttemptsPerChallenge, lockoutThreshold, lockoutBase, lockoutMax,
           factorFailureLimit, codeLength, codeLifetime, totpWindow, requireNonPhoneFactor,
-          enrollmentGraceSignIns, enrollmentGracePeriod, minPasswordLength);
+          enrollmentGraceSignIns, enrollmentGracePeriod, minPasswordLength,
+          passwordCharacterClasses);
     }
   }
 }

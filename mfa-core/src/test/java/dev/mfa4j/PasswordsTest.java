@@ -199,6 +199,18 @@ class PasswordsTest {
   }
 
   @Test
+  void set_practiceTurnsCompositionOn_lowercaseOnlyRefusedMixedAccepted() {
+    String lowercase = "mqtzvhorkelpduxw";
+    assertThat(passwords.check(JANE, Password.of(lowercase), NONE, false).accepted()).isTrue();
+    PracticePolicy strict = NONE.toBuilder().passwordCharacterClasses(3).build();
+    PasswordCheck refused = passwords.set(JANE, Password.of(lowercase), strict, false);
+    assertThat(refused.has(PasswordCheck.Reason.COMPOSITION)).isTrue();
+    assertThat(passwords.hasPassword(JANE)).isFalse();
+    assertThat(passwords.set(JANE, Password.of("Mqtzvh0rkelpduxw"), strict, false).accepted())
+        .isTrue();
+  }
+
+  @Test
   void check_contextWords_userIdPracticeIdAndHostWordsRefused() {
     UserRef user = UserRef.staff("sunrise-therapy", "jdoe4711");
     Passwords withContext = cheap()

@@ -29,6 +29,7 @@ public abstract class PolicyStoreContract extends StoreContractSupport {
         .requireNonPhoneFactor(true)
         .enrollmentGrace(3, Duration.ofDays(14))
         .minPasswordLength(12)
+        .passwordCharacterClasses(3)
         .build();
   }
 
