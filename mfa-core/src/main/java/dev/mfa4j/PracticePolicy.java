@@ -1,6 +1,8 @@
 package dev.mfa4j;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -151,6 +153,35 @@ public record PracticePolicy(
     b.minPasswordLength = minPasswordLength;
     b.passwordCharacterClasses = passwordCharacterClasses;
     return b;
+  }
+
+  /**
+   * The ways this policy departs from NIST SP 800-63B-4 at AAL2, in plain English, for an
+   * administrator to see before saving; empty when it departs in none. A practice may choose them
+   * (a year-long "remember this device" is what some practices want); mfa4j only makes sure the
+   * choice is seen and audited.
+   */
+  public List<String> warnings() {
+    List<String> w = new ArrayList<>();
+    if (requirement.requires(Audience.STAFF) && !staffMethods.contains(FactorKind.PASSKEY)) {
+      w.add("Staff are not offered a phishing-resistant method (passkey); NIST SP 800-63B-4"
+          + " requires AAL2 verifiers to offer one.");
+    }
+    if (requirement.requires(Audience.CLIENT) && !clientMethods.contains(FactorKind.PASSKEY)) {
+      w.add("Clients are not offered a phishing-resistant method (passkey); NIST SP 800-63B-4"
+          + " requires AAL2 verifiers to offer one.");
+    }
+    if (rememberDevice.compareTo(Duration.ofHours(24)) > 0) {
+      w.add("A remembered device skips the second factor for " + rememberDevice.toDays()
+          + " days; NIST SP 800-63B-4 lets a remembered browser stand in for re-authentication"
+          + " only within the session's overall timeout (at most 24 hours).");
+    }
+    if ((staffMethods.contains(FactorKind.PHONE) || clientMethods.contains(FactorKind.PHONE))
+        && !requireNonPhoneFactor) {
+      w.add("Text-message and voice codes are a RESTRICTED authenticator in NIST SP 800-63B-4;"
+          + " users may rely on them alone (requireNonPhoneFactor is off).");
+    }
+    return List.copyOf(w);
   }
 
   /** The kinds a user of this audience may use. */
