@@ -92,7 +92,16 @@ final class AdminController {
     sb.append("</select></label>");
     sb.append(methodBoxes("staff", "Staff may use", policy.staffMethods()))
         .append(methodBoxes("client", "Clients may use", policy.clientMethods()))
-        .append("<button id=\"save-policy\">Save policy</button></form></section>");
+        .append("<button id=\"save-policy\">Save policy</button></form>");
+    // mfa4j: the policy names its own departures from NIST SP 800-63B-4; show them.
+    if (!policy.warnings().isEmpty()) {
+      sb.append("<ul id=\"policy-warnings\">");
+      for (String w : policy.warnings()) {
+        sb.append("<li>").append(h(w)).append("</li>");
+      }
+      sb.append("</ul>");
+    }
+    sb.append("</section>");
 
     sb.append("<section><h2>Users</h2><table id=\"users\"><thead><tr><th>Name</th><th>E-mail</th>"
         + "<th>Role</th><th>Two-step</th><th>Methods</th><th>Last sign-in</th><th></th></tr>"
