@@ -92,6 +92,7 @@ final class Account implements AccountSecurity {
           + " enroll an authenticator app or a passkey before a phone");
     }
     Instant now = engine.now();
+    deleteStalePending(now);
     FactorRecord pending = new FactorRecord(FactorId.random(engine.random), user.practice(),
         user.user(), kind, cleanLabel, FactorState.PENDING, now, Optional.empty(), 0, 0,
         Optional.empty(), new byte[0], Map.of());
@@ -112,6 +113,16 @@ final class Account implements AccountSecurity {
     engine.audit(user, AuditType.ENROLLMENT_STARTED, AuditOutcome.SUCCESS, request,
         Map.of("factor", p.id().value(), "kind", kind.id()));
     return new EnrollmentStart(c.id(), p.id(), kind, c.record().expires(), e.details());
+  }
+
+  /** Pending factors whose ceremony has expired can never be confirmed: forget them. */
+  private void deleteStalePending(Instant now) {
+    for (FactorRecord f : engine.store.factors().list(user.practice(), user.user())) {
+      if (f.state() == FactorState.PENDING
+          && !now.isBefore(f.created().plus(PracticePolicy.MAX_CODE_LIFETIME))) {
+        engine.store.factors().delete(user.practice(), user.user(), f.id());
+      }
+    }
   }
 
   private boolean holdsUnrestricted() {
@@ -213,11 +224,35 @@ final class Account implements AccountSecurity {
     Optional<BackupCodes> codes = first
         ? Optional.of(engine.issueBackupCodes(user, request))
         : Optional.empty();
+    replaceOldFactor(active, request);
     List<String> notices = new ArrayList<>();
     if (provider.restricted()) {
       notices.add(RESTRICTED_NOTICE);
     }
     return new EnrollmentOutcome.Confirmed(engine.summary(active), codes, notices);
+  }
+
+  /**
+   * A confirmed factor whose record names another factor in {@link FactorRecord#REPLACES} (a new
+   * phone number replacing the old one) removes that factor: same user, same kind, never itself.
+   * The password was confirmed when the replacing enrollment began, and the new binding has just
+   * been verified, so the old one goes without a second password prompt.
+   */
+  private void replaceOldFactor(FactorRecord active, RequestContext request) {
+    String replaced = active.attributes().get(FactorRecord.REPLACES);
+    if (replaced == null) {
+      return;
+    }
+    FactorId oldId = FactorId.of(replaced);
+    Optional<FactorRecord> old = engine.store.factors().find(user.practice(), user.user(), oldId)
+        .filter(f -> f.kind().equals(active.kind()) && !f.id().equals(active.id()));
+    if (old.isPresent()
+        && engine.store.factors().delete(user.practice(), user.user(), oldId)) {
+      Map<String, String> d = Map.of("factor", oldId.value(), "kind", old.get().kind().id(),
+          "label", old.get().label(), "replaced_by", active.id().value());
+      engine.audit(user, AuditType.FACTOR_REMOVED, AuditOutcome.SUCCESS, request, d);
+      engine.notifyUser(NotificationType.FACTOR_REMOVED, user, request, d);
+    }
   }
 
   private FactorRecord ownFactor(FactorId factor) {

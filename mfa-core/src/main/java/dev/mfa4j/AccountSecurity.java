@@ -5,7 +5,10 @@ import java.util.Map;
 
 /**
  * A signed-in user's own two-factor settings. Obtain from {@link MfaEngine#account(UserRef)}.
- * Every change that weakens or rebinds the account takes the user's password.
+ * Every change that weakens or rebinds the account takes the user's password. A wrong password is
+ * audited and counts towards the user's lockout like a wrong code; while the user is locked, every
+ * password-confirmed call throws {@link RateLimitedException} without checking the password.
+ * Adding or removing a factor forgets every remembered device.
  */
 public interface AccountSecurity {
   /** Whether two-factor is on: true exactly when the user has at least one active factor. */
@@ -22,8 +25,12 @@ public interface AccountSecurity {
    * @param label the user's name for it, 1 to 64 characters
    * @param password the user's current password
    * @param parameters provider options (a phone number and channel, …)
+   * @return the ceremony, valid for 10 minutes
    * @throws PasswordRejectedException if the password is wrong
-   * @throws PolicyViolationException if the policy does not allow this kind
+   * @throws PolicyViolationException if the policy does not allow this kind, or the kind is a
+   *     RESTRICTED one (SMS, voice) under {@code requireNonPhoneFactor} and the user holds no
+   *     active non-restricted factor yet
+   * @throws InvalidInputException if the label is malformed or no provider serves the kind
    */
   EnrollmentStart beginEnrollment(FactorKind kind, String label, Password password,
       Map<String, String> parameters, RequestContext request);
@@ -40,10 +47,18 @@ public interface AccountSecurity {
   /**
    * Removes a factor. Removing the last one turns two-factor off: backup codes and remembered
    * devices are deleted too.
+   *
+   * @throws NotFoundException if the user has no such (non-pending) factor
+   * @throws PolicyViolationException if it is the last non-restricted factor beside a phone under
+   *     {@code requireNonPhoneFactor}
    */
   void remove(FactorId factor, Password password, RequestContext request);
 
-  /** Replaces all backup codes with a new set of 10 (shown once). Needs two-factor on. */
+  /**
+   * Replaces all backup codes with a new set of 10 (shown once). Needs two-factor on.
+   *
+   * @throws PolicyViolationException if two-factor is off
+   */
   BackupCodes regenerateBackupCodes(Password password, RequestContext request);
 
   /** Unused backup codes left. */
@@ -71,6 +86,7 @@ public interface AccountSecurity {
    *
    * @return the verdict on the new password; it was stored exactly when accepted
    * @throws PasswordRejectedException if {@code current} is wrong (counted and audited)
+   * @throws RateLimitedException if the user's password checks failed too often lately
    * @throws IllegalStateException if the engine's password verifier is not {@link Passwords}
    */
   PasswordCheck changePassword(Password current, Password next, RequestContext request);

@@ -56,7 +56,8 @@ final class Admin implements Administration {
     engine.audit(actor.practice(), Optional.empty(), Optional.of(actor.user()),
         AuditType.POLICY_CHANGED, AuditOutcome.SUCCESS, request,
         Map.of("requirement", policy.requirement().name(),
-            "remember_device", policy.rememberDevice().toString()));
+            "remember_device", policy.rememberDevice().toString(),
+            "nist_departures", Integer.toString(policy.warnings().size())));
   }
 
   @Override

@@ -14,7 +14,10 @@ public interface Administration {
   /** The practice's policy (the engine's default if none was set). */
   PracticePolicy policy();
 
-  /** Sets the practice's policy. */
+  /**
+   * Sets the practice's policy. Show {@link PracticePolicy#warnings()} to the administrator first;
+   * the audit event counts them ({@code nist_departures}).
+   */
   void setPolicy(PracticePolicy policy, RequestContext request);
 
   /**

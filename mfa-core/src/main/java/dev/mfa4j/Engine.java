@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 /** The engine's implementation, shared by its flows. Package-private. */
 final class Engine {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  private static final int MAX_DETAILS = 16;
+  private static final int MAX_DETAIL_CHARS = 256;
 
   final MfaEngine config;
   final MfaStore store;
@@ -137,11 +139,15 @@ final class Engine {
     return buf.array();
   }
 
+  private final java.util.concurrent.atomic.AtomicLong auditSequence =
+      new java.util.concurrent.atomic.AtomicLong();
+
   /** Stores an audit event and hands it to the listeners. */
   void audit(PracticeId practice, Optional<UserId> subject, Optional<UserId> actor, AuditType type,
       AuditOutcome outcome, RequestContext request, Map<String, String> details) {
-    AuditEvent event = new AuditEvent(Tokens.randomBase64Url(random, 16), now(), practice, subject,
-        actor, type, outcome, request.ip(), request.userAgent(), details);
+    Instant at = now();
+    AuditEvent event = new AuditEvent(auditId(at), at, practice, subject,
+        actor, type, outcome, request.ip(), request.userAgent(), bounded(details));
     store.audit().append(event);
     for (AuditListener l : config.auditListeners) {
       try {
@@ -150,6 +156,30 @@ final class Engine {
         LOG.warn("audit listener {} failed on a {} event", l.getClass().getName(), type, e);
       }
     }
+  }
+
+  /**
+   * An audit id that sorts like the events happened on this engine: the time in microseconds and
+   * a sequence number, both as fixed-width hex, then 64 random bits against collisions across
+   * nodes. Stores break ties of equal timestamps by id, so one engine's events keep their order.
+   */
+  private String auditId(Instant at) {
+    long micros = Math.multiplyExact(at.getEpochSecond(), 1_000_000L) + at.getNano() / 1_000;
+    return String.format(java.util.Locale.ROOT, "%014x%08x", micros,
+        auditSequence.getAndIncrement() & 0xffffffffL) + Tokens.randomBase64Url(random, 8);
+  }
+
+  /** At most 16 details, each value at most 256 characters (a provider may add its own). */
+  private static Map<String, String> bounded(Map<String, String> details) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : details.entrySet()) {
+      if (out.size() == MAX_DETAILS) {
+        break;
+      }
+      String v = e.getValue();
+      out.put(e.getKey(), v.length() > MAX_DETAIL_CHARS ? v.substring(0, MAX_DETAIL_CHARS) : v);
+    }
+    return out;
   }
 
   /** An event about the user, by the user. */

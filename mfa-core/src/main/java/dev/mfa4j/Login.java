@@ -210,6 +210,10 @@ final class Login implements LoginFlow {
     if (check instanceof Closed) {
       throw new InvalidInputException("the challenge is not open for this user");
     }
+    ChallengeRecord open = ((Open) check).record();
+    if (open.attempts() >= open.maxAttempts()) {
+      throw new InvalidInputException("the challenge has no answers left");
+    }
     Optional<Instant> locked = engine.lockedUntil(user);
     if (locked.isPresent()) {
       throw new RateLimitedException("the second step is locked", locked.get());
@@ -241,12 +245,17 @@ final class Login implements LoginFlow {
     if (check instanceof Closed closed) {
       return new LoginStep.Rejected(closed.reason());
     }
-    Optional<Instant> locked = engine.lockedUntil(user);
+    // One read of the user's state serves the lock check and, on success, the "new device" test.
+    Optional<UserSecurityState> state = engine.store.users().find(user.practice(), user.user());
+    Instant start = engine.now();
+    Optional<Instant> locked = state.flatMap(UserSecurityState::lockedUntil)
+        .filter(start::isBefore);
     if (locked.isPresent()) {
       engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
           Map.of("reason", "locked"));
       return new LoginStep.Locked(locked.get());
     }
+    Optional<SignIn> previous = state.flatMap(UserSecurityState::lastSignIn);
     byte[] hash = challenge.hash();
     if (!engine.store.challenges().takeAttempt(hash, engine.now())) {
       return closedAfterAttempt(user, hash, request);
@@ -254,7 +263,7 @@ final class Login implements LoginFlow {
     PracticePolicy policy = engine.policy(user.practice());
 
     if (answer instanceof Answer.BackupCode code) {
-      return verifyBackupCode(user, policy, challenge, code, remember, request);
+      return verifyBackupCode(user, policy, challenge, code, remember, request, previous);
     }
     FactorId factorId = answer instanceof Answer.Code c ? c.factor()
         : ((Answer.Response) answer).factor();
@@ -292,11 +301,12 @@ final class Login implements LoginFlow {
     }
     Map<String, String> details = new LinkedHashMap<>(v.details());
     details.put("factor", f.id().value());
-    return succeeded(user, policy, f.kind(), remember, request, details);
+    return succeeded(user, policy, f.kind(), remember, request, details, previous);
   }
 
   private LoginStep verifyBackupCode(UserRef user, PracticePolicy policy, ChallengeId challenge,
-      Answer.BackupCode code, RememberDevice remember, RequestContext request) {
+      Answer.BackupCode code, RememberDevice remember, RequestContext request,
+      Optional<SignIn> previous) {
     if (!policy.methodsFor(user.audience()).contains(FactorKind.BACKUP_CODE)) {
       return refused(user, policy, challenge, Optional.empty(), "backup_codes_not_allowed", false,
           request);
@@ -316,14 +326,14 @@ final class Login implements LoginFlow {
           Map.of("reason", "challenge_completed_elsewhere"));
       return new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
     }
-    return succeeded(user, policy, FactorKind.BACKUP_CODE, remember, request, new LinkedHashMap<>());
+    return succeeded(user, policy, FactorKind.BACKUP_CODE, remember, request, new LinkedHashMap<>(),
+        previous);
   }
 
   private LoginStep succeeded(UserRef user, PracticePolicy policy, FactorKind method,
-      RememberDevice remember, RequestContext request, Map<String, String> details) {
+      RememberDevice remember, RequestContext request, Map<String, String> details,
+      Optional<SignIn> previous) {
     Instant now = engine.now();
-    Optional<SignIn> previous = engine.store.users().find(user.practice(), user.user())
-        .flatMap(UserSecurityState::lastSignIn);
     engine.store.users().recordSignIn(user.practice(), user.user(),
         new SignIn(now, request.ip(), request.userAgent()));
     Optional<DeviceToken> token = Optional.empty();

@@ -14,6 +14,13 @@ public interface LoginFlow {
    * {@link LoginStep.SecondFactorRequired}, {@link LoginStep.EnrollmentRequired}, {@link
    * LoginStep.PasswordChangeRequired} or {@link LoginStep.Locked}.
    *
+   * <p>It never falls open. A user who turned two-factor on but whose factors cannot answer now
+   * (disabled after repeated failures, or of a kind the policy no longer allows) gets a second
+   * step that only backup codes can pass; without usable backup codes, a user whose factors are
+   * disabled gets a second step nobody can pass (an administrator's {@link
+   * Administration#disableTwoFactor} re-opens enrollment), and a user whose factors are no longer
+   * allowed gets {@link LoginStep.EnrollmentRequired}.
+   *
    * @throws StoreException if the store fails: the sign-in fails closed
    */
   LoginStep afterPrimary(UserRef user, RequestContext request);
@@ -24,8 +31,9 @@ public interface LoginFlow {
    * the old one, and never resets a failure count.
    *
    * @param parameters provider options, e.g. {@code channel=VOICE}
-   * @throws RateLimitedException if a send throttle bites
-   * @throws InvalidInputException if the challenge or factor is not this user's
+   * @throws RateLimitedException if a send throttle bites, or the user's second step is locked
+   * @throws InvalidInputException if the challenge or factor is not this user's, or the challenge
+   *     is expired, completed or out of answers
    */
   dev.mfa4j.spi.Prompt prompt(UserRef user, ChallengeId challenge, FactorId factor,
       Map<String, String> parameters, RequestContext request);

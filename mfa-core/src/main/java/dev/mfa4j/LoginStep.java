@@ -52,7 +52,8 @@ public sealed interface LoginStep {
    * The user must pass a second step. Keep {@link #challenge()} in the server-side session.
    *
    * @param challenge the pending sign-in
-   * @param methods the user's factors the policy allows, in enrollment order
+   * @param methods the user's factors the policy allows, in enrollment order; empty when only
+   *     backup codes can answer (see {@link LoginFlow#afterPrimary})
    * @param defaultMethod the one to show first (the most recently used, else the first)
    * @param backupCodesRemaining how many unused backup codes the user has (0 hides the option)
    * @param expiresAt when the challenge expires

@@ -32,7 +32,8 @@ import java.util.Set;
  *       its parts, user id), nor a context word with only digits and symbols added;
  *   <li>repetitive passwords (a short pattern repeated, two or fewer distinct characters) and
  *       sequential ones ({@code abcdef…}, {@code 98765…}, {@code qwerty…});
- *   <li>no composition rules, unless turned on with {@link Builder#characterClasses}.
+ *   <li>no composition rules, unless a practice turns them on ({@link
+ *       PracticePolicy#passwordCharacterClasses()}) or the host does ({@link Builder#characterClasses}).
  * </ul>
  *
  * <p>Immutable and thread-safe. Hosts that keep their own passwords may use it on its own.
@@ -111,7 +112,23 @@ public final class PasswordChecker {
    * @return the verdict with every reason for a refusal
    */
   public PasswordCheck check(Password candidate, int minLength, Collection<String> contextWords) {
+    return check(candidate, minLength, 0, contextWords);
+  }
+
+  /**
+   * Checks a proposed password under a practice's composition rule as well.
+   *
+   * @param characterClasses kinds of characters the practice requires (0 to 4, see {@link
+   *     PracticePolicy#passwordCharacterClasses()}); the stricter of this and the checker's own
+   *     setting applies
+   */
+  public PasswordCheck check(Password candidate, int minLength, int characterClasses,
+      Collection<String> contextWords) {
     Objects.requireNonNull(candidate, "candidate");
+    if (characterClasses < 0 || characterClasses > 4) {
+      throw new IllegalArgumentException("characterClasses must be 0 to 4");
+    }
+    int requiredClasses = Math.max(this.characterClasses, characterClasses);
     Objects.requireNonNull(contextWords, "contextWords");
     if (minLength < 1 || minLength > maxLength) {
       throw new IllegalArgumentException("minLength must be 1 to " + maxLength);
@@ -126,6 +143,7 @@ public final class PasswordChecker {
     if (length > maxLength) {
       problems.add(new Problem(Reason.TOO_LONG,
           "The password is too long: use at most " + maxLength + " characters."));
+      return new PasswordCheck(problems, minLength, maxLength);
     }
     if (!PasswordText.wellFormed(text) || text.codePoints().anyMatch(Character::isISOControl)) {
       problems.add(new Problem(Reason.INVALID_CHARACTER,
@@ -153,9 +171,9 @@ public final class PasswordChecker {
           "The password is a simple sequence such as \"abcdef\", \"654321\" or \"qwerty\";"
               + " choose another."));
     }
-    if (characterClasses > 0 && classes(text) < characterClasses) {
+    if (requiredClasses > 0 && classes(text) < requiredClasses) {
       problems.add(new Problem(Reason.COMPOSITION,
-          "Use at least " + characterClasses + " of these kinds of characters: lower-case letters,"
+          "Use at least " + requiredClasses + " of these kinds of characters: lower-case letters,"
               + " upper-case letters, digits, other characters."));
     }
     return new PasswordCheck(problems, minLength, maxLength);
@@ -240,17 +258,17 @@ public final class PasswordChecker {
         || sequential(unit);
   }
 
-  private static int smallestPeriod(int[] cps) {
-    for (int p = 1; p < cps.length; p++) {
-      boolean ok = true;
-      for (int i = p; i < cps.length && ok; i++) {
-        ok = cps[i] == cps[i - p];
+  /** The smallest p with cps[i] == cps[i - p] for all i (KMP failure function; linear time). */
+  static int smallestPeriod(int[] cps) {
+    int[] border = new int[cps.length];
+    for (int i = 1; i < cps.length; i++) {
+      int k = border[i - 1];
+      while (k > 0 && cps[i] != cps[k]) {
+        k = border[k - 1];
       }
-      if (ok) {
-        return p;
-      }
+      border[i] = cps[i] == cps[k] ? k + 1 : k;
     }
-    return cps.length;
+    return cps.length == 0 ? 0 : cps.length - border[cps.length - 1];
   }
 
   /** Every next character is the next (or every one the previous) of one cycle. */

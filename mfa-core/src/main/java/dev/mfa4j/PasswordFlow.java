@@ -125,6 +125,10 @@ final class PasswordFlow {
       engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
           Map.of("action", "change_password"));
       throw e;
+    } catch (RateLimitedException e) {
+      engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
+          Map.of("action", "change_password", "reason", "throttled"));
+      throw e;
     }
     if (!check.accepted()) {
       engine.audit(user, AuditType.PASSWORD_CHANGED, AuditOutcome.FAILURE, request,

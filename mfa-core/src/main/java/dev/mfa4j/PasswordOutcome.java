@@ -15,7 +15,12 @@ public enum PasswordOutcome {
   /** The password was a temporary one that has expired: an administrator must reset it again. */
   EXPIRED,
   /** Wrong password, or no password set. */
-  REJECTED;
+  REJECTED,
+  /**
+   * Too many failed attempts for this user lately ({@link Passwords.Builder#throttle}): the
+   * password was not even checked. Tell the user to try again later.
+   */
+  THROTTLED;
 
   /** Whether the first factor passed ({@link #ACCEPTED} or {@link #TEMPORARY}). */
   public boolean passed() {

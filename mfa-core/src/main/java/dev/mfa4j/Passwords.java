@@ -1,6 +1,9 @@
 package dev.mfa4j;
 
 import dev.mfa4j.internal.Argon2id;
+import dev.mfa4j.internal.Tokens;
+import dev.mfa4j.spi.CounterStore;
+import dev.mfa4j.spi.MfaStore;
 import dev.mfa4j.spi.PasswordRecord;
 import dev.mfa4j.spi.PasswordStore;
 import dev.mfa4j.spi.PasswordVerifier;
@@ -29,16 +32,21 @@ import java.util.function.Function;
  *       a {@link PasswordCheck} value with reasons, and nothing is stored.
  *   <li>Temporary passwords from an administrator's reset ({@link #issueTemporary}) expire (72
  *       hours by default) and must be replaced at the next sign-in.
+ *   <li>Online guessing is throttled per user when built with {@link #builder(MfaStore)} or
+ *       {@link Builder#throttle}.
  * </ul>
  *
  * <pre>{@code
- * Passwords passwords = Passwords.builder(store.passwords())
+ * Passwords passwords = Passwords.builder(mfaStore)      // passwords and the failure throttle
+ *     .clock(clock)                                     // the engine's clock
  *     .context(user -> PasswordContext.of("Sunrise Therapy", emailOf(user)))
  *     .build();
+ * MfaEngine mfa = MfaEngine.builder().store(mfaStore).passwordVerifier(passwords)…build();
  * switch (passwords.authenticate(user, Password.of(form.password()))) {
  *   case ACCEPTED, TEMPORARY -> step = mfa.login().afterPrimary(user, request);
  *   case EXPIRED -> show("Your temporary password has expired. Ask your administrator.");
  *   case REJECTED -> show("Wrong e-mail address or password.");
+ *   case THROTTLED -> show("Too many attempts. Try again in a few minutes.");
  * }
  * }</pre>
  *
@@ -55,6 +63,12 @@ public final class Passwords implements PasswordVerifier {
   /** OWASP's Argon2id parallelism. */
   public static final int OWASP_PARALLELISM = 1;
 
+  /** Failed checks per user within {@link #DEFAULT_FAILURE_WINDOW} before checks are refused. */
+  public static final int DEFAULT_MAX_FAILURES = 10;
+
+  /** The window of the default failure throttle. */
+  public static final Duration DEFAULT_FAILURE_WINDOW = Duration.ofMinutes(15);
+
   /** How long a temporary password works by default. */
   public static final Duration DEFAULT_TEMPORARY_LIFETIME = Duration.ofHours(72);
 
@@ -66,6 +80,9 @@ public final class Passwords implements PasswordVerifier {
   private final PasswordChecker checker;
   private final Function<UserRef, PasswordContext> context;
   private final boolean revokeDevicesOnChange;
+  private final CounterStore counters;
+  private final int maxFailures;
+  private final Duration failureWindow;
   private volatile String dummyHash;
 
   private Passwords(Builder b) {
@@ -77,11 +94,27 @@ public final class Passwords implements PasswordVerifier {
     this.checker = b.checker;
     this.context = b.context;
     this.revokeDevicesOnChange = b.revokeDevicesOnChange;
+    this.counters = b.counters;
+    this.maxFailures = b.maxFailures;
+    this.failureWindow = b.failureWindow;
   }
 
-  /** A builder over the given store (e.g. {@code mfaStore.passwords()}). */
+  /**
+   * A builder over the given password store, without a failure throttle unless {@link
+   * Builder#throttle} sets one.
+   */
   public static Builder builder(PasswordStore store) {
     return new Builder(Objects.requireNonNull(store, "store"));
+  }
+
+  /**
+   * A builder over mfa4j's store: its passwords, and its counters for the failure throttle ({@value
+   * #DEFAULT_MAX_FAILURES} failed checks per user within 15 minutes).
+   */
+  public static Builder builder(MfaStore store) {
+    Objects.requireNonNull(store, "store");
+    return new Builder(store.passwords())
+        .throttle(store.counters(), DEFAULT_MAX_FAILURES, DEFAULT_FAILURE_WINDOW);
   }
 
   /**
@@ -99,24 +132,31 @@ public final class Passwords implements PasswordVerifier {
    * Checks a password at sign-in. Takes about as long whether or not the user has a password.
    * Rehashes the stored password if it was hashed with weaker parameters than configured.
    *
-   * @return {@link PasswordOutcome#EXPIRED} only if the password was right
+   * @return {@link PasswordOutcome#EXPIRED} only if the password was right; {@link
+   *     PasswordOutcome#THROTTLED} without checking it if the user failed too often lately
    * @throws StoreException if the store fails: the sign-in fails closed
    */
   public PasswordOutcome authenticate(UserRef user, Password password) {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(password, "password");
+    if (throttled(user)) {
+      return PasswordOutcome.THROTTLED;
+    }
     Optional<PasswordRecord> stored = store.find(user.practice(), user.user());
     byte[] secret = secretOf(password);
     if (secret == null) {
+      countFailure(user);
       return PasswordOutcome.REJECTED;
     }
     try {
       if (stored.isEmpty()) {
         Argon2id.verify(secret, dummyHash());
+        countFailure(user);
         return PasswordOutcome.REJECTED;
       }
       PasswordRecord record = stored.get();
       if (!Argon2id.verify(secret, record.hash())) {
+        countFailure(user);
         return PasswordOutcome.REJECTED;
       }
       if (expired(record)) {
@@ -142,6 +182,7 @@ public final class Passwords implements PasswordVerifier {
     Objects.requireNonNull(candidate, "candidate");
     Objects.requireNonNull(policy, "policy");
     return checker.check(candidate, PasswordChecker.minimumLength(policy, secondFactor),
+        policy.passwordCharacterClasses(),
         contextWords(user));
   }
 
@@ -169,6 +210,7 @@ public final class Passwords implements PasswordVerifier {
    * @return the verdict on the new password; stored exactly when it is accepted
    * @throws PasswordRejectedException if {@code current} is not the user's password (or an expired
    *     temporary one, or the password changed meanwhile)
+   * @throws RateLimitedException if the user's password checks failed too often lately
    * @throws StoreException if the store fails
    */
   public PasswordCheck change(UserRef user, Password current, Password next,
@@ -255,19 +297,44 @@ public final class Passwords implements PasswordVerifier {
 
   private PasswordRecord verifiedRecord(UserRef user, Password password) {
     Objects.requireNonNull(user, "user");
+    if (throttled(user)) {
+      throw new RateLimitedException("too many wrong passwords; try again later",
+          clock.instant().plus(failureWindow));
+    }
     Optional<PasswordRecord> stored = store.find(user.practice(), user.user());
     byte[] secret = secretOf(password);
     if (secret == null) {
+      countFailure(user);
       throw new PasswordRejectedException();
     }
     try {
       boolean ok = Argon2id.verify(secret, stored.map(PasswordRecord::hash).orElse(dummyHash()));
-      if (!ok || stored.isEmpty() || expired(stored.get())) {
+      if (!ok || stored.isEmpty()) {
+        countFailure(user);
+        throw new PasswordRejectedException();
+      }
+      if (expired(stored.get())) {
         throw new PasswordRejectedException();
       }
       return stored.get();
     } finally {
       Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  private String failureKey(UserRef user) {
+    return "password-failures:" + Tokens.base64Url(Tokens.sha256(
+        user.practice().value() + "\u0000" + user.user().value()));
+  }
+
+  private boolean throttled(UserRef user) {
+    return counters != null && counters.get(failureKey(user), clock.instant()) >= maxFailures;
+  }
+
+  private void countFailure(UserRef user) {
+    if (counters != null) {
+      Instant now = clock.instant();
+      counters.increment(failureKey(user), now, now.plus(failureWindow));
     }
   }
 
@@ -346,6 +413,9 @@ public final class Passwords implements PasswordVerifier {
     private PasswordChecker checker;
     private Function<UserRef, PasswordContext> context = user -> PasswordContext.none();
     private boolean revokeDevicesOnChange = true;
+    private CounterStore counters;
+    private int maxFailures;
+    private Duration failureWindow;
 
     private Builder(PasswordStore store) {
       this.store = store;
@@ -413,6 +483,32 @@ public final class Passwords implements PasswordVerifier {
      */
     public Builder revokeDevicesOnChange(boolean revoke) {
       this.revokeDevicesOnChange = revoke;
+      return this;
+    }
+
+    /**
+     * Limits online guessing (NIST SP 800-63B-4 §3.2.2): once a user's password checks failed
+     * {@code maxFailures} times within {@code window}, further checks are refused unchecked
+     * ({@link PasswordOutcome#THROTTLED}, or {@link RateLimitedException} from {@link
+     * Passwords#change}) until
+     * the window ends. The counter lives in {@code counters}, so every node shares it.
+     *
+     * @param maxFailures 1 to 100
+     * @param window 1 second to 1 day
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder throttle(CounterStore counters, int maxFailures, Duration window) {
+      Objects.requireNonNull(counters, "counters");
+      Objects.requireNonNull(window, "window");
+      if (maxFailures < 1 || maxFailures > 100) {
+        throw new IllegalArgumentException("maxFailures must be 1 to 100");
+      }
+      if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("window must be 1 second to 1 day");
+      }
+      this.counters = counters;
+      this.maxFailures = maxFailures;
+      this.failureWindow = window;
       return this;
     }
 

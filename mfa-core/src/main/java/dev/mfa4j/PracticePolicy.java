@@ -1,6 +1,8 @@
 package dev.mfa4j;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -39,6 +41,9 @@ import java.util.Set;
  *     lasts ({@link Duration#ZERO} = no time limit on the sign-ins above)
  * @param minPasswordLength the practice's minimum password length; 0 means the NIST default (15 for
  *     a password used alone, 8 for one used with a second factor)
+ * @param passwordCharacterClasses how many kinds of characters (lower-case, upper-case, digits,
+ *     others) a new password must mix, 0 to 4. Default 0: NIST SP 800-63B-4 forbids composition
+ *     rules, so a practice turns them on only deliberately
  */
 public record PracticePolicy(
     TwoFactorRequirement requirement,
@@ -57,7 +62,8 @@ public record PracticePolicy(
     boolean requireNonPhoneFactor,
     int enrollmentGraceSignIns,
     Duration enrollmentGracePeriod,
-    int minPasswordLength) {
+    int minPasswordLength,
+    int passwordCharacterClasses) {
 
   /** The longest lifetime of an out-of-band code and of a pending challenge (NIST OBV-3). */
   public static final Duration MAX_CODE_LIFETIME = Duration.ofMinutes(10);
@@ -95,6 +101,8 @@ public record PracticePolicy(
     check(!enrollmentGracePeriod.isNegative(), "enrollmentGracePeriod must not be negative");
     check(minPasswordLength == 0 || (minPasswordLength >= 8 && minPasswordLength <= 64),
         "minPasswordLength must be 0 (NIST default) or 8 to 64");
+    check(passwordCharacterClasses >= 0 && passwordCharacterClasses <= 4,
+        "passwordCharacterClasses must be 0 to 4");
     checkMethods(staffMethods, "staffMethods");
     checkMethods(clientMethods, "clientMethods");
   }
@@ -143,7 +151,37 @@ public record PracticePolicy(
     b.enrollmentGraceSignIns = enrollmentGraceSignIns;
     b.enrollmentGracePeriod = enrollmentGracePeriod;
     b.minPasswordLength = minPasswordLength;
+    b.passwordCharacterClasses = passwordCharacterClasses;
     return b;
+  }
+
+  /**
+   * The ways this policy departs from NIST SP 800-63B-4 at AAL2, in plain English, for an
+   * administrator to see before saving; empty when it departs in none. A practice may choose them
+   * (a year-long "remember this device" is what some practices want); mfa4j only makes sure the
+   * choice is seen and audited.
+   */
+  public List<String> warnings() {
+    List<String> w = new ArrayList<>();
+    if (requirement.requires(Audience.STAFF) && !staffMethods.contains(FactorKind.PASSKEY)) {
+      w.add("Staff are not offered a phishing-resistant method (passkey); NIST SP 800-63B-4"
+          + " requires AAL2 verifiers to offer one.");
+    }
+    if (requirement.requires(Audience.CLIENT) && !clientMethods.contains(FactorKind.PASSKEY)) {
+      w.add("Clients are not offered a phishing-resistant method (passkey); NIST SP 800-63B-4"
+          + " requires AAL2 verifiers to offer one.");
+    }
+    if (rememberDevice.compareTo(Duration.ofHours(24)) > 0) {
+      w.add("A remembered device skips the second factor for " + rememberDevice.toDays()
+          + " days; NIST SP 800-63B-4 lets a remembered browser stand in for re-authentication"
+          + " only within the session's overall timeout (at most 24 hours).");
+    }
+    if ((staffMethods.contains(FactorKind.PHONE) || clientMethods.contains(FactorKind.PHONE))
+        && !requireNonPhoneFactor) {
+      w.add("Text-message and voice codes are a RESTRICTED authenticator in NIST SP 800-63B-4;"
+          + " users may rely on them alone (requireNonPhoneFactor is off).");
+    }
+    return List.copyOf(w);
   }
 
   /** The kinds a user of this audience may use. */
@@ -178,6 +216,7 @@ public record PracticePolicy(
     private int enrollmentGraceSignIns = 0;
     private Duration enrollmentGracePeriod = Duration.ZERO;
     private int minPasswordLength = 0;
+    private int passwordCharacterClasses = 0;
 
     private Builder() {}
 
@@ -268,12 +307,19 @@ public record PracticePolicy(
       return this;
     }
 
+    /** Kinds of characters a new password must mix (0 = no composition rule, the default). */
+    public Builder passwordCharacterClasses(int v) {
+      passwordCharacterClasses = v;
+      return this;
+    }
+
     /** Validates and builds. */
     public PracticePolicy build() {
       return new PracticePolicy(requirement, staffMethods, clientMethods, rememberDevice,
           challengeLifetime, maxAttemptsPerChallenge, lockoutThreshold, lockoutBase, lockoutMax,
           factorFailureLimit, codeLength, codeLifetime, totpWindow, requireNonPhoneFactor,
-          enrollmentGraceSignIns, enrollmentGracePeriod, minPasswordLength);
+          enrollmentGraceSignIns, enrollmentGracePeriod, minPasswordLength,
+          passwordCharacterClasses);
     }
   }
 }

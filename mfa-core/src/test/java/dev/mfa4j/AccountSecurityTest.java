@@ -310,4 +310,22 @@ class AccountSecurityTest {
     account.remove(f.id(), Fixture.password(), fx.request);
     assertThat(account.factors()).isEmpty();
   }
+
+  @Test
+  void beginEnrollment_forgetsPendingFactorsWhoseCeremonyExpired() {
+    Fixture fx = new Fixture();
+    AccountSecurity account = fx.engine.account(ALICE);
+    EnrollmentStart stale = account.beginEnrollment(FactorKind.TOTP, "App", Fixture.password(),
+        Map.of(), fx.request);
+    fx.clock.advance(Duration.ofMinutes(9));
+    EnrollmentStart recent = account.beginEnrollment(FactorKind.TOTP, "App", Fixture.password(),
+        Map.of(), fx.request);
+    fx.clock.advance(Duration.ofMinutes(1));
+
+    account.beginEnrollment(FactorKind.TOTP, "App", Fixture.password(), Map.of(), fx.request);
+
+    assertThat(fx.store.factors().find(ALICE.practice(), ALICE.user(), stale.factor())).isEmpty();
+    assertThat(fx.store.factors().find(ALICE.practice(), ALICE.user(), recent.factor()))
+        .isPresent();
+  }
 }

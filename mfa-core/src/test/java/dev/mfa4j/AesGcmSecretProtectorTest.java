@@ -149,4 +149,26 @@ class AesGcmSecretProtectorTest {
     assertThatThrownBy(() -> p.open(sealed, AAD)).satisfies(e ->
         assertThat(e.getMessage()).doesNotContain("JBSWY3DP").doesNotContain(hex));
   }
+
+  private static byte[] hmac(byte[] key, byte[]... parts) throws Exception {
+    javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
+    m.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+    for (byte[] p : parts) {
+      m.update(p);
+    }
+    return m.doFinal();
+  }
+
+  @Test
+  void mac_isHmacSha256UnderHkdfSha256KeyDerivedPerPurpose() throws Exception {
+    byte[] k = key();
+    byte[] data = "123456".getBytes(StandardCharsets.UTF_8);
+    // RFC 5869 with an empty salt (HashLen zeros) and info "mfa4j mac v1|<purpose>", L = 32
+    byte[] prk = hmac(new byte[32], k);
+    byte[] okm = hmac(prk, "mfa4j mac v1|sms-code".getBytes(StandardCharsets.UTF_8),
+        new byte[] {1});
+
+    assertThat(AesGcmSecretProtector.fromKey("k1", k).mac("sms-code", data))
+        .isEqualTo(hmac(okm, data));
+  }
 }

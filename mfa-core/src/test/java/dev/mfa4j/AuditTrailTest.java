@@ -98,4 +98,23 @@ class AuditTrailTest {
     assertThat(fx.notices.toString()).doesNotContain(f.code(), code.substring(5),
         a.rememberedDevice().get().reveal());
   }
+
+  @Test
+  void activity_eventsAtTheSameInstant_newestFirstInTheOrderTheyHappened() {
+    Fixture fx = new Fixture();
+    fx.enroll(ALICE);                                  // enrollment, backup codes: one instant
+    LoginStep.SecondFactorRequired s = fx.challenge(ALICE);
+    fx.answer(ALICE, s.challenge(), FactorId.of("AAAAAAAAAAAAAAAAAAAAAA"), "0");
+
+    List<AuditEvent> stored = fx.engine.admin(ADMIN).activity(ALICE, Optional.empty(), 500)
+        .events();
+    List<AuditEvent> happened = fx.events.stream()
+        .filter(e -> e.subject().equals(Optional.of(ALICE.user()))).toList();
+    assertThat(stored).extracting(AuditEvent::at).containsOnly(fx.clock.instant());
+    assertThat(stored).extracting(AuditEvent::id)
+        .containsExactlyElementsOf(happened.stream().map(AuditEvent::id)
+            .sorted(java.util.Comparator.reverseOrder()).toList());
+    assertThat(stored.get(stored.size() - 1).id()).isEqualTo(happened.get(0).id());
+    assertThat(stored.get(0).id()).isEqualTo(happened.get(happened.size() - 1).id());
+  }
 }

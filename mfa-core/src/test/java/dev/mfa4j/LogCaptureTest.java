@@ -79,4 +79,25 @@ class LogCaptureTest {
       assertThat(log).as("log must not contain a secret").doesNotContain(secret);
     }
   }
+
+  @Test
+  void slf4jAuditListener_oneLinePerEventControlCharactersReplaced() {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      new Slf4jAuditListener().onEvent(new dev.mfa4j.spi.AuditEvent("id1",
+          java.time.Instant.EPOCH, PracticeId.of("p1"), java.util.Optional.of(UserId.of("alice")),
+          java.util.Optional.empty(), dev.mfa4j.spi.AuditType.FACTOR_RENAMED,
+          dev.mfa4j.spi.AuditOutcome.SUCCESS, "127.0.0.1",
+          "Evil\r\n[main] INFO dev.mfa4j.audit - SIGN_IN_SUCCEEDED forged",
+          Map.of("factor", "f1")));
+    } finally {
+      System.setErr(original);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertThat(log.lines().count()).isEqualTo(1);
+    assertThat(log).contains("FACTOR_RENAMED SUCCESS practice=p1 subject=alice actor=-",
+        "details={factor=f1}", "Evil??[main]");
+  }
 }

@@ -572,4 +572,17 @@ class LoginFlowTest {
     assertThat(((LoginStep.EnrollmentRequired) without).allowedMethods())
         .containsExactly(FactorKind.TOTP);
   }
+
+  @Test
+  void prompt_exhaustedChallenge_invalidInput() {
+    Fixture fx = new Fixture(PracticePolicy.builder().maxAttemptsPerChallenge(1)
+        .lockout(100, Duration.ofMinutes(1), Duration.ofHours(1)).build());
+    Fixture.Enrolled f = fx.enroll(ALICE);
+    LoginStep.SecondFactorRequired s = fx.challenge(ALICE);
+    assertThat(fx.answer(ALICE, s.challenge(), f.id(), "0"))
+        .isEqualTo(new LoginStep.Rejected(LoginStep.Reason.ATTEMPTS_EXHAUSTED));
+
+    assertThatThrownBy(() -> fx.engine.login().prompt(ALICE, s.challenge(), f.id(), Map.of(),
+        fx.request)).isInstanceOf(InvalidInputException.class);
+  }
 }

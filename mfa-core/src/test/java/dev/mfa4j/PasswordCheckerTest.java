@@ -246,6 +246,32 @@ class PasswordCheckerTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  @ParameterizedTest
+  @MethodSource("periods")
+  void smallestPeriod_matchesDefinition(String s, int expected) {
+    assertThat(PasswordChecker.smallestPeriod(s.codePoints().toArray())).isEqualTo(expected);
+  }
+
+  static Stream<org.junit.jupiter.params.provider.Arguments> periods() {
+    return Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of("a", 1),
+        org.junit.jupiter.params.provider.Arguments.of("aaaa", 1),
+        org.junit.jupiter.params.provider.Arguments.of("abab", 2),
+        org.junit.jupiter.params.provider.Arguments.of("ababa", 2),
+        org.junit.jupiter.params.provider.Arguments.of("abcab", 3),
+        org.junit.jupiter.params.provider.Arguments.of("aabaab", 3),
+        org.junit.jupiter.params.provider.Arguments.of("abcd", 4),
+        org.junit.jupiter.params.provider.Arguments.of("aaab", 4));
+  }
+
+  @Test
+  void check_expandsBeyondMaximumUnderNfkc_tooLongOnly() {
+    // U+FDFA becomes 18 characters under NFKC: 1,000 of them are 18,000 characters.
+    PasswordCheck c = check("\uFDFA".repeat(1000), 15);
+    assertThat(c.problems()).extracting(PasswordCheck.Problem::reason)
+        .containsExactly(Reason.TOO_LONG);
+  }
+
   /** A password of {@code n} characters with no pattern (a fixed pseudo-random letter stream). */
   static String randomish(int n) {
     StringBuilder sb = new StringBuilder(n);

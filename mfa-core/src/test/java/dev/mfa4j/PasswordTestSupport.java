@@ -2,11 +2,8 @@ package dev.mfa4j;
 
 import dev.mfa4j.spi.PasswordRecord;
 import dev.mfa4j.spi.PasswordStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,34 +48,6 @@ final class PasswordTestSupport {
 
     PasswordRecord get(UserRef user) {
       return rows.get(key(user.practice(), user.user()));
-    }
-  }
-
-  /** A clock that stands still until moved. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mfa4j.PasswordTestSupport.MapPasswordStore;
-import dev.mfa4j.PasswordTestSupport.MovableClock;
 import dev.mfa4j.internal.Argon2id;
 import dev.mfa4j.spi.PasswordRecord;
 import java.security.SecureRandom;
@@ -21,7 +20,7 @@ class PasswordsTest {
   private static final String GOOD = "quiet harbour lantern";
 
   private final MapPasswordStore store = new MapPasswordStore();
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-11-23T10:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
   private final Passwords passwords = cheap().build();
 
   /** Low Argon2 cost for speed; one test below checks the defaults. */
@@ -197,6 +196,18 @@ class PasswordsTest {
     assertThat(passwords.hasPassword(JANE)).isFalse();
     assertThat(passwords.set(JANE, Password.of(fourteen), NONE, true).accepted()).isTrue();
     assertThat(passwords.verify(JANE, Password.of(fourteen))).isTrue();
+  }
+
+  @Test
+  void set_practiceTurnsCompositionOn_lowercaseOnlyRefusedMixedAccepted() {
+    String lowercase = "mqtzvhorkelpduxw";
+    assertThat(passwords.check(JANE, Password.of(lowercase), NONE, false).accepted()).isTrue();
+    PracticePolicy strict = NONE.toBuilder().passwordCharacterClasses(3).build();
+    PasswordCheck refused = passwords.set(JANE, Password.of(lowercase), strict, false);
+    assertThat(refused.has(PasswordCheck.Reason.COMPOSITION)).isTrue();
+    assertThat(passwords.hasPassword(JANE)).isFalse();
+    assertThat(passwords.set(JANE, Password.of("Mqtzvh0rkelpduxw"), strict, false).accepted())
+        .isTrue();
   }
 
   @Test
@@ -383,5 +394,92 @@ class PasswordsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Passwords.builder(store).argon2id(256, 0, 1))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void verify_permanentPasswordYearsLater_stillValid() {
+    // NIST SP 800-63B-4 PV-5: no periodic expiry of passwords.
+    setGood();
+    clock.advance(Duration.ofDays(3 * 365));
+    assertThat(passwords.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.ACCEPTED);
+    assertThat(passwords.requiresChange(JANE)).isFalse();
+  }
+
+  @Test
+  void issueTemporary_drawsFromTheInjectedRandomSource() throws Exception {
+    SecureRandom a = SecureRandom.getInstance("SHA1PRNG");
+    a.setSeed(42L);
+    SecureRandom b = SecureRandom.getInstance("SHA1PRNG");
+    b.setSeed(42L);
+    String first = cheap().random(a).build().issueTemporary(JANE).reveal();
+    String second = cheap().random(b).build().issueTemporary(JANE).reveal();
+    assertThat(first).isEqualTo(second);
+  }
+
+  // ---- failure throttle ----------------------------------------------------------------------
+
+  private Passwords throttled(InMemoryMfaStore mfa) {
+    return Passwords.builder(mfa).clock(clock).argon2id(256, 1, 1).build();
+  }
+
+  @Test
+  void authenticate_tenFailuresWithinWindow_throttledEvenWithRightPassword() {
+    InMemoryMfaStore mfa = new InMemoryMfaStore();
+    Passwords p = throttled(mfa);
+    assertThat(p.set(JANE, Password.of(GOOD), NONE, false).accepted()).isTrue();
+    for (int i = 0; i < Passwords.DEFAULT_MAX_FAILURES; i++) {
+      assertThat(p.authenticate(JANE, Password.of("wrong guess " + i)))
+          .isEqualTo(PasswordOutcome.REJECTED);
+    }
+
+    assertThat(p.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.THROTTLED);
+    assertThat(p.verify(JANE, Password.of(GOOD))).isFalse();
+    assertThatThrownBy(() -> p.change(JANE, Password.of(GOOD), Password.of("lantern by the sea"),
+        NONE, false)).isInstanceOf(RateLimitedException.class);
+    // Another user of the practice is not affected.
+    UserRef john = UserRef.staff("sunrise", "john");
+    assertThat(p.set(john, Password.of(GOOD), NONE, false).accepted()).isTrue();
+    assertThat(p.authenticate(john, Password.of(GOOD))).isEqualTo(PasswordOutcome.ACCEPTED);
+
+    clock.advance(Passwords.DEFAULT_FAILURE_WINDOW);
+    assertThat(p.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.ACCEPTED);
+  }
+
+  @Test
+  void authenticate_unknownUserFailures_alsoThrottled() {
+    Passwords p = throttled(new InMemoryMfaStore());
+    for (int i = 0; i < Passwords.DEFAULT_MAX_FAILURES; i++) {
+      p.authenticate(JANE, Password.of(GOOD));
+    }
+    assertThat(p.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.THROTTLED);
+  }
+
+  @Test
+  void authenticate_nineFailures_rightPasswordStillAccepted() {
+    Passwords p = throttled(new InMemoryMfaStore());
+    assertThat(p.set(JANE, Password.of(GOOD), NONE, false).accepted()).isTrue();
+    for (int i = 0; i < Passwords.DEFAULT_MAX_FAILURES - 1; i++) {
+      p.authenticate(JANE, Password.of("wrong guess " + i));
+    }
+    assertThat(p.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.ACCEPTED);
+  }
+
+  @Test
+  void authenticate_noThrottleConfigured_neverThrottled() {
+    setGood();
+    for (int i = 0; i < 20; i++) {
+      passwords.authenticate(JANE, Password.of("wrong guess " + i));
+    }
+    assertThat(passwords.authenticate(JANE, Password.of(GOOD)))
+        .isEqualTo(PasswordOutcome.ACCEPTED);
+  }
+
+  @Test
+  void builder_throttleOutOfRange_refused() {
+    InMemoryMfaStore mfa = new InMemoryMfaStore();
+    assertThatThrownBy(() -> Passwords.builder(store).throttle(mfa.counters(), 0,
+        Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Passwords.builder(store).throttle(mfa.counters(), 101,
+        Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class);
   }
 }

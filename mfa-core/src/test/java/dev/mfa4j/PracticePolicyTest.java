@@ -99,4 +99,32 @@ class PracticePolicyTest {
     assertThat(p.methodsFor(Audience.STAFF)).containsExactlyInAnyOrder(FactorKind.PHONE,
         FactorKind.TOTP);
   }
+
+  @Test
+  void warnings_defaultsDepartOnlyOnPhoneAlone() {
+    assertThat(PracticePolicy.defaults().warnings()).singleElement()
+        .asString().contains("RESTRICTED");
+    assertThat(PracticePolicy.builder().requireNonPhoneFactor(true).build().warnings()).isEmpty();
+  }
+
+  @Test
+  void warnings_noPasskeyUnderRequirement_phishingResistantWarning() {
+    PracticePolicy p = PracticePolicy.builder()
+        .requirement(TwoFactorRequirement.ALL_STAFF)
+        .staffMethods(java.util.Set.of(FactorKind.TOTP, FactorKind.BACKUP_CODE))
+        .requireNonPhoneFactor(true)
+        .build();
+    assertThat(p.warnings()).singleElement().asString().contains("phishing-resistant")
+        .startsWith("Staff");
+    assertThat(p.toBuilder().requirement(TwoFactorRequirement.NONE).build().warnings()).isEmpty();
+  }
+
+  @Test
+  void warnings_rememberDeviceBeyondADay_departureNamed() {
+    PracticePolicy p = PracticePolicy.builder().requireNonPhoneFactor(true)
+        .rememberDevice(java.time.Duration.ofDays(365)).build();
+    assertThat(p.warnings()).singleElement().asString().contains("365 days").contains("24 hours");
+    assertThat(p.toBuilder().rememberDevice(java.time.Duration.ofHours(24)).build().warnings())
+        .isEmpty();
+  }
 }

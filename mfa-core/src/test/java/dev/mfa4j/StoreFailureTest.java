@@ -85,4 +85,22 @@ class StoreFailureTest {
           .isInstanceOf(StoreException.class);
     }
   }
+
+  @Test
+  void storeReturningNull_storeException() {
+    InMemoryMfaStore backing = new InMemoryMfaStore();
+    MfaStore nullPolicies = (MfaStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {MfaStore.class}, (p, m, args) -> {
+          if (m.getName().equals("policies")) {
+            return (dev.mfa4j.spi.PolicyStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {dev.mfa4j.spi.PolicyStore.class},
+                (p2, m2, a2) -> null);
+          }
+          return m.invoke(backing, args);
+        });
+    Fixture fx = new Fixture(PracticePolicy.defaults(), b -> b.store(nullPolicies), null);
+
+    assertThatThrownBy(() -> fx.engine.login().afterPrimary(ALICE, fx.request))
+        .isInstanceOf(StoreException.class).hasMessageContaining("null");
+  }
 }

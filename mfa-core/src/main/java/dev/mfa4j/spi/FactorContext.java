@@ -51,7 +51,10 @@ public interface FactorContext {
   /** This ceremony's state under {@code key}. */
   Optional<String> state(String key);
 
-  /** The user's other factors of this provider's kind, in any state. */
+  /**
+   * The user's factors of this provider's kind, in any state, as stored now (the ceremony's own
+   * factor included once it is stored; filter it out by id where only the others matter).
+   */
   List<FactorRecord> factorsOfKind();
 
   /** The throttle counters. */

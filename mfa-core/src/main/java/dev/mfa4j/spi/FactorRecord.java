@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param created when enrollment began
  * @param lastUsed when it last passed a second step
  * @param counter a monotonic counter: the TOTP time step last accepted, the WebAuthn signature
- *     count; advanced only through {@link FactorStore#advanceCounter}
+ *     count; advanced only through {@link FactorStore#recordUse}
  * @param failures consecutive failed verifications (reset by a success)
  * @param lookupKey a non-secret key unique per kind (a WebAuthn credential id; a keyed hash of a
  *     phone number), or empty
@@ -44,6 +44,13 @@ public record FactorRecord(
     Optional<String> lookupKey,
     byte[] sealedSecret,
     Map<String, String> attributes) {
+
+  /**
+   * The reserved attribute naming a factor (by id) of the same user and kind that this one
+   * replaces once its enrollment is confirmed — e.g. a new phone number replacing the old. The
+   * engine then removes the old factor, audits and notifies {@code FACTOR_REMOVED}.
+   */
+  public static final String REPLACES = "replaces";
 
   /** Longest label. */
   public static final int MAX_LABEL = 64;

@@ -105,7 +105,7 @@ public final class OneTimeCodeFactor implements FactorProvider {
   static final String ATTR_MASKED = "destination";
   static final String ATTR_REGION = "region";
   static final String ATTR_LOCALE = "locale";
-  static final String ATTR_REPLACES = "replaces";
+  static final String ATTR_REPLACES = FactorRecord.REPLACES;
   static final String MAC_CODE = "mfa4j.phone.code";
   static final String MAC_NUMBER = "mfa4j.phone.number";
   static final String MAC_THROTTLE = "mfa4j.phone.throttle";

@@ -80,15 +80,17 @@ public abstract class MessageSenderContractTest {
         idempotencyKey);
   }
 
+  /** An accepted SMS comes back with the provider's non-blank message id. */
   @Test
-  void send_providerAccepts_acceptedWithMessageId() {
+  public void send_providerAccepts_acceptedWithMessageId() {
     SendResult r = senderFor(Scenario.ACCEPT).send(sms("contract-accept"));
     assertThat(r).isInstanceOfSatisfying(SendResult.Accepted.class,
         a -> assertThat(a.providerMessageId()).isNotBlank());
   }
 
+  /** A voice message is accepted, or fails permanently if the sender places no calls. */
   @Test
-  void send_voice_acceptedOrPermanentIfUnsupported() {
+  public void send_voice_acceptedOrPermanentIfUnsupported() {
     SendResult r = senderFor(Scenario.ACCEPT).send(voice("contract-voice"));
     if (supportsVoice()) {
       assertThat(r).isInstanceOf(SendResult.Accepted.class);
@@ -98,28 +100,33 @@ public abstract class MessageSenderContractTest {
     }
   }
 
+  /** An invalid number is a permanent failure that repeats neither number nor code. */
   @Test
-  void send_invalidNumber_permanentFailure() {
+  public void send_invalidNumber_permanentFailure() {
     assertFailure(senderFor(Scenario.INVALID_NUMBER).send(sms("contract-invalid")), false);
   }
 
+  /** Rate limiting is a retryable failure. */
   @Test
-  void send_rateLimited_retryableFailure() {
+  public void send_rateLimited_retryableFailure() {
     assertFailure(senderFor(Scenario.RATE_LIMITED).send(sms("contract-429")), true);
   }
 
+  /** A provider server error is a retryable failure. */
   @Test
-  void send_serverError_retryableFailure() {
+  public void send_serverError_retryableFailure() {
     assertFailure(senderFor(Scenario.SERVER_ERROR).send(sms("contract-500")), true);
   }
 
+  /** A provider that does not answer yields a retryable failure within the sender's timeout. */
   @Test
-  void send_slowProvider_retryableFailureInsteadOfHanging() {
+  public void send_slowProvider_retryableFailureInsteadOfHanging() {
     assertFailure(senderFor(Scenario.SLOW).send(sms("contract-slow")), true);
   }
 
+  /** Parallel sends from many threads are all accepted, each with its own id. */
   @Test
-  void send_fromManyThreads_everyMessageAcceptedWithItsOwnId() throws Exception {
+  public void send_fromManyThreads_everyMessageAcceptedWithItsOwnId() throws Exception {
     MessageSender sender = senderFor(Scenario.ACCEPT);
     int threads = 8;
     ExecutorService pool = Executors.newFixedThreadPool(threads);

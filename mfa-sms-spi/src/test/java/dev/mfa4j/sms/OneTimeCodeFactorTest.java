@@ -1,5 +1,6 @@
 package dev.mfa4j.sms;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,7 +63,7 @@ class OneTimeCodeFactorTest {
 
   @BeforeEach
   void setUp() {
-    clock = new MutableClock(START);
+    clock = MutableClock.at(START);
     outbox = new OutboxSender();
     ctx = new FakeFactorContext(alice, PracticePolicy.defaults(), clock);
     factor = OneTimeCodeFactor.builder().sender(outbox)
@@ -219,7 +220,8 @@ class OneTimeCodeFactorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"GB:PREMIUM_RATE", "US:PREMIUM_RATE", "DE:SHARED_COST", "CH:SHARED_COST", "US:VOIP", "US:PERSONAL_NUMBER", "US:TOLL_FREE",
+  @ValueSource(strings = {"GB:PREMIUM_RATE", "US:PREMIUM_RATE", "DE:SHARED_COST", "CH:SHARED_COST",
+      "US:VOIP", "US:PERSONAL_NUMBER", "US:TOLL_FREE",
       "GB:TOLL_FREE", "GB:PERSONAL_NUMBER", "GB:VOIP", "GB:UAN", "GB:PAGER", "FR:SHARED_COST"})
   void begin_costlyOrUnownedNumberType_refusedAndNothingSent(String regionAndType) {
     String[] rt = regionAndType.split(":");

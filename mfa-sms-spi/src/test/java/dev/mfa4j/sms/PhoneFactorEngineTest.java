@@ -1,5 +1,6 @@
 package dev.mfa4j.sms;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -78,7 +79,7 @@ class PhoneFactorEngineTest {
   }
 
   void build(PracticePolicy policy) {
-    clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+    clock = MutableClock.at(Instant.parse("2026-11-23T10:00:00Z"));
     store = new InMemoryMfaStore();
     outbox = new OutboxSender();
     byte[] key = new byte[32];
@@ -143,7 +144,7 @@ class PhoneFactorEngineTest {
   // --- enrollment and sign-in ---------------------------------------------------------------
 
   @Test
-  void smsEnrollmentAndSignIn_throughTheEngine() {
+  void enrollAndSignIn_sms_authenticated() {
     EnrollmentStart start = engine.account(alice).beginEnrollment(FactorKind.PHONE, "Mobile",
         Password.of(PASSWORD), Map.of("phone", MOBILE), request);
     PhoneEnrollment details = start.details(PhoneEnrollment.class);
@@ -171,7 +172,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void voiceEnrollmentAndSignIn_throughTheEngine() {
+  void enrollAndSignIn_voice_authenticated() {
     FactorId phone = enroll(Channel.VOICE, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     prompt(s.challenge(), phone);
@@ -182,7 +183,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void enrollment_wrongPassword_refusedAndNothingSent() {
+  void beginEnrollment_wrongPassword_refusedNothingSent() {
     assertThatThrownBy(() -> engine.account(alice).beginEnrollment(FactorKind.PHONE, "Mobile",
         Password.of("wrong password here"), Map.of("phone", MOBILE), request))
         .isInstanceOf(PasswordRejectedException.class);
@@ -190,7 +191,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void enrollment_badNumber_typedErrorNothingSentNothingStored() {
+  void beginEnrollment_badNumber_typedErrorNothingStored() {
     assertThatThrownBy(() -> engine.account(alice).beginEnrollment(FactorKind.PHONE, "Mobile",
         Password.of(PASSWORD), Map.of("phone", UTIL.format(UTIL.getExampleNumberForType("GB",
             PhoneNumberType.PREMIUM_RATE), PhoneNumberFormat.E164)), request))
@@ -199,10 +200,23 @@ class PhoneFactorEngineTest {
     assertThat(store.factors().list(alice.practice(), alice.user())).isEmpty();
   }
 
+  @Test
+  void beginEnrollment_numberAlreadyUsedByAnotherAccount_sameAnswerAsAFreshNumber() {
+    UserRef bob = UserRef.client("sunrise", "bob");
+    enroll(Channel.SMS, MOBILE);
+    EnrollmentStart start = engine.account(bob).beginEnrollment(FactorKind.PHONE, "Mobile",
+        Password.of(PASSWORD), Map.of("phone", MOBILE), request);
+    assertThat(start.details(PhoneEnrollment.class).maskedNumber())
+        .endsWith(MOBILE.substring(MOBILE.length() - 2));
+    assertThat(engine.account(bob).confirmEnrollment(start.ceremony(),
+        Answer.code(start.factor(), lastCode()), request))
+        .isInstanceOf(EnrollmentOutcome.Confirmed.class);
+  }
+
   // --- codes --------------------------------------------------------------------------------
 
   @Test
-  void code_atExactlyPolicyLifetime_refused_justBefore_accepted() {
+  void verify_atExactlyPolicyLifetime_refusedJustBeforeAccepted() {
     FactorId phone = enroll(Channel.SMS, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     prompt(s.challenge(), phone);
@@ -219,7 +233,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void code_reused_refused() {
+  void verify_reusedCode_refused() {
     FactorId phone = enroll(Channel.SMS, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     prompt(s.challenge(), phone);
@@ -231,7 +245,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void resend_oldCodeRefused_newAccepted() {
+  void prompt_resend_oldCodeRefusedNewAccepted() {
     FactorId phone = enroll(Channel.SMS, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     prompt(s.challenge(), phone);
@@ -246,7 +260,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void fourFailuresThenResendThenOneFailure_locked() {
+  void verify_fourFailuresResendOneFailure_locked() {
     FactorId phone = enroll(Channel.SMS, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     prompt(s.challenge(), phone);
@@ -262,7 +276,7 @@ class PhoneFactorEngineTest {
   }
 
   @RepeatedTest(3)
-  void concurrentAnswersWithOneCode_exactlyOneAuthenticated() throws Exception {
+  void verify_concurrentAnswersWithOneCode_exactlyOneAuthenticated() throws Exception {
     FactorId phone = enroll(Channel.SMS, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     prompt(s.challenge(), phone);
@@ -323,7 +337,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void providerFailure_typedErrorAudited_challengeStaysUsable() {
+  void prompt_providerFailure_typedErrorAuditedChallengeUsable() {
     FactorId phone = enroll(Channel.SMS, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     outbox.failNext((SendResult.Failed) SendResult.retryable("timeout waiting for the provider",
@@ -338,7 +352,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void providerPermanentFailure_typedErrorWithoutNumber() {
+  void prompt_permanentFailure_typedErrorWithoutNumber() {
     FactorId phone = enroll(Channel.SMS, MOBILE);
     LoginStep.SecondFactorRequired s = challenge();
     outbox.failNext((SendResult.Failed) SendResult.permanent(
@@ -353,7 +367,7 @@ class PhoneFactorEngineTest {
   // --- number change ------------------------------------------------------------------------
 
   @Test
-  void numberChange_verifiesNewNumber_notifiesPhoneChanged_oldOneStopsSending() {
+  void beginEnrollment_replaces_newNumberVerifiedNotifiedOldUnusable() {
     FactorId old = enroll(Channel.SMS, MOBILE);
     EnrollmentStart start = engine.account(alice).beginEnrollment(FactorKind.PHONE, "New mobile",
         Password.of(PASSWORD), Map.of("phone", OTHER_MOBILE, "replaces", old.value()), request);
@@ -369,14 +383,15 @@ class PhoneFactorEngineTest {
     int sent = outbox.calls();
     assertThatThrownBy(() -> prompt(s.challenge(), old)).isInstanceOf(InvalidInputException.class);
     assertThat(outbox.calls()).isEqualTo(sent);
-    // the host removes the replaced factor (needs the password, as every removal)
-    engine.account(alice).remove(old, Password.of(PASSWORD), request);
+    // the engine removed the replaced factor when the new number was confirmed
     assertThat(engine.account(alice).factors()).extracting(FactorSummary::id)
         .containsExactly(start.factor());
+    assertThat(notices).anyMatch(n -> n.type() == NotificationType.FACTOR_REMOVED
+        && old.value().equals(n.details().get("factor")));
   }
 
   @Test
-  void numberChange_withWrongPassword_refused() {
+  void beginEnrollment_replacesWithWrongPassword_refused() {
     FactorId old = enroll(Channel.SMS, MOBILE);
     int sent = outbox.calls();
     assertThatThrownBy(() -> engine.account(alice).beginEnrollment(FactorKind.PHONE, "New",
@@ -386,7 +401,7 @@ class PhoneFactorEngineTest {
   }
 
   @Test
-  void policy_phoneAsOnlyMethod_refused_andNonPhoneFirstEnforced() {
+  void policy_phoneOnly_refusedAndNonPhoneFirstEnforced() {
     assertThatThrownBy(() -> PracticePolicy.builder()
         .staffMethods(Set.of(FactorKind.PHONE, FactorKind.BACKUP_CODE)).build())
         .isInstanceOf(PolicyViolationException.class);
@@ -400,7 +415,7 @@ class PhoneFactorEngineTest {
   // --- secrecy ------------------------------------------------------------------------------
 
   @Test
-  void logsAuditAndNotices_neverHoldNumberOrCode() {
+  void wholeFlow_logsAuditNotices_neverHoldNumberOrCode() {
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     List<String> codes = new ArrayList<>();

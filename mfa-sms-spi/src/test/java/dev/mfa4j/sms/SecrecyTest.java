@@ -1,5 +1,6 @@
 package dev.mfa4j.sms;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mfa4j.Answer;
@@ -32,7 +33,7 @@ class SecrecyTest {
   void wholeLifecycle_numberAndCodesNeverLeak() {
     String number = OneTimeCodeFactorTest.MOBILE;
     String digits = number.substring(1);
-    MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+    MutableClock clock = MutableClock.at(Instant.parse("2026-11-23T10:00:00Z"));
     OutboxSender outbox = new OutboxSender();
     UserRef user = UserRef.staff("sunrise", "alice");
     FakeFactorContext ctx = new FakeFactorContext(user, PracticePolicy.defaults(), clock);

@@ -28,7 +28,7 @@ public abstract class AuditStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void append_thenFind_roundTripsEveryField() {
+  void append_thenFind_roundTripsEveryField() {
     AuditEvent e = new AuditEvent("ev-" + unique(), T0, practice, Optional.of(alice),
         Optional.of(bob), AuditType.FACTOR_REMOVED, AuditOutcome.DENIED, "2001:db8::7",
         "Mozilla/5.0 ünïcode", Map.of("factor", "f-1", "kind", "totp", "reason", "a=b&c"));
@@ -40,7 +40,7 @@ public abstract class AuditStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void append_withoutSubjectOrActor_roundTrips() {
+  void append_withoutSubjectOrActor_roundTrips() {
     AuditEvent e = new AuditEvent("ev-" + unique(), T0, practice, Optional.empty(),
         Optional.empty(), AuditType.POLICY_CHANGED, AuditOutcome.SUCCESS, "", "", Map.of());
     store.audit().append(e);
@@ -49,7 +49,7 @@ public abstract class AuditStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void append_everyTypeAndOutcome_roundTrips() {
+  void append_everyTypeAndOutcome_roundTrips() {
     List<AuditEvent> all = new ArrayList<>();
     int i = 0;
     for (AuditType type : AuditType.values()) {
@@ -64,7 +64,7 @@ public abstract class AuditStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void find_returnsNewestFirst_tiesByIdDescending() {
+  void find_returnsNewestFirst_tiesByIdDescending() {
     store.audit().append(event("b", T0, practice, alice));
     store.audit().append(event("c", T0.plusSeconds(1), practice, alice));
     store.audit().append(event("a", T0, practice, alice));
@@ -75,7 +75,7 @@ public abstract class AuditStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void find_bySubject_returnsOnlyThatUsersEvents() {
+  void find_bySubject_returnsOnlyThatUsersEvents() {
     store.audit().append(event("a1", T0, practice, alice));
     store.audit().append(event("b1", T0.plusSeconds(1), practice, bob));
     store.audit().append(event("a2", T0.plusSeconds(2), practice, alice));
@@ -87,7 +87,7 @@ public abstract class AuditStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void find_neverReturnsAnotherPracticesEvents() {
+  void find_neverReturnsAnotherPracticesEvents() {
     store.audit().append(event("mine", T0, practice, alice));
     store.audit().append(event("theirs", T0.plusSeconds(1), otherPractice, alice));
 
@@ -98,7 +98,7 @@ public abstract class AuditStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void find_pagesByBefore_andLimit() {
+  void find_pagesByBefore_andLimit() {
     for (int i = 0; i < 5; i++) {
       store.audit().append(event("e" + i, T0.plusSeconds(i), practice, alice));
     }

@@ -23,7 +23,7 @@ public abstract class BackupCodeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void replaceAll_thenFind_roundTripsEveryField() {
+  void replaceAll_thenFind_roundTripsEveryField() {
     List<BackupCodeRecord> codes = set(practice, alice, "a");
     store.backupCodes().replaceAll(practice, alice, codes);
 
@@ -34,7 +34,7 @@ public abstract class BackupCodeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void replaceAll_replacesTheWholeSet() {
+  void replaceAll_replacesTheWholeSet() {
     store.backupCodes().replaceAll(practice, alice, set(practice, alice, "old"));
     store.backupCodes().consume(practice, alice, "old0", T0);
 
@@ -47,7 +47,7 @@ public abstract class BackupCodeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void replaceAll_withAnEmptyList_clearsTheSet() {
+  void replaceAll_withAnEmptyList_clearsTheSet() {
     store.backupCodes().replaceAll(practice, alice, set(practice, alice, "a"));
 
     store.backupCodes().replaceAll(practice, alice, List.of());
@@ -57,7 +57,7 @@ public abstract class BackupCodeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void replaceAll_leavesOtherUsersSetsAlone() {
+  void replaceAll_leavesOtherUsersSetsAlone() {
     store.backupCodes().replaceAll(practice, bob, set(practice, bob, "b"));
     store.backupCodes().replaceAll(otherPractice, alice, set(otherPractice, alice, "c"));
 
@@ -68,7 +68,7 @@ public abstract class BackupCodeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void consume_twice_secondReturnsFalse() {
+  void consume_twice_secondReturnsFalse() {
     store.backupCodes().replaceAll(practice, alice, set(practice, alice, "a"));
 
     assertThat(store.backupCodes().consume(practice, alice, "a1", T0.plusSeconds(9))).isTrue();
@@ -80,7 +80,7 @@ public abstract class BackupCodeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void consume_withAnotherUsersIds_returnsFalseAndLeavesTheCodeUnused() {
+  void consume_withAnotherUsersIds_returnsFalseAndLeavesTheCodeUnused() {
     store.backupCodes().replaceAll(practice, alice, set(practice, alice, "a"));
 
     assertThat(store.backupCodes().consume(practice, bob, "a1", T0)).isFalse();
@@ -90,7 +90,7 @@ public abstract class BackupCodeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void consume_unknownLookupId_returnsFalse() {
+  void consume_unknownLookupId_returnsFalse() {
     store.backupCodes().replaceAll(practice, alice, set(practice, alice, "a"));
 
     assertThat(store.backupCodes().consume(practice, alice, "zz", T0)).isFalse();
@@ -98,7 +98,7 @@ public abstract class BackupCodeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void consume_32Threads_exactlyOneWins() throws Exception {
+  void consume_32Threads_exactlyOneWins() throws Exception {
     store.backupCodes().replaceAll(practice, alice, set(practice, alice, "a"));
     for (int trial = 0; trial < 5; trial++) {
       String lookup = "a" + trial;
@@ -112,7 +112,7 @@ public abstract class BackupCodeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void deleteAll_removesTheUsersSetOnly() {
+  void deleteAll_removesTheUsersSetOnly() {
     store.backupCodes().replaceAll(practice, alice, set(practice, alice, "a"));
     store.backupCodes().replaceAll(practice, bob, set(practice, bob, "b"));
 

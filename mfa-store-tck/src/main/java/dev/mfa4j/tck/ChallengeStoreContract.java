@@ -30,7 +30,7 @@ public abstract class ChallengeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void insert_thenFind_roundTripsEveryField() {
+  void insert_thenFind_roundTripsEveryField() {
     FactorId factor = FactorId.of(unique());
     ChallengeRecord c = new ChallengeRecord(hash32(), practice, alice, ChallengePurpose.ENROLLMENT,
         Optional.of(factor), T0, EXPIRES, 2, 7, Optional.of(T0.plusSeconds(3)));
@@ -51,7 +51,7 @@ public abstract class ChallengeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void insert_everyPurpose_roundTrips() {
+  void insert_everyPurpose_roundTrips() {
     for (ChallengePurpose purpose : ChallengePurpose.values()) {
       ChallengeRecord c = new ChallengeRecord(hash32(), practice, alice, purpose,
           Optional.empty(), T0, EXPIRES, 0, 5, Optional.empty());
@@ -64,21 +64,21 @@ public abstract class ChallengeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void insert_duplicateIdHash_throwsStoreException() {
+  void insert_duplicateIdHash_throwsStoreException() {
     ChallengeRecord c = inserted(5);
 
     assertThatThrownBy(() -> store.challenges().insert(c)).isInstanceOf(StoreException.class);
   }
 
   @Test
-  public void find_unknownHash_isEmpty() {
+  void find_unknownHash_isEmpty() {
     inserted(5);
 
     assertThat(store.challenges().find(hash32())).isEmpty();
   }
 
   @Test
-  public void takeAttempt_stopsAtMaxAttempts() {
+  void takeAttempt_stopsAtMaxAttempts() {
     ChallengeRecord c = inserted(3);
 
     assertThat(store.challenges().takeAttempt(c.idHash(), T0)).isTrue();
@@ -89,7 +89,7 @@ public abstract class ChallengeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void takeAttempt_atOrAfterExpiry_isRefused() {
+  void takeAttempt_atOrAfterExpiry_isRefused() {
     ChallengeRecord c = inserted(5);
 
     assertThat(store.challenges().takeAttempt(c.idHash(), EXPIRES.minusNanos(1000))).isTrue();
@@ -99,7 +99,7 @@ public abstract class ChallengeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void takeAttempt_afterConsume_isRefused() {
+  void takeAttempt_afterConsume_isRefused() {
     ChallengeRecord c = inserted(5);
     assertThat(store.challenges().consume(c.idHash(), T0)).isTrue();
 
@@ -107,12 +107,12 @@ public abstract class ChallengeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void takeAttempt_unknownChallenge_isRefused() {
+  void takeAttempt_unknownChallenge_isRefused() {
     assertThat(store.challenges().takeAttempt(hash32(), T0)).isFalse();
   }
 
   @Test
-  public void takeAttempt_32Threads_takeExactlyMaxAttempts() throws Exception {
+  void takeAttempt_32Threads_takeExactlyMaxAttempts() throws Exception {
     ChallengeRecord c = inserted(5);
 
     List<Boolean> results = race(THREADS, () -> store.challenges().takeAttempt(c.idHash(), T0));
@@ -122,7 +122,7 @@ public abstract class ChallengeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void consume_twice_secondReturnsFalse() {
+  void consume_twice_secondReturnsFalse() {
     ChallengeRecord c = inserted(5);
 
     assertThat(store.challenges().consume(c.idHash(), T0.plusSeconds(10))).isTrue();
@@ -132,7 +132,7 @@ public abstract class ChallengeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void consume_atOrAfterExpiry_returnsFalse() {
+  void consume_atOrAfterExpiry_returnsFalse() {
     ChallengeRecord c = inserted(5);
 
     assertThat(store.challenges().consume(c.idHash(), EXPIRES)).isFalse();
@@ -140,12 +140,12 @@ public abstract class ChallengeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void consume_unknownChallenge_returnsFalse() {
+  void consume_unknownChallenge_returnsFalse() {
     assertThat(store.challenges().consume(hash32(), T0)).isFalse();
   }
 
   @Test
-  public void consume_32Threads_exactlyOneWins() throws Exception {
+  void consume_32Threads_exactlyOneWins() throws Exception {
     for (int trial = 0; trial < 5; trial++) {
       ChallengeRecord c = inserted(5);
 
@@ -156,7 +156,7 @@ public abstract class ChallengeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void putState_thenState_returnsTheLatestValuePerKey() {
+  void putState_thenState_returnsTheLatestValuePerKey() {
     ChallengeRecord c = inserted(5);
     ChallengeRecord other = inserted(5);
 
@@ -172,7 +172,7 @@ public abstract class ChallengeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void putState_valueOf16KiB_roundTrips() {
+  void putState_valueOf16KiB_roundTrips() {
     ChallengeRecord c = inserted(5);
     String big = "ü".repeat(16 * 1024);
 
@@ -182,7 +182,7 @@ public abstract class ChallengeStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void purgeExpired_deletesOnlyExpiredChallengesAndTheirState() {
+  void purgeExpired_deletesOnlyExpiredChallengesAndTheirState() {
     ChallengeRecord expired = new ChallengeRecord(hash32(), practice, alice,
         ChallengePurpose.SIGN_IN, Optional.empty(), T0, T0.plusSeconds(30), 0, 5,
         Optional.empty());

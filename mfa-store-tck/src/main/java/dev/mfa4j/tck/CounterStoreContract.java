@@ -13,12 +13,12 @@ public abstract class CounterStoreContract extends StoreContractSupport {
   private static final Instant WINDOW_END = T0.plus(Duration.ofHours(1));
 
   @Test
-  public void get_unknownKey_isZero() {
+  void get_unknownKey_isZero() {
     assertThat(store.counters().get("sms:user:" + unique(), T0)).isZero();
   }
 
   @Test
-  public void increment_countsWithinTheWindow() {
+  void increment_countsWithinTheWindow() {
     String key = "sms:user:" + unique();
 
     assertThat(store.counters().increment(key, T0, WINDOW_END)).isEqualTo(1);
@@ -30,7 +30,7 @@ public abstract class CounterStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void increment_afterTheWindowEnded_restartsAtOne() {
+  void increment_afterTheWindowEnded_restartsAtOne() {
     String key = "sms:user:" + unique();
     store.counters().increment(key, T0, WINDOW_END);
     store.counters().increment(key, T0, WINDOW_END);
@@ -44,7 +44,7 @@ public abstract class CounterStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void increment_keysAreIndependent() {
+  void increment_keysAreIndependent() {
     String a = "a:" + unique();
     String b = "b:" + unique();
     store.counters().increment(a, T0, WINDOW_END);
@@ -55,7 +55,7 @@ public abstract class CounterStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void increment_32ThreadsOnANewKey_countsEveryIncrementOnce() throws Exception {
+  void increment_32ThreadsOnANewKey_countsEveryIncrementOnce() throws Exception {
     String key = "race:" + unique();
 
     List<Long> results = race(THREADS, () -> store.counters().increment(key, T0, WINDOW_END));

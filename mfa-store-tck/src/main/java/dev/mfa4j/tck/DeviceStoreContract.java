@@ -19,7 +19,7 @@ public abstract class DeviceStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void insert_thenFindByTokenHash_roundTripsEveryField() {
+  void insert_thenFindByTokenHash_roundTripsEveryField() {
     DeviceRecord d = new DeviceRecord("dev-" + unique(), practice, alice, hash32(),
         "Safari 18 on macOS — ünïcode", "203.0.113.7", T0, T0.plus(Duration.ofDays(365)),
         T0.plusSeconds(1));
@@ -39,14 +39,14 @@ public abstract class DeviceStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void findByTokenHash_unknownHash_isEmpty() {
+  void findByTokenHash_unknownHash_isEmpty() {
     store.devices().insert(device(practice, alice, T0));
 
     assertThat(store.devices().findByTokenHash(hash32())).isEmpty();
   }
 
   @Test
-  public void touch_setsLastSeen_andReportsMissingDevices() {
+  void touch_setsLastSeen_andReportsMissingDevices() {
     DeviceRecord d = device(practice, alice, T0);
     store.devices().insert(d);
 
@@ -57,7 +57,7 @@ public abstract class DeviceStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void list_returnsOnlyTheOwnersDevices_newestFirst() {
+  void list_returnsOnlyTheOwnersDevices_newestFirst() {
     DeviceRecord old = device(practice, alice, T0);
     DeviceRecord mid = device(practice, alice, T0.plusSeconds(60));
     DeviceRecord recent = device(practice, alice, T0.plusSeconds(120));
@@ -73,7 +73,7 @@ public abstract class DeviceStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void delete_removesOnlyTheOwnersDevice() {
+  void delete_removesOnlyTheOwnersDevice() {
     DeviceRecord d = device(practice, alice, T0);
     store.devices().insert(d);
 
@@ -86,7 +86,7 @@ public abstract class DeviceStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void deleteAll_removesEveryDeviceOfTheUser_andNoOtherUsers() {
+  void deleteAll_removesEveryDeviceOfTheUser_andNoOtherUsers() {
     store.devices().insert(device(practice, alice, T0));
     store.devices().insert(device(practice, alice, T0.plusSeconds(1)));
     DeviceRecord bobs = device(practice, bob, T0);

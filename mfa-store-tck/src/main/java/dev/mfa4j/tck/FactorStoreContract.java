@@ -29,7 +29,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void insert_thenFind_roundTripsEveryField() {
+  void insert_thenFind_roundTripsEveryField() {
     FactorRecord f = full();
     store.factors().insert(f);
 
@@ -51,7 +51,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void insert_withEmptyOptionalsAndEmptySecret_roundTrips() {
+  void insert_withEmptyOptionalsAndEmptySecret_roundTrips() {
     FactorRecord f = new FactorRecord(FactorId.of(unique()), practice, alice, FactorKind.TOTP, "",
         FactorState.ACTIVE, T0, Optional.empty(), 0, 0, Optional.empty(), new byte[0], Map.of());
     store.factors().insert(f);
@@ -66,7 +66,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void insert_duplicateId_throwsStoreException() {
+  void insert_duplicateId_throwsStoreException() {
     FactorRecord f = factor(practice, alice);
     store.factors().insert(f);
 
@@ -77,7 +77,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void insert_duplicateLookupKeyOfSameKind_throwsStoreException() {
+  void insert_duplicateLookupKeyOfSameKind_throwsStoreException() {
     String key = "cred-" + unique();
     store.factors().insert(factor(practice, alice).withLookupKey(Optional.of(key)));
 
@@ -87,7 +87,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void find_withAnotherUsersIds_findsNothing() {
+  void find_withAnotherUsersIds_findsNothing() {
     FactorRecord f = factor(practice, alice);
     store.factors().insert(f);
 
@@ -99,7 +99,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void list_returnsOnlyTheOwnersFactors_oldestFirst() {
+  void list_returnsOnlyTheOwnersFactors_oldestFirst() {
     FactorRecord older = new FactorRecord(FactorId.of(unique()), practice, alice, FactorKind.TOTP,
         "older", FactorState.ACTIVE, T0, Optional.empty(), 0, 0, Optional.empty(), new byte[1],
         Map.of());
@@ -118,7 +118,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void findByLookupKey_findsTheFactorOfThatKindOnly() {
+  void findByLookupKey_findsTheFactorOfThatKindOnly() {
     String key = "cred-" + unique();
     FactorRecord f = factor(practice, alice).withLookupKey(Optional.of(key));
     FactorRecord passkey = new FactorRecord(FactorId.of(unique()), practice, bob,
@@ -136,7 +136,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void transition_fromTheStoredState_movesIt() {
+  void transition_fromTheStoredState_movesIt() {
     FactorRecord f = factor(practice, alice).withState(FactorState.PENDING);
     store.factors().insert(f);
 
@@ -147,7 +147,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void transition_fromAnotherState_returnsFalseAndChangesNothing() {
+  void transition_fromAnotherState_returnsFalseAndChangesNothing() {
     FactorRecord f = factor(practice, alice).withState(FactorState.PENDING);
     store.factors().insert(f);
 
@@ -160,7 +160,20 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordUse_higherCounter_advancesSetsLastUsedAndClearsFailures() {
+  void transition_32ThreadsFromTheSameState_exactlyOneWins() throws Exception {
+    FactorRecord f = factor(practice, alice).withState(FactorState.PENDING);
+    store.factors().insert(f);
+
+    List<Boolean> results = race(THREADS, () -> store.factors().transition(practice, alice, f.id(),
+        FactorState.PENDING, FactorState.ACTIVE));
+
+    assertThat(wins(results)).isEqualTo(1);
+    assertThat(store.factors().find(practice, alice, f.id()).orElseThrow().state())
+        .isEqualTo(FactorState.ACTIVE);
+  }
+
+  @Test
+  void recordUse_higherCounter_advancesSetsLastUsedAndClearsFailures() {
     FactorRecord f = factor(practice, alice).withCounter(10);
     store.factors().insert(f);
     store.factors().recordFailure(practice, alice, f.id());
@@ -175,7 +188,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordUse_counterNotGreater_returnsFalseAndChangesNothing() {
+  void recordUse_counterNotGreater_returnsFalseAndChangesNothing() {
     FactorRecord f = factor(practice, alice).withCounter(10);
     store.factors().insert(f);
 
@@ -188,7 +201,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordUse_sameCounterTwice_secondIsAReplay() {
+  void recordUse_sameCounterTwice_secondIsAReplay() {
     FactorRecord f = factor(practice, alice);
     store.factors().insert(f);
 
@@ -197,7 +210,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordUse_negativeCounter_leavesCounterButRecordsUse() {
+  void recordUse_negativeCounter_leavesCounterButRecordsUse() {
     FactorRecord f = factor(practice, alice).withCounter(10);
     store.factors().insert(f);
     store.factors().recordFailure(practice, alice, f.id());
@@ -212,7 +225,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordUse_withAnotherUsersIds_returnsFalse() {
+  void recordUse_withAnotherUsersIds_returnsFalse() {
     FactorRecord f = factor(practice, alice);
     store.factors().insert(f);
 
@@ -222,7 +235,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordUse_32ThreadsWithTheSameCounter_exactlyOneWins() throws Exception {
+  void recordUse_32ThreadsWithTheSameCounter_exactlyOneWins() throws Exception {
     for (int trial = 0; trial < 5; trial++) {
       FactorRecord f = factor(practice, alice);
       store.factors().insert(f);
@@ -235,7 +248,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordFailure_countsAndReturnsTheNewCount() {
+  void recordFailure_countsAndReturnsTheNewCount() {
     FactorRecord f = factor(practice, alice);
     store.factors().insert(f);
 
@@ -246,7 +259,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordFailure_unknownOrForeignFactor_returnsZero() {
+  void recordFailure_unknownOrForeignFactor_returnsZero() {
     FactorRecord f = factor(practice, alice);
     store.factors().insert(f);
 
@@ -256,7 +269,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordFailure_32Threads_countsEveryFailureOnce() throws Exception {
+  void recordFailure_32Threads_countsEveryFailureOnce() throws Exception {
     FactorRecord f = factor(practice, alice);
     store.factors().insert(f);
 
@@ -270,7 +283,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void update_replacesLabelAndAttributes_onlyForTheOwner() {
+  void update_replacesLabelAndAttributes_onlyForTheOwner() {
     FactorRecord f = factor(practice, alice).withAttributes(Map.of("a", "1", "b", "2"));
     store.factors().insert(f);
 
@@ -286,7 +299,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void delete_removesOnlyTheOwnersFactor() {
+  void delete_removesOnlyTheOwnersFactor() {
     FactorRecord f = factor(practice, alice);
     store.factors().insert(f);
 
@@ -298,7 +311,7 @@ public abstract class FactorStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void deleteAll_removesEveryFactorOfTheUser_andNoOtherUsers() {
+  void deleteAll_removesEveryFactorOfTheUser_andNoOtherUsers() {
     store.factors().insert(factor(practice, alice));
     store.factors().insert(factor(practice, alice));
     FactorRecord bobs = factor(practice, bob);

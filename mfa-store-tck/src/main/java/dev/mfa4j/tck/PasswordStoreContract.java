@@ -14,12 +14,12 @@ public abstract class PasswordStoreContract extends StoreContractSupport {
   private static final String HASH_3 = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdDM$aGFzaDM";
 
   @Test
-  public void find_userWithoutPassword_isEmpty() {
+  void find_userWithoutPassword_isEmpty() {
     assertThat(store.passwords().find(practice, alice)).isEmpty();
   }
 
   @Test
-  public void put_thenFind_roundTripsEveryField() {
+  void put_thenFind_roundTripsEveryField() {
     PasswordRecord temp = new PasswordRecord(practice, alice, HASH_1, T0, true,
         Optional.of(T0.plus(Duration.ofDays(1))));
     store.passwords().put(temp);
@@ -32,7 +32,7 @@ public abstract class PasswordStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void put_again_replacesTheRecord() {
+  void put_again_replacesTheRecord() {
     store.passwords().put(new PasswordRecord(practice, alice, HASH_1, T0, true,
         Optional.of(T0.plusSeconds(60))));
     PasswordRecord next = new PasswordRecord(practice, alice, HASH_2, T0.plusSeconds(5), false,
@@ -44,7 +44,7 @@ public abstract class PasswordStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void replace_withTheStoredHash_replacesIt() {
+  void replace_withTheStoredHash_replacesIt() {
     store.passwords().put(new PasswordRecord(practice, alice, HASH_1, T0, false,
         Optional.empty()));
     PasswordRecord next = new PasswordRecord(practice, alice, HASH_2, T0.plusSeconds(5), false,
@@ -55,7 +55,7 @@ public abstract class PasswordStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void replace_withAStaleHash_returnsFalseAndKeepsTheStoredOne() {
+  void replace_withAStaleHash_returnsFalseAndKeepsTheStoredOne() {
     PasswordRecord current = new PasswordRecord(practice, alice, HASH_2, T0, false,
         Optional.empty());
     store.passwords().put(current);
@@ -66,7 +66,20 @@ public abstract class PasswordStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void replace_userWithoutPassword_returnsFalse() {
+  void replace_32ThreadsExpectingTheSameHash_exactlyOneWins() throws Exception {
+    store.passwords().put(new PasswordRecord(practice, alice, HASH_1, T0, false,
+        Optional.empty()));
+
+    java.util.List<Boolean> results = race(THREADS, () -> store.passwords().replace(practice, alice,
+        HASH_1, new PasswordRecord(practice, alice, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$"
+            + unique(), T0.plusSeconds(1), false, Optional.empty())));
+
+    assertThat(wins(results)).isEqualTo(1);
+    assertThat(store.passwords().find(practice, alice).orElseThrow().hash()).isNotEqualTo(HASH_1);
+  }
+
+  @Test
+  void replace_userWithoutPassword_returnsFalse() {
     assertThat(store.passwords().replace(practice, alice, HASH_1,
         new PasswordRecord(practice, alice, HASH_2, T0, false, Optional.empty()))).isFalse();
     assertThat(store.passwords().find(practice, alice)).isEmpty();

@@ -29,16 +29,17 @@ public abstract class PolicyStoreContract extends StoreContractSupport {
         .requireNonPhoneFactor(true)
         .enrollmentGrace(3, Duration.ofDays(14))
         .minPasswordLength(12)
+        .passwordCharacterClasses(3)
         .build();
   }
 
   @Test
-  public void find_practiceWithoutPolicy_isEmpty() {
+  void find_practiceWithoutPolicy_isEmpty() {
     assertThat(store.policies().find(practice)).isEmpty();
   }
 
   @Test
-  public void put_thenFind_roundTripsEveryField() {
+  void put_thenFind_roundTripsEveryField() {
     PracticePolicy policy = unusualPolicy();
     assertThat(policy).isNotEqualTo(PracticePolicy.defaults());
 
@@ -48,14 +49,14 @@ public abstract class PolicyStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void put_defaults_roundTrip() {
+  void put_defaults_roundTrip() {
     store.policies().put(practice, PracticePolicy.defaults());
 
     assertThat(store.policies().find(practice)).contains(PracticePolicy.defaults());
   }
 
   @Test
-  public void put_again_replacesThePolicy_ofThatPracticeOnly() {
+  void put_again_replacesThePolicy_ofThatPracticeOnly() {
     store.policies().put(practice, unusualPolicy());
     store.policies().put(otherPractice, unusualPolicy());
 

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 public abstract class UserStateStoreContract extends StoreContractSupport {
 
   @Test
-  public void find_userNeverSeen_isEmpty() {
+  void find_userNeverSeen_isEmpty() {
     assertThat(store.users().find(practice, alice)).isEmpty();
   }
 
   @Test
-  public void recordFailure_createsTheRowAndCounts() {
+  void recordFailure_createsTheRowAndCounts() {
     assertThat(store.users().recordFailure(practice, alice)).isEqualTo(1);
     assertThat(store.users().recordFailure(practice, alice)).isEqualTo(2);
     assertThat(store.users().recordFailure(practice, alice)).isEqualTo(3);
@@ -34,7 +34,7 @@ public abstract class UserStateStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordFailure_isPerUser() {
+  void recordFailure_isPerUser() {
     store.users().recordFailure(practice, alice);
     store.users().recordFailure(practice, alice);
 
@@ -45,7 +45,7 @@ public abstract class UserStateStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordFailure_32ThreadsOnANewUser_countsEveryFailureOnce() throws Exception {
+  void recordFailure_32ThreadsOnANewUser_countsEveryFailureOnce() throws Exception {
     List<Integer> results = race(THREADS, () -> store.users().recordFailure(practice, alice));
 
     assertThat(results).containsExactlyInAnyOrderElementsOf(
@@ -55,7 +55,7 @@ public abstract class UserStateStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void lockUntil_onANewUser_createsTheRow() {
+  void lockUntil_onANewUser_createsTheRow() {
     store.users().lockUntil(practice, alice, T0.plus(Duration.ofMinutes(15)));
 
     UserSecurityState state = store.users().find(practice, alice).orElseThrow();
@@ -64,7 +64,7 @@ public abstract class UserStateStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void lockUntil_keepsTheFailureCount() {
+  void lockUntil_keepsTheFailureCount() {
     store.users().recordFailure(practice, alice);
     store.users().recordFailure(practice, alice);
 
@@ -76,7 +76,7 @@ public abstract class UserStateStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordSignIn_setsLastSignIn_andClearsFailuresAndLock() {
+  void recordSignIn_setsLastSignIn_andClearsFailuresAndLock() {
     store.users().recordFailure(practice, alice);
     store.users().lockUntil(practice, alice, T0.plusSeconds(60));
     SignIn signIn = new SignIn(T0.plusSeconds(120), "198.51.100.23",
@@ -91,7 +91,7 @@ public abstract class UserStateStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordSignIn_onANewUser_createsTheRow_andTheLatestWins() {
+  void recordSignIn_onANewUser_createsTheRow_andTheLatestWins() {
     store.users().recordSignIn(practice, alice, new SignIn(T0, "192.0.2.1", "A"));
     SignIn later = new SignIn(T0.plusSeconds(3600), "", "");
     store.users().recordSignIn(practice, alice, later);
@@ -101,7 +101,7 @@ public abstract class UserStateStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordGraceSignIn_countsAndKeepsTheFirstStart() {
+  void recordGraceSignIn_countsAndKeepsTheFirstStart() {
     assertThat(store.users().recordGraceSignIn(practice, alice, T0)).isEqualTo(1);
     assertThat(store.users().recordGraceSignIn(practice, alice, T0.plusSeconds(86400)))
         .isEqualTo(2);
@@ -112,7 +112,7 @@ public abstract class UserStateStoreContract extends StoreContractSupport {
   }
 
   @Test
-  public void recordGraceSignIn_afterAFailure_keepsTheFailureCount() {
+  void recordGraceSignIn_afterAFailure_keepsTheFailureCount() {
     store.users().recordFailure(practice, alice);
 
     assertThat(store.users().recordGraceSignIn(practice, alice, T0)).isEqualTo(1);

@@ -1,5 +1,6 @@
 package dev.mfa4j.totp;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mfa4j.AesGcmSecretProtector;
@@ -25,11 +26,8 @@ import dev.mfa4j.spi.FactorRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,36 +44,8 @@ class TotpEngineTest {
   static final String PASSWORD = "correct horse battery staple";
   static final UserRef AMY = UserRef.staff("sunrise", "amy");
 
-  /** A clock tests move by hand. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   // 10 s into a 30-second step, so ±1 step arithmetic below never straddles a boundary
-  MovableClock clock = new MovableClock(Instant.parse("2026-11-23T10:00:10Z"));
+  MutableClock clock = MutableClock.at(Instant.parse("2026-11-23T10:00:10Z"));
   InMemoryMfaStore store = new InMemoryMfaStore();
   RequestContext request = RequestContext.of("127.0.0.1", "JUnit/5");
   MfaEngine engine;

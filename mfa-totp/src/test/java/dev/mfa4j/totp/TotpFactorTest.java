@@ -95,6 +95,19 @@ class TotpFactorTest {
   }
 
   @Test
+  void begin_qrCodes_decodeToTheEnrollmentUri() throws Exception {
+    String uri = enrollment.otpauthUri();
+    assertThat(QrCodeTest.decode(QrCodeTest.readPng(enrollment.qrPng())).getText()).isEqualTo(uri);
+    byte[] fromDataUri = java.util.Base64.getDecoder()
+        .decode(enrollment.qrDataUri().substring("data:image/png;base64,".length()));
+    assertThat(QrCodeTest.decode(QrCodeTest.readPng(fromDataUri)).getText()).isEqualTo(uri);
+    int[] head = new int[4];
+    var bits = QrCodeTest.rasterize(enrollment.qrSvg(), head);
+    assertThat(QrCodeTest.decode(com.google.zxing.client.j2se.MatrixToImageWriter
+        .toBufferedImage(bits)).getText()).isEqualTo(uri);
+  }
+
+  @Test
   void begin_detailsToString_isRedacted() {
     String s = enrollment.toString();
     assertThat(s).doesNotContain(enrollment.keyUri().secret().base32().substring(0, 8))

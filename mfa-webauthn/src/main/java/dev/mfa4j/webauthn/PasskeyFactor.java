@@ -30,8 +30,6 @@ import dev.mfa4j.Answer;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.InvalidInputException;
 import dev.mfa4j.PracticePolicy;
-import dev.mfa4j.spi.AuditOutcome;
-import dev.mfa4j.spi.AuditType;
 import dev.mfa4j.spi.Enrollment;
 import dev.mfa4j.spi.FactorContext;
 import dev.mfa4j.spi.FactorProvider;
@@ -110,6 +108,7 @@ public final class PasskeyFactor implements FactorProvider {
   private final int maxPasskeys;
   private final boolean passwordlessEnabled;
   private final boolean fastEs256;
+  private final Optional<MfaStore> registry;
 
   private PasskeyFactor(Builder b) {
     this.identity = RelyingPartyIdentity.builder().id(b.rpId).name(b.rpName).build();
@@ -118,6 +117,7 @@ public final class PasskeyFactor implements FactorProvider {
     this.maxPasskeys = b.maxPasskeys;
     this.passwordlessEnabled = b.passwordless;
     this.fastEs256 = b.fastEs256;
+    this.registry = Optional.ofNullable(b.registry);
     if (fastEs256) {
       FastP256.install();
     }
@@ -221,6 +221,11 @@ public final class PasskeyFactor implements FactorProvider {
       pkc = Json.registration(response.reveal());
     } catch (Json.MalformedException e) {
       return Verification.rejected(VerificationOutcome.MALFORMED, reason("bad_json"));
+    }
+    if (registry.flatMap(store -> store.factors()
+        .findByLookupKey(FactorKind.PASSKEY, pkc.getId().getBase64Url())).isPresent()) {
+      // WebAuthn §7.1 step 26: a credential id registered to anyone is refused
+      return Verification.rejected(VerificationOutcome.INVALID, reason("credential_registered"));
     }
     List<FactorRecord> registered =
         others(ctx, pending).stream().filter(Attributes::isRegistered).toList();
@@ -589,8 +594,20 @@ public final class PasskeyFactor implements FactorProvider {
     private int maxPasskeys = 20;
     private boolean passwordless;
     private boolean fastEs256;
+    private MfaStore registry;
 
     private Builder() {}
+
+    /**
+     * Optional: the engine's store, read (never written) at registration to refuse, as a typed
+     * {@code INVALID}, a credential id already registered to any user (WebAuthn §7.1 step 26).
+     * Without it the provider sees only the enrolling user's passkeys, and such a duplicate fails
+     * on the store's unique (kind, lookup key) with a {@code StoreException}.
+     */
+    public Builder credentialRegistry(MfaStore store) {
+      this.registry = Objects.requireNonNull(store, "store");
+      return this;
+    }
 
     /**
      * The relying party: its id (the registrable domain the site runs on, e.g. {@code
@@ -618,10 +635,13 @@ public final class PasskeyFactor implements FactorProvider {
       return this;
     }
 
-    /** The most passkeys one user may register (default 20, at most 100). */
+    /**
+     * The most passkeys one user may register (default 20, at most 50, so that a ceremony's stored
+     * request with every passkey excluded stays well inside the store's 16 KiB state limit).
+     */
     public Builder maxPasskeysPerUser(int max) {
-      if (max < 1 || max > 100) {
-        throw new IllegalArgumentException("maxPasskeysPerUser must be 1 to 100");
+      if (max < 1 || max > 50) {
+        throw new IllegalArgumentException("maxPasskeysPerUser must be 1 to 50");
       }
       this.maxPasskeys = max;
       return this;

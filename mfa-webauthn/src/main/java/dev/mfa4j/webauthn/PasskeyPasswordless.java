@@ -51,8 +51,10 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>How it works without engine support: the ceremony is a {@link ChallengeRecord} in the shared
- * store (purpose {@code SIGN_IN}, one attempt, 5 minutes) owned by a reserved user id, {@value
- * #CEREMONY_OWNER}, that no host user has and that owns no factor; the request JSON is its state.
+ * store (one attempt, 5 minutes) owned by a reserved user id, {@value #CEREMONY_OWNER}, with
+ * purpose {@code ENROLLMENT} and no factor, a shape no engine flow accepts (a sign-in needs purpose
+ * {@code SIGN_IN}, an enrollment a factor), so the ceremony can never stand in for a second step
+ * even if a host had a user of that id; the request JSON is its state.
  * {@link #finish} consumes it with one conditional write <em>before</em> verifying, so it answers
  * once whatever the outcome. The credential is found by its id, must be an active passkey of the
  * given practice whose stored user handle matches the response's, and user verification is
@@ -167,7 +169,7 @@ public final class PasskeyPasswordless {
             .build());
     Instant expires = now.plus(LIFETIME);
     store.challenges().insert(new ChallengeRecord(ceremony.hash(), practice, OWNER,
-        ChallengePurpose.SIGN_IN, Optional.empty(), now, expires, 0, 1, Optional.empty()));
+        ChallengePurpose.ENROLLMENT, Optional.empty(), now, expires, 0, 1, Optional.empty()));
     store.challenges().putState(ceremony.hash(), PasskeyFactor.STATE_REQUEST,
         PasskeyFactor.Ceremony.encode(now, Json.write(assertion)));
     return new Start(ceremony,
@@ -194,7 +196,8 @@ public final class PasskeyPasswordless {
     Optional<ChallengeRecord> challenge = store.challenges().find(hash);
     if (challenge.isEmpty() || !challenge.get().practice().equals(practice)
         || !challenge.get().user().equals(OWNER)
-        || challenge.get().purpose() != ChallengePurpose.SIGN_IN) {
+        || challenge.get().purpose() != ChallengePurpose.ENROLLMENT
+        || challenge.get().factor().isPresent()) {
       return new Refused(Reason.INVALID_CEREMONY);
     }
     if (!now.isBefore(challenge.get().expires())) {

@@ -1,5 +1,6 @@
 package dev.mfa4j.webauthn;
 
+import dev.mfa4j.tck.MutableClock;
 import dev.mfa4j.FactorId;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.PracticePolicy;

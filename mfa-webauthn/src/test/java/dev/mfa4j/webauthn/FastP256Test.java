@@ -1,5 +1,6 @@
 package dev.mfa4j.webauthn;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -174,7 +175,7 @@ class FastP256Test {
   void passkeyFactor_optedIn_verifiesThroughFastPathAndStillRefusesBadSignatures() {
     PasskeyFactor fast = PasskeyFactor.builder().relyingParty("app.example.com", "S")
         .origins(Set.of("https://app.example.com")).fastEs256Verify(true).build();
-    MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+    MutableClock clock = MutableClock.at(Instant.parse("2026-11-23T10:00:00Z"));
     FakeContext ctx = new FakeContext(UserRef.staff("c", "u"), clock, new ConcurrentHashMap<>());
     SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
     FakeContext enroll = ctx.newCeremony();

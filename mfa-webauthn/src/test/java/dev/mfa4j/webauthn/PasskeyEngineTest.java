@@ -1,5 +1,6 @@
 package dev.mfa4j.webauthn;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,28 +47,35 @@ class PasskeyEngineTest {
   static final String PASSWORD = "correct horse battery staple";
   static final ObjectMapper JSON = new ObjectMapper();
 
-  final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+  final MutableClock clock = MutableClock.at(Instant.parse("2026-11-23T10:00:00Z"));
   final InMemoryMfaStore store = new InMemoryMfaStore();
   final PasskeyFactor passkeys = PasskeyFactor.builder()
       .relyingParty("app.example.com", "Sunrise Therapy")
       .origins(Set.of(ORIGIN))
       .passwordless(true)
+      .credentialRegistry(store)
       .build();
   final MfaEngine mfa;
   final RequestContext request = RequestContext.of("127.0.0.1", "JUnit Browser/1.0");
   final UserRef alice = UserRef.staff("clinic-1", "alice");
   final UserRef bob = UserRef.staff("clinic-1", "bob");
 
+  final byte[] key = new byte[32];
+
   PasskeyEngineTest() {
-    byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
-    mfa = MfaEngine.builder()
+    mfa = node(passkeys);
+  }
+
+  /** Another app node: its own engine and provider instances over the same store. */
+  MfaEngine node(PasskeyFactor provider) {
+    return MfaEngine.builder()
         .store(store)
         .secretProtector(AesGcmSecretProtector.fromKey("k1", key))
         .passwordVerifier((user, password) -> MessageDigest.isEqual(
             PASSWORD.getBytes(StandardCharsets.UTF_8),
             new String(password.chars()).getBytes(StandardCharsets.UTF_8)))
-        .factor(passkeys)
+        .factor(provider)
         .clock(clock)
         .backupCodeHasher(BackupCodeHasher.argon2id(64, 1, 1))
         .build();
@@ -131,6 +139,56 @@ class PasskeyEngineTest {
 
     Enrolled second = enroll(alice, SoftwareAuthenticator.securityKey(), "YubiKey");
     assertThat(second.outcome.backupCodes()).isEmpty();
+  }
+
+  @Test
+  void ceremonies_begunOnOneNode_finishOnAnother() {
+    MfaEngine other = node(PasskeyFactor.builder().relyingParty("app.example.com", "Sunrise")
+        .origins(Set.of(ORIGIN)).build());
+    SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
+    EnrollmentStart start = mfa.account(alice).beginEnrollment(FactorKind.PASSKEY, "YubiKey",
+        Password.of(PASSWORD), Map.of(), request);
+    String json = key.register(start.details(PasskeyEnrollment.class).creationOptionsJson(),
+        ORIGIN);
+    assertThat(other.account(alice).confirmEnrollment(start.ceremony(),
+        Answer.response(start.factor(), json), request))
+        .isInstanceOf(EnrollmentOutcome.Confirmed.class);
+
+    SecondStep s = secondStep(alice, start.factor());
+    assertThat(other.login().verify(alice, s.step.challenge(),
+        Answer.response(start.factor(), key.assertion(s.requestJson, ORIGIN)),
+        RememberDevice.NO, request)).isInstanceOf(LoginStep.Authenticated.class);
+  }
+
+  @Test
+  void enrollment_credentialIdOfAnotherUser_refusedNothingChanged() {
+    SoftwareAuthenticator shared = SoftwareAuthenticator.securityKey();
+    enroll(alice, shared, "YubiKey");
+    List<Essence> alices = stored(alice);
+    EnrollmentStart start = mfa.account(bob).beginEnrollment(FactorKind.PASSKEY, "Same key",
+        Password.of(PASSWORD), Map.of(), request);
+    String json = shared.register(start.details(PasskeyEnrollment.class).creationOptionsJson(),
+        ORIGIN);
+
+    assertThat(mfa.account(bob).confirmEnrollment(start.ceremony(),
+        Answer.response(start.factor(), json), request))
+        .isInstanceOf(EnrollmentOutcome.Retry.class);
+    assertThat(mfa.account(bob).twoFactorEnabled()).isFalse();
+    assertThat(stored(alice)).isEqualTo(alices);
+  }
+
+  @Test
+  void enrollment_unconfirmed_isNeitherTwoFactorNorPromptable() {
+    EnrollmentStart start = mfa.account(alice).beginEnrollment(FactorKind.PASSKEY, "MacBook",
+        Password.of(PASSWORD), Map.of(), request);
+    assertThat(mfa.account(alice).twoFactorEnabled()).isFalse();
+    assertThat(mfa.login().afterPrimary(alice, request))
+        .isInstanceOf(LoginStep.Authenticated.class);
+    enroll(alice, SoftwareAuthenticator.securityKey(), "YubiKey");
+    LoginStep.SecondFactorRequired s =
+        (LoginStep.SecondFactorRequired) mfa.login().afterPrimary(alice, request);
+    assertThatThrownBy(() -> mfa.login().prompt(alice, s.challenge(), start.factor(), Map.of(),
+        request)).isInstanceOf(InvalidInputException.class);
   }
 
   @Test
@@ -234,6 +292,29 @@ class PasskeyEngineTest {
         request)).isInstanceOf(InvalidInputException.class);
     assertThat(answer(alice, s, bobs, bobsKey.assertion(s.requestJson, ORIGIN)))
         .isNotInstanceOf(LoginStep.Authenticated.class);
+  }
+
+  @Test
+  void signIn_responseForAnotherUsersChallenge_refusedNothingChanged() {
+    SoftwareAuthenticator alicesKey = SoftwareAuthenticator.securityKey();
+    FactorId alices = enroll(alice, alicesKey, "YubiKey").factor;
+    FactorId bobs = enroll(bob, SoftwareAuthenticator.securityKey(), "Bob's key").factor;
+    SecondStep bobsStep = secondStep(bob, bobs);
+    String alicesAnswer = alicesKey.assertion(bobsStep.requestJson, ORIGIN);
+    List<Essence> alicesBefore = stored(alice);
+    List<Essence> bobsBefore = stored(bob);
+
+    assertThat(mfa.login().verify(alice, bobsStep.step.challenge(),
+        Answer.response(alices, alicesAnswer), RememberDevice.NO, request))
+        .isEqualTo(new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE));
+    assertThat(mfa.login().verify(bob, bobsStep.step.challenge(),
+        Answer.response(alices, alicesAnswer), RememberDevice.NO, request))
+        .isInstanceOf(LoginStep.Retry.class);
+    assertThat(mfa.login().verify(bob, bobsStep.step.challenge(),
+        Answer.response(bobs, alicesAnswer), RememberDevice.NO, request))
+        .isInstanceOf(LoginStep.Retry.class);
+    assertThat(stored(alice)).isEqualTo(alicesBefore);
+    assertThat(stored(bob)).isEqualTo(bobsBefore);
   }
 
   @Test
@@ -353,11 +434,6 @@ class PasskeyEngineTest {
   void passwordless_refusals() {
     SoftwareAuthenticator passkey = SoftwareAuthenticator.syncedPasskey();
     enroll(alice, passkey, "iPhone");
-    SoftwareAuthenticator touch = SoftwareAuthenticator.touchOnlyKey();
-    PasskeyFactor lenient = PasskeyFactor.builder().relyingParty("app.example.com", "S")
-        .origins(Set.of(ORIGIN)).userVerification(PasskeyFactor.UserVerification.DISCOURAGED)
-        .build();
-    assertThat(lenient.kind()).isEqualTo(FactorKind.PASSKEY);
     PasskeyPasswordless pl = passkeys.passwordless(store, clock);
     List<Essence> before = stored(alice);
 
@@ -392,7 +468,6 @@ class PasskeyEngineTest {
         .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.MALFORMED));
 
     assertThat(stored(alice)).isEqualTo(before);
-    assertThat(touch.credentialId()).isNotEmpty();
   }
 
   @Test
@@ -415,7 +490,10 @@ class PasskeyEngineTest {
     assertThat(mfa.login().verify(alice, s.ceremony(), Answer.backupCode("AAAA-BBBB"),
         RememberDevice.NO, request)).isInstanceOf(LoginStep.Rejected.class);
     assertThat(mfa.login().verify(owner, s.ceremony(), Answer.backupCode("AAAA-BBBB"),
-        RememberDevice.NO, request)).isNotInstanceOf(LoginStep.Authenticated.class);
+        RememberDevice.NO, request)).isInstanceOf(LoginStep.Rejected.class);
+    assertThat(mfa.account(owner).confirmEnrollment(s.ceremony(),
+        Answer.response(FactorId.of("AAAA"), "{}"), request))
+        .isInstanceOf(EnrollmentOutcome.Rejected.class);
   }
 
   @Test

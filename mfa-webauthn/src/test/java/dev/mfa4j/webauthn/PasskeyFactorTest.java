@@ -1,5 +1,6 @@
 package dev.mfa4j.webauthn;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,7 +44,7 @@ class PasskeyFactorTest {
 
   @BeforeEach
   void setUp() {
-    clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+    clock = MutableClock.at(Instant.parse("2026-11-23T10:00:00Z"));
     records = new ConcurrentHashMap<>();
     alice = new FakeContext(UserRef.staff("clinic-1", "alice"), clock, records);
   }
@@ -533,6 +534,24 @@ class PasskeyFactorTest {
     verify(step, r, key.assertion(step.requestJson, ORIGIN));
     assertThat(factor.display(alice.get(r.id())))
         .containsEntry(PasskeyDisplay.LAST_USED, "2026-11-23T11:00:00Z");
+  }
+
+  @Test
+  void begin_atMaximumPasskeys_invalidInput() {
+    PasskeyFactor two = PasskeyFactor.builder().relyingParty("app.example.com", "S")
+        .origins(Set.of(ORIGIN)).maxPasskeysPerUser(2).build();
+    for (int i = 0; i < 2; i++) {
+      FakeContext c = alice.newCeremony();
+      Enrollment e = two.begin(c, c.pending("Key " + i), Map.of());
+      alice.put(two.confirm(c, e.pending(), Answer.response(e.pending().id(),
+          SoftwareAuthenticator.securityKey().register(options(e), ORIGIN))).updated()
+          .orElseThrow().withState(FactorState.ACTIVE));
+    }
+    FakeContext third = alice.newCeremony();
+    assertThatThrownBy(() -> two.begin(third, third.pending("Key 3"), Map.of()))
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> PasskeyFactor.builder().maxPasskeysPerUser(51))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -81,6 +81,7 @@ final class Codec {
     m.put("enrollmentGraceSignIns", Integer.toString(p.enrollmentGraceSignIns()));
     m.put("enrollmentGracePeriod", p.enrollmentGracePeriod().toString());
     m.put("minPasswordLength", Integer.toString(p.minPasswordLength()));
+    m.put("passwordCharacterClasses", Integer.toString(p.passwordCharacterClasses()));
     return encodeMap(m);
   }
 
@@ -113,6 +114,8 @@ final class Codec {
         .enrollmentGrace(integer(m, "enrollmentGraceSignIns", d.enrollmentGraceSignIns()),
             duration(m, "enrollmentGracePeriod", d.enrollmentGracePeriod()))
         .minPasswordLength(integer(m, "minPasswordLength", d.minPasswordLength()))
+        .passwordCharacterClasses(
+            integer(m, "passwordCharacterClasses", d.passwordCharacterClasses()))
         .build();
   }
 

@@ -84,8 +84,11 @@ final class Databases {
             .setDeletingTemporaryBaseAndDataDirsOnShutdown(true)
             .addArg("--user=root")
             .addArg("--bind-address=127.0.0.1")
-            .addArg("--max-connections=300");
-        DB db = DB.newEmbeddedDB(config.build());
+            .addArg("--max-connections=300")
+            .addArg("--skip-name-resolve")
+            .addArg("--innodb-buffer-pool-size=64M")
+            .addArg("--innodb-flush-log-at-trx-commit=0");
+        DB db = PatientMariaDb.create(config.build());
         db.start();
         db.createDB("mfa4j");
         mariadb = db;

@@ -15,6 +15,8 @@ import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.RequestContext;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.spi.MfaStore;
+import dev.mfa4j.totp.TotpEnrollment;
+import dev.mfa4j.totp.TotpFactor;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -40,18 +42,26 @@ final class Nodes {
   }
 
   MfaEngine engine(MfaStore store, Clock clock, PracticePolicy policy) {
+    return builder(store, clock, policy).factor(new StepCodeFactor(APP)).build();
+  }
+
+  /** An engine with mfa-totp's real {@link TotpFactor} as the TOTP kind. */
+  MfaEngine engineWithTotp(MfaStore store, Clock clock, PracticePolicy policy) {
+    return builder(store, clock, policy)
+        .factor(TotpFactor.builder().issuer("mfa4j store tests").build()).build();
+  }
+
+  private MfaEngine.Builder builder(MfaStore store, Clock clock, PracticePolicy policy) {
     return MfaEngine.builder()
         .store(store)
         .secretProtector(AesGcmSecretProtector.fromKey("k1", key))
         .passwordVerifier((user, password) -> MessageDigest.isEqual(
             PASSWORD.getBytes(java.nio.charset.StandardCharsets.UTF_8),
             new String(password.chars()).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-        .factor(new StepCodeFactor(APP))
         .factor(new StepCodeFactor(FactorKind.PHONE))
         .clock(clock)
         .defaultPolicy(policy)
-        .backupCodeHasher(BackupCodeHasher.argon2id(64, 1, 1))
-        .build();
+        .backupCodeHasher(BackupCodeHasher.argon2id(64, 1, 1));
   }
 
   /** An enrolled factor: its id, its code and the backup codes issued with it. */
@@ -68,6 +78,23 @@ final class Nodes {
       throw new AssertionError("enrollment not confirmed: " + out);
     }
     return new Enrolled(start.factor(), code, c.backupCodes().orElse(null));
+  }
+
+  /** A real TOTP factor: its id and the key-URI holding its secret. */
+  record TotpEnrolled(FactorId id, dev.mfa4j.totp.OtpAuthUri uri, BackupCodes backupCodes) {}
+
+  static TotpEnrolled enrollTotp(MfaEngine engine, UserRef user, Clock clock) {
+    EnrollmentStart start = engine.account(user).beginEnrollment(APP, "Authenticator",
+        Password.of(PASSWORD), Map.of(), REQUEST);
+    dev.mfa4j.totp.OtpAuthUri uri = start.details(TotpEnrollment.class).keyUri();
+    String code = dev.mfa4j.totp.Otp.totp(uri.secret().reveal(), clock.instant(),
+        uri.parameters());
+    EnrollmentOutcome out = engine.account(user).confirmEnrollment(start.ceremony(),
+        Answer.code(start.factor(), code), REQUEST);
+    if (!(out instanceof EnrollmentOutcome.Confirmed c)) {
+      throw new AssertionError("enrollment not confirmed: " + out);
+    }
+    return new TotpEnrolled(start.factor(), uri, c.backupCodes().orElse(null));
   }
 
   static LoginStep.SecondFactorRequired challenge(MfaEngine engine, UserRef user) {

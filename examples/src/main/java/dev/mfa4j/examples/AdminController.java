@@ -1,0 +1,246 @@
+package dev.mfa4j.examples;
+
+import static dev.mfa4j.examples.Html.h;
+
+import dev.mfa4j.Administration;
+import dev.mfa4j.FactorKind;
+import dev.mfa4j.InvalidInputException;
+import dev.mfa4j.PolicyViolationException;
+import dev.mfa4j.PracticePolicy;
+import dev.mfa4j.SecurityActivity;
+import dev.mfa4j.TwoFactorRequirement;
+import dev.mfa4j.UserRef;
+import dev.mfa4j.UserTwoFactorStatus;
+import dev.mfa4j.spi.AuditEvent;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Administration: the practice's two-factor rule, its users and their status, and the actions an
+ * administrator takes for them. mfa4j checks on every call that the actor administers the
+ * target's practice; the host checks the role first so non-administrators never see the page.
+ */
+final class AdminController {
+  private static final List<FactorKind> KINDS =
+      List.of(FactorKind.TOTP, FactorKind.PHONE, FactorKind.PASSKEY, FactorKind.BACKUP_CODE);
+
+  private final Demo app;
+
+  AdminController(Demo app) {
+    this.app = app;
+  }
+
+  void routes(DemoServer s) {
+    s.get("/admin", this::page);
+    s.post("/admin/policy", this::setPolicy);
+    s.post("/admin/users/disable-2fa", this::disableTwoFactor);
+    s.post("/admin/users/reset-password", this::resetPassword);
+    s.get("/admin/activity", this::activity);
+  }
+
+  private Optional<DemoUser> admin(Request r) {
+    return r.session.user().filter(u -> u.role() == DemoUser.Role.ADMIN);
+  }
+
+  private Response denied(Request r) {
+    return r.session.user().isPresent()
+        ? Response.html(403, app.layout.page(r, "Administration",
+            "<p class=\"error\" id=\"error\">Only practice administrators may open this page.</p>"))
+        : Response.redirect("/signin");
+  }
+
+  /** A user of the administrator's own practice (the host's lookup is scoped to it). */
+  private DemoUser target(DemoUser admin, String id) {
+    return app.users.find(admin.practice(), id)
+        .orElseThrow(() -> new InvalidInputException("no such user in your practice"));
+  }
+
+  Response page(Request r) {
+    DemoUser a = admin(r).orElse(null);
+    if (a == null) {
+      return denied(r);
+    }
+    Administration admin = app.mfa.admin(a.ref());
+    PracticePolicy policy = admin.policy();
+    List<DemoUser> people = app.users.inPractice(a.practice());
+    Map<UserRef, UserTwoFactorStatus> status = new HashMap<>();
+    for (UserTwoFactorStatus s : admin.twoFactorStatus(people.stream().map(DemoUser::ref).toList())) {
+      status.put(s.user(), s);
+    }
+    StringBuilder sb = new StringBuilder("<section><h2>Practice policy</h2>")
+        .append("<form method=\"post\" action=\"/admin/policy\" id=\"policy-form\">")
+        .append(Layout.csrf(r)).append("<label>Who must use two-step verification <select"
+            + " name=\"requirement\" id=\"requirement\">");
+    for (TwoFactorRequirement t : TwoFactorRequirement.values()) {
+      sb.append("<option value=\"").append(t.name()).append('"')
+          .append(t == policy.requirement() ? " selected" : "").append('>')
+          .append(h(requirementName(t))).append("</option>");
+    }
+    sb.append("</select></label><label>Remember a device for <select name=\"remember\""
+        + " id=\"remember\">");
+    for (int days : new int[] {0, 30, 365}) {
+      sb.append("<option value=\"").append(days).append('"')
+          .append(policy.rememberDevice().equals(Duration.ofDays(days)) ? " selected" : "")
+          .append('>').append(days == 0 ? "never (ask at every sign-in)" : days + " days")
+          .append("</option>");
+    }
+    sb.append("</select></label>");
+    sb.append(methodBoxes("staff", "Staff may use", policy.staffMethods()))
+        .append(methodBoxes("client", "Clients may use", policy.clientMethods()))
+        .append("<button id=\"save-policy\">Save policy</button></form>");
+    // mfa4j: the policy names its own departures from NIST SP 800-63B-4; show them.
+    if (!policy.warnings().isEmpty()) {
+      sb.append("<ul id=\"policy-warnings\">");
+      for (String w : policy.warnings()) {
+        sb.append("<li>").append(h(w)).append("</li>");
+      }
+      sb.append("</ul>");
+    }
+    sb.append("</section>");
+
+    sb.append("<section><h2>Users</h2><table id=\"users\"><thead><tr><th>Name</th><th>E-mail</th>"
+        + "<th>Role</th><th>Two-step</th><th>Methods</th><th>Last sign-in</th><th></th></tr>"
+        + "</thead><tbody>");
+    for (DemoUser u : people) {
+      UserTwoFactorStatus s = status.get(u.ref());
+      boolean on = s != null && s.enabled();
+      sb.append("<tr class=\"user\" data-user=\"").append(h(u.id())).append("\"><td>")
+          .append(h(u.name())).append("</td><td>").append(h(u.email())).append("</td><td>")
+          .append(h(u.role().name().toLowerCase(java.util.Locale.ROOT))).append("</td><td class=\"status\">")
+          .append(on ? "on" : (s != null && s.missingRequiredEnrollment() ? "required, not set up" : "off"))
+          .append("</td><td>");
+      if (s != null) {
+        s.methods().forEach(k -> sb.append(h(Views.kindName(k))).append("<br>"));
+      }
+      sb.append("</td><td>").append(h(s == null ? "never" : Views.time(s.lastSignIn())))
+          .append("</td><td><a class=\"activity\" href=\"/admin/activity?user=")
+          .append(h(java.net.URLEncoder.encode(u.id(), java.nio.charset.StandardCharsets.UTF_8)))
+          .append("\">Activity</a>");
+      if (on) {
+        sb.append("<form method=\"post\" action=\"/admin/users/disable-2fa\" class=\"inline disable-2fa\">")
+            .append(Layout.csrf(r)).append(SecurityController.hidden("user", u.id()))
+            .append("<input name=\"reason\" required maxlength=\"256\" placeholder=\"Reason\""
+                + " aria-label=\"Reason\"><button>Turn off two-step</button></form>");
+      }
+      sb.append("<form method=\"post\" action=\"/admin/users/reset-password\" class=\"inline reset-password\">")
+          .append(Layout.csrf(r)).append(SecurityController.hidden("user", u.id()))
+          .append("<button>Reset password</button></form></td></tr>");
+    }
+    sb.append("</tbody></table></section>");
+    return Response.ok(app.layout.page(r, "Administration", sb.toString()));
+  }
+
+  private static String requirementName(TwoFactorRequirement t) {
+    return switch (t) {
+      case NONE -> "Nobody (each user may turn it on)";
+      case ALL_STAFF -> "All staff";
+      case ALL_STAFF_AND_CLIENTS -> "All staff and clients";
+    };
+  }
+
+  private static String methodBoxes(String audience, String title, Set<FactorKind> chosen) {
+    StringBuilder sb = new StringBuilder("<fieldset><legend>").append(h(title)).append("</legend>");
+    for (FactorKind k : KINDS) {
+      sb.append("<label class=\"check\"><input type=\"checkbox\" name=\"").append(audience)
+          .append('_').append(k.id()).append('"').append(chosen.contains(k) ? " checked" : "")
+          .append("> ").append(h(Views.kindName(k))).append("</label>");
+    }
+    return sb.append("</fieldset>").toString();
+  }
+
+  Response setPolicy(Request r) {
+    DemoUser a = admin(r).orElse(null);
+    if (a == null) {
+      return denied(r);
+    }
+    Administration admin = app.mfa.admin(a.ref());
+    try {
+      Set<FactorKind> staff = new LinkedHashSet<>();
+      Set<FactorKind> clients = new LinkedHashSet<>();
+      for (FactorKind k : KINDS) {
+        if ("on".equals(r.form("staff_" + k.id()))) {
+          staff.add(k);
+        }
+        if ("on".equals(r.form("client_" + k.id()))) {
+          clients.add(k);
+        }
+      }
+      int days = Integer.parseInt(r.form("remember"));
+      PracticePolicy next = admin.policy().toBuilder()
+          .requirement(TwoFactorRequirement.valueOf(r.form("requirement")))
+          .rememberDevice(Duration.ofDays(days))
+          .staffMethods(staff)
+          .clientMethods(clients)
+          .build();
+      // mfa4j: stores the policy and audits the change.
+      admin.setPolicy(next, r.context());
+      r.session.flash("Policy saved.");
+    } catch (PolicyViolationException e) {
+      r.session.flash("Not saved: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      r.session.flash("Not saved: the form was not valid.");
+    }
+    return Response.redirect("/admin");
+  }
+
+  Response disableTwoFactor(Request r) {
+    DemoUser a = admin(r).orElse(null);
+    if (a == null) {
+      return denied(r);
+    }
+    DemoUser t = target(a, r.form("user"));
+    // mfa4j: removes the user's methods, backup codes and remembered devices; audits the reason.
+    app.mfa.admin(a.ref()).disableTwoFactor(t.ref(), r.form("reason"), r.context());
+    r.session.flash("Two-step verification is off for " + t.name() + ".");
+    return Response.redirect("/admin");
+  }
+
+  Response resetPassword(Request r) {
+    DemoUser a = admin(r).orElse(null);
+    if (a == null) {
+      return denied(r);
+    }
+    DemoUser t = target(a, r.form("user"));
+    // mfa4j: a random temporary password that expires and must be replaced at the next sign-in;
+    // the user's remembered devices are forgotten, the reset audited and the user notified.
+    String temporary = app.mfa.admin(a.ref()).resetPassword(t.ref(), r.context()).reveal();
+    app.sessions.invalidateUser(t); // the host ends the user's current sessions
+    // Shown once, on this response to the POST; never stored or logged in plain text.
+    return Response.ok(app.layout.page(r, "Temporary password",
+        "<p>Give " + h(t.name()) + " this temporary password. It is case sensitive, works once,"
+            + " and must be replaced at the next sign-in.</p><p><code id=\"temporary-password\">"
+            + h(temporary) + "</code></p><p><a href=\"/admin\">Back to administration</a></p>"));
+  }
+
+  Response activity(Request r) {
+    DemoUser a = admin(r).orElse(null);
+    if (a == null) {
+      return denied(r);
+    }
+    DemoUser t = target(a, r.query("user"));
+    // mfa4j: the last sign-in (time, IP, browser) and the newest events.
+    SecurityActivity act = app.mfa.admin(a.ref()).activity(t.ref(), Optional.empty(), 50);
+    StringBuilder sb = new StringBuilder("<section id=\"last-sign-in\"><h2>Last sign-in</h2>");
+    act.lastSignIn().ifPresentOrElse(s -> sb.append("<dl><dt>Time</dt><dd id=\"last-time\">")
+            .append(h(Views.time(s.at()))).append("</dd><dt>IP address</dt><dd id=\"last-ip\">")
+            .append(h(s.ip())).append("</dd><dt>Browser</dt><dd id=\"last-browser\">")
+            .append(h(s.userAgent())).append("</dd></dl>"),
+        () -> sb.append("<p id=\"never\">Never signed in.</p>"));
+    sb.append("</section><section><h2>Activity</h2><table id=\"events\"><thead><tr><th>Time</th>"
+        + "<th>Event</th><th>Outcome</th><th>By</th><th>IP</th><th>Details</th></tr></thead><tbody>");
+    for (AuditEvent e : act.events()) {
+      sb.append("<tr class=\"event\"><td>").append(h(Views.time(e.at()))).append("</td><td class=\"type\">")
+          .append(h(e.type().name())).append("</td><td>").append(h(e.outcome().name()))
+          .append("</td><td>").append(h(e.actor().map(x -> x.value()).orElse("")))
+          .append("</td><td>").append(h(e.ip())).append("</td><td>").append(Views.facts(e.details()))
+          .append("</td></tr>");
+    }
+    sb.append("</tbody></table></section><p><a href=\"/admin\">Back</a></p>");
+    return Response.ok(app.layout.page(r, "Security & activity: " + t.name(), sb.toString()));
+  }
+}

@@ -1,0 +1,48 @@
+package dev.mfa4j.examples;
+
+import java.util.Optional;
+
+/**
+ * How the demo runs. Each setting is a system property ({@code -Dmfa4j.demo.port=9090}) or an
+ * environment variable ({@code MFA4J_DEMO_PORT=9090}).
+ *
+ * @param port where to listen on 127.0.0.1 (default 8080; 0 picks a free port)
+ * @param jdbcUrl the database (default: an in-memory H2 database); a PostgreSQL URL such as {@code
+ *     jdbc:postgresql://localhost/mfa4j} uses PostgreSQL
+ * @param jdbcUser the database user, if the URL does not carry it
+ * @param jdbcPassword the database password, if the URL does not carry it
+ * @param origin the address browsers use (default {@code http://localhost:PORT}); passkeys are
+ *     bound to its host name, and an {@code https} origin turns on Secure cookies
+ * @param secretKey a base64 AES-256 key for factor secrets at rest; without it a random key is made
+ *     at each start, so factors stored in a persistent database cannot be read after a restart
+ */
+record DemoConfig(int port, String jdbcUrl, Optional<String> jdbcUser,
+    Optional<String> jdbcPassword, Optional<String> origin, Optional<String> secretKey) {
+
+  static final String DEFAULT_JDBC_URL = "jdbc:h2:mem:mfa4j-demo;DB_CLOSE_DELAY=-1";
+
+  static DemoConfig fromEnvironment() {
+    return new DemoConfig(
+        Integer.parseInt(setting("port").orElse("8080")),
+        setting("jdbc.url").orElse(DEFAULT_JDBC_URL),
+        setting("jdbc.user"),
+        setting("jdbc.password"),
+        setting("origin"),
+        setting("secret.key"));
+  }
+
+  private static Optional<String> setting(String name) {
+    String p = System.getProperty("mfa4j.demo." + name);
+    if (p != null && !p.isBlank()) {
+      return Optional.of(p);
+    }
+    String env = System.getenv("MFA4J_DEMO_" + name.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
+    return env == null || env.isBlank() ? Optional.empty() : Optional.of(env);
+  }
+
+  @Override
+  public String toString() {
+    return "DemoConfig[port=" + port + ", jdbcUrl=" + jdbcUrl.replaceAll("password=[^&;]*", "password=…")
+        + ", origin=" + origin.orElse("default") + "]";
+  }
+}

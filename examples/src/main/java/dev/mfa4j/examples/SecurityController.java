@@ -1,0 +1,443 @@
+package dev.mfa4j.examples;
+
+import static dev.mfa4j.examples.Html.h;
+
+import dev.mfa4j.AccountSecurity;
+import dev.mfa4j.Answer;
+import dev.mfa4j.BackupCodes;
+import dev.mfa4j.ChallengeId;
+import dev.mfa4j.EnrollmentOutcome;
+import dev.mfa4j.EnrollmentStart;
+import dev.mfa4j.FactorId;
+import dev.mfa4j.FactorKind;
+import dev.mfa4j.FactorSummary;
+import dev.mfa4j.InvalidInputException;
+import dev.mfa4j.LoginStep;
+import dev.mfa4j.Password;
+import dev.mfa4j.PasswordCheck;
+import dev.mfa4j.PasswordRejectedException;
+import dev.mfa4j.PolicyViolationException;
+import dev.mfa4j.RateLimitedException;
+import dev.mfa4j.RememberedDevice;
+import dev.mfa4j.sms.DeliveryException;
+import dev.mfa4j.totp.TotpFactor;
+import dev.mfa4j.webauthn.PasskeyFactor;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Profile &amp; security: the user's own methods, backup codes, remembered devices and password.
+ * Enrollment also serves a sign-in that returned {@link LoginStep.EnrollmentRequired}: then the
+ * subject is the pending user, and a confirmed method finishes the sign-in.
+ */
+final class SecurityController {
+  private final Demo app;
+  private final SignInController signIn;
+
+  SecurityController(Demo app, SignInController signIn) {
+    this.app = app;
+    this.signIn = signIn;
+  }
+
+  void routes(DemoServer s) {
+    s.get("/account/security", this::page);
+    s.get("/account/enroll", this::enrollPage);
+    s.post("/account/enroll/begin", this::begin);
+    s.get("/account/enroll/confirm", this::confirmPage);
+    s.post("/account/enroll/confirm", this::confirm);
+    s.post("/account/factor/rename", this::rename);
+    s.post("/account/factor/remove", this::remove);
+    s.post("/account/backup-codes", this::regenerate);
+    s.post("/account/disable", this::disable);
+    s.post("/account/devices/revoke", this::revoke);
+    s.post("/account/devices/revoke-all", this::revokeAll);
+    s.post("/account/password", this::changePassword);
+    s.get("/account/new-password", this::newPasswordPage);
+    s.post("/account/new-password", this::newPassword);
+  }
+
+  /** Who is enrolling: the signed-in user, or a pending sign-in that must enroll first. */
+  private record Subject(DemoUser user, Optional<ChallengeId> signIn) {}
+
+  private Optional<Subject> subject(Request r) {
+    if (r.session.user().isPresent()) {
+      return Optional.of(new Subject(r.session.user().get(), Optional.empty()));
+    }
+    return r.session.pending()
+        .filter(p -> p.step() instanceof LoginStep.EnrollmentRequired)
+        .map(p -> new Subject(p.user(), Optional.of(p.challenge())));
+  }
+
+  private String home(Subject s) {
+    return s.signIn().isPresent() ? "/account/enroll" : "/account/security";
+  }
+
+  // ---- the security page ----
+
+  Response page(Request r) {
+    DemoUser u = r.session.user().orElse(null);
+    if (u == null) {
+      return Response.redirect("/signin");
+    }
+    AccountSecurity account = app.mfa.account(u.ref());
+    StringBuilder sb = new StringBuilder();
+    r.session.takeBackupCodes().ifPresent(c -> sb.append(Views.backupCodes(c)));
+    boolean on = account.twoFactorEnabled();
+    sb.append("<section><h2>Two-step verification</h2><p id=\"twofactor-status\" class=\"")
+        .append(on ? "ok\">&#10004; On" : "off\">Off").append("</p>");
+    List<FactorSummary> factors = account.factors();
+    if (!factors.isEmpty()) {
+      sb.append("<table id=\"factors\"><thead><tr><th>Method</th><th>Name</th><th>Details</th>"
+          + "<th>Added</th><th>Last used</th><th></th></tr></thead><tbody>");
+      for (FactorSummary f : factors) {
+        sb.append("<tr class=\"factor\" data-kind=\"").append(h(f.kind().id())).append("\"><td>")
+            .append(h(Views.kindName(f.kind()))).append("</td><td class=\"label\">")
+            .append(h(f.label())).append("</td><td>").append(Views.facts(f.display()))
+            .append("</td><td>").append(h(Views.time(f.created()))).append("</td><td>")
+            .append(h(Views.time(f.lastUsed()))).append("</td><td>")
+            .append("<form method=\"post\" action=\"/account/factor/rename\" class=\"inline rename\">")
+            .append(Layout.csrf(r)).append(hidden("factor", f.id().value()))
+            .append("<input name=\"label\" maxlength=\"64\" required value=\"").append(h(f.label()))
+            .append("\" aria-label=\"New name\"><button>Rename</button></form>")
+            .append("<form method=\"post\" action=\"/account/factor/remove\" class=\"inline remove\">")
+            .append(Layout.csrf(r)).append(hidden("factor", f.id().value()))
+            .append(passwordField()).append("<button>Remove</button></form></td></tr>");
+      }
+      sb.append("</tbody></table>");
+    }
+    sb.append("<p><a href=\"/account/enroll\" id=\"add-method\">Add a method</a></p>");
+    if (on) {
+      sb.append("<p>").append(account.backupCodesRemaining())
+          .append(" unused backup codes.</p>")
+          .append("<form method=\"post\" action=\"/account/backup-codes\" id=\"regenerate-form\">")
+          .append(Layout.csrf(r)).append(passwordField())
+          .append("<button>New backup codes</button></form>")
+          .append("<form method=\"post\" action=\"/account/disable\" id=\"disable-form\">")
+          .append(Layout.csrf(r)).append(passwordField())
+          .append("<button class=\"danger\">Turn off two-step verification</button></form>");
+    }
+    sb.append("</section><section><h2>Remembered devices</h2>");
+    List<RememberedDevice> devices = account.rememberedDevices();
+    if (devices.isEmpty()) {
+      sb.append("<p id=\"no-devices\">No remembered devices.</p>");
+    } else {
+      sb.append("<table id=\"devices\"><thead><tr><th>Browser</th><th>IP</th><th>Remembered</th>"
+          + "<th>Until</th><th>Last seen</th><th></th></tr></thead><tbody>");
+      for (RememberedDevice d : devices) {
+        sb.append("<tr class=\"device\"><td>").append(h(d.label())).append("</td><td>")
+            .append(h(d.ip())).append("</td><td>").append(h(Views.time(d.created())))
+            .append("</td><td>").append(h(Views.time(d.expires()))).append("</td><td>")
+            .append(h(Views.time(d.lastSeen()))).append("</td><td>")
+            .append("<form method=\"post\" action=\"/account/devices/revoke\" class=\"inline\">")
+            .append(Layout.csrf(r)).append(hidden("device", d.id()))
+            .append("<button>Forget</button></form></td></tr>");
+      }
+      sb.append("</tbody></table><form method=\"post\" action=\"/account/devices/revoke-all\">")
+          .append(Layout.csrf(r)).append("<button id=\"forget-all\">Forget all devices</button></form>");
+    }
+    sb.append("</section><section><h2>Change password</h2>")
+        .append("<form method=\"post\" action=\"/account/password\" id=\"password-form\">")
+        .append(Layout.csrf(r))
+        .append("<label>Current password <input type=\"password\" name=\"current\""
+            + " autocomplete=\"current-password\" required></label>")
+        .append(newPasswordFields()).append("<button>Change password</button></form></section>");
+    return Response.ok(app.layout.page(r, "Profile & security", sb.toString()));
+  }
+
+  // ---- enrollment ----
+
+  Response enrollPage(Request r) {
+    Subject s = subject(r).orElse(null);
+    if (s == null) {
+      return Response.redirect("/signin");
+    }
+    Set<FactorKind> allowed = app.policy(s.user().practice()).methodsFor(s.user().ref().audience());
+    StringBuilder sb = new StringBuilder("<p>Each method is confirmed with your password.</p>");
+    if (allowed.contains(FactorKind.TOTP) && app.mfa.kinds().contains(FactorKind.TOTP)) {
+      sb.append(beginForm(r, "totp", "Authenticator app",
+          "Google Authenticator, Microsoft Authenticator, 2FAS, Duo Mobile…", "Authenticator app", ""));
+    }
+    if (allowed.contains(FactorKind.PHONE) && app.mfa.kinds().contains(FactorKind.PHONE)) {
+      sb.append(beginForm(r, "phone", "Text message or voice call",
+          "We send a code to your phone each time you sign in.", "My phone",
+          "<label>Mobile number <input name=\"phone\" type=\"tel\" autocomplete=\"tel\" required"
+              + " placeholder=\"+1 202 555 0143\"></label>"
+              + "<label class=\"check\"><input type=\"radio\" name=\"channel\" value=\"SMS\" checked>"
+              + " Text message</label><label class=\"check\"><input type=\"radio\" name=\"channel\""
+              + " value=\"VOICE\"> Voice call</label>"));
+    }
+    if (allowed.contains(FactorKind.PASSKEY) && app.mfa.kinds().contains(FactorKind.PASSKEY)) {
+      sb.append(beginForm(r, "passkey", "Passkey or security key",
+          "Touch ID, Face ID, Windows Hello, a phone, or a security key.", "My passkey", ""));
+    }
+    return Response.ok(app.layout.page(r, "Add a sign-in method", sb.toString()));
+  }
+
+  private static String beginForm(Request r, String kind, String title, String help,
+      String defaultLabel, String extra) {
+    return "<section class=\"enroll\" data-kind=\"" + kind + "\"><h2>" + h(title) + "</h2><p class=\"muted\">"
+        + h(help) + "</p><form method=\"post\" action=\"/account/enroll/begin\" data-kind=\""
+        + kind + "\">" + Layout.csrf(r) + hidden("kind", kind)
+        + "<label>Name <input name=\"label\" maxlength=\"64\" required value=\"" + h(defaultLabel)
+        + "\"></label>" + extra + passwordField() + "<button>Continue</button></form></section>";
+  }
+
+  Response begin(Request r) {
+    Subject s = subject(r).orElse(null);
+    if (s == null) {
+      return Response.redirect("/signin");
+    }
+    FactorKind kind = FactorKind.of(r.form("kind"));
+    Map<String, String> params = new HashMap<>();
+    if (kind.equals(FactorKind.TOTP)) {
+      params.put(TotpFactor.PARAM_ACCOUNT, s.user().email()); // the name the app shows
+    } else if (kind.equals(FactorKind.PHONE)) {
+      params.put("phone", r.form("phone"));
+      params.put("channel", r.form("channel").isEmpty() ? "SMS" : r.form("channel"));
+    } else if (kind.equals(FactorKind.PASSKEY)) {
+      params.put(PasskeyFactor.PARAM_USER_NAME, s.user().email());
+      params.put(PasskeyFactor.PARAM_DISPLAY_NAME, s.user().name());
+    }
+    return attempt(r, "/account/enroll", () -> {
+      // mfa4j: checks the password and the practice's allowed methods, then the provider starts
+      // (a TOTP key and QR code, a code sent to the phone, or the passkey creation options).
+      EnrollmentStart start = app.mfa.account(s.user().ref()).beginEnrollment(kind,
+          r.form("label"), Password.of(r.form("password")), params, r.context());
+      r.session.enrolling(new Session.Enrolling(start.ceremony(), start.factor(), kind.id(),
+          detailsOf(start), r.form("label")));
+      return Response.redirect("/account/enroll/confirm");
+    });
+  }
+
+  /** The provider's details, read through its documented type. */
+  private static Object detailsOf(EnrollmentStart start) {
+    return EnrollmentDetails.read(start);
+  }
+
+  Response confirmPage(Request r) {
+    Subject s = subject(r).orElse(null);
+    Session.Enrolling e = r.session.enrolling().orElse(null);
+    if (s == null || e == null) {
+      return Response.redirect("/account/security");
+    }
+    String body = EnrollmentDetails.render(r, e);
+    return Response.ok(app.layout.page(r, "Confirm: " + Views.kindName(FactorKind.of(e.kind())),
+        body));
+  }
+
+  Response confirm(Request r) {
+    Subject s = subject(r).orElse(null);
+    Session.Enrolling e = r.session.enrolling().orElse(null);
+    if (s == null || e == null) {
+      return Response.redirect("/signin");
+    }
+    FactorId factor = e.factor();
+    Answer answer = r.form("response").isEmpty()
+        ? Answer.code(factor, r.form("code"))
+        : Answer.response(factor, r.form("response"));
+    // mfa4j: confirms the new method with a code from it, or the browser's passkey response.
+    EnrollmentOutcome outcome = app.mfa.account(s.user().ref())
+        .confirmEnrollment(e.ceremony(), answer, r.context());
+    if (outcome instanceof EnrollmentOutcome.Confirmed ok) {
+      r.session.enrolling(null);
+      ok.backupCodes().map(BackupCodes::reveal).ifPresent(r.session::showBackupCodes);
+      String notices = String.join(" ", ok.notices());
+      if (s.signIn().isPresent()) {
+        // mfa4j: the sign-in that required enrollment may now finish.
+        LoginStep step = app.mfa.login().completeEnrollment(s.user().ref(), s.signIn().get(),
+            r.context());
+        r.session.flash("Two-step verification is on. " + notices);
+        return signIn.next(r, s.user(), step);
+      }
+      r.session.flash("Added " + ok.factor().label() + ". " + notices);
+      return Response.redirect("/account/security");
+    }
+    if (outcome instanceof EnrollmentOutcome.Retry retry) {
+      r.session.flash("That code was not accepted. " + retry.attemptsLeft() + " attempts left.");
+      return Response.redirect("/account/enroll/confirm");
+    }
+    r.session.enrolling(null);
+    r.session.flash("That setup has expired. Please start again.");
+    return Response.redirect(home(s));
+  }
+
+  // ---- management ----
+
+  Response rename(Request r) {
+    DemoUser u = r.session.user().orElse(null);
+    if (u == null) {
+      return Response.redirect("/signin");
+    }
+    return attempt(r, "/account/security", () -> {
+      app.mfa.account(u.ref()).rename(FactorId.of(r.form("factor")), r.form("label"), r.context());
+      r.session.flash("Renamed.");
+      return Response.redirect("/account/security");
+    });
+  }
+
+  Response remove(Request r) {
+    DemoUser u = r.session.user().orElse(null);
+    if (u == null) {
+      return Response.redirect("/signin");
+    }
+    return attempt(r, "/account/security", () -> {
+      app.mfa.account(u.ref()).remove(FactorId.of(r.form("factor")),
+          Password.of(r.form("password")), r.context());
+      r.session.flash("Removed.");
+      return Response.redirect("/account/security");
+    });
+  }
+
+  Response regenerate(Request r) {
+    DemoUser u = r.session.user().orElse(null);
+    if (u == null) {
+      return Response.redirect("/signin");
+    }
+    return attempt(r, "/account/security", () -> {
+      BackupCodes codes = app.mfa.account(u.ref())
+          .regenerateBackupCodes(Password.of(r.form("password")), r.context());
+      r.session.showBackupCodes(codes.reveal());
+      r.session.flash("New backup codes. The old ones no longer work.");
+      return Response.redirect("/account/security");
+    });
+  }
+
+  Response disable(Request r) {
+    DemoUser u = r.session.user().orElse(null);
+    if (u == null) {
+      return Response.redirect("/signin");
+    }
+    return attempt(r, "/account/security", () -> {
+      app.mfa.account(u.ref()).disableTwoFactor(Password.of(r.form("password")), r.context());
+      r.session.flash("Two-step verification is off.");
+      return Response.redirect("/account/security");
+    });
+  }
+
+  Response revoke(Request r) {
+    DemoUser u = r.session.user().orElse(null);
+    if (u == null) {
+      return Response.redirect("/signin");
+    }
+    return attempt(r, "/account/security", () -> {
+      app.mfa.account(u.ref()).revokeDevice(r.form("device"), r.context());
+      r.session.flash("That device will be asked for a second step again.");
+      return Response.redirect("/account/security");
+    });
+  }
+
+  Response revokeAll(Request r) {
+    DemoUser u = r.session.user().orElse(null);
+    if (u == null) {
+      return Response.redirect("/signin");
+    }
+    app.mfa.account(u.ref()).revokeAllDevices(r.context());
+    r.session.flash("All devices forgotten.");
+    return Response.redirect("/account/security");
+  }
+
+  Response changePassword(Request r) {
+    DemoUser u = r.session.user().orElse(null);
+    if (u == null) {
+      return Response.redirect("/signin");
+    }
+    if (!r.form("new").equals(r.form("confirm"))) {
+      r.session.flash("The new passwords do not match.");
+      return Response.redirect("/account/security");
+    }
+    return attempt(r, "/account/security", () -> {
+      // mfa4j: checks the current password, the practice's rules and the blocklist; forgets
+      // remembered devices and tells the user by the security listener.
+      PasswordCheck check = app.mfa.account(u.ref()).changePassword(
+          Password.of(r.form("current")), Password.of(r.form("new")), r.context());
+      r.session.flash(check.accepted() ? "Your password was changed." : problems(check.problems()));
+      return Response.redirect("/account/security");
+    });
+  }
+
+  // ---- a temporary password must be replaced during sign-in ----
+
+  Response newPasswordPage(Request r) {
+    Session.Pending p = r.session.pending()
+        .filter(x -> x.step() instanceof LoginStep.PasswordChangeRequired).orElse(null);
+    if (p == null) {
+      return Response.redirect("/signin");
+    }
+    int min = ((LoginStep.PasswordChangeRequired) p.step()).minLength();
+    return Response.ok(app.layout.page(r, "Choose a new password",
+        "<p id=\"must-change\">You signed in with a temporary password. Choose your own to"
+            + " continue: at least " + min + " characters.</p><form method=\"post\" action=\"/account/new-password\""
+            + " id=\"new-password-form\">" + Layout.csrf(r) + newPasswordFields()
+            + "<button>Save password</button></form>"));
+  }
+
+  Response newPassword(Request r) {
+    Session.Pending p = r.session.pending()
+        .filter(x -> x.step() instanceof LoginStep.PasswordChangeRequired).orElse(null);
+    if (p == null) {
+      return Response.redirect("/signin");
+    }
+    if (!r.form("new").equals(r.form("confirm"))) {
+      r.session.flash("The new passwords do not match.");
+      return Response.redirect("/account/new-password");
+    }
+    // mfa4j: stores the new password if the practice's rules accept it, then says what comes
+    // next (the second step, if the user has one); PasswordChangeRequired again says why not.
+    LoginStep step = app.mfa.login().completePasswordChange(p.user().ref(), p.challenge(),
+        Password.of(r.form("new")), r.context());
+    if (step instanceof LoginStep.PasswordChangeRequired again) {
+      r.session.pending(new Session.Pending(p.user(), again.challenge(), again));
+      r.session.flash(problems(again.problems()));
+      return Response.redirect("/account/new-password");
+    }
+    return signIn.next(r, p.user(), step);
+  }
+
+  // ---- helpers ----
+
+  private interface Action {
+    Response run();
+  }
+
+  /** Runs a change; expected refusals become a message on the page, not an error page. */
+  private Response attempt(Request r, String back, Action action) {
+    try {
+      return action.run();
+    } catch (PasswordRejectedException e) {
+      r.session.flash("Your password was not right.");
+    } catch (PolicyViolationException e) {
+      r.session.flash("Your practice does not allow that: " + e.getMessage());
+    } catch (RateLimitedException e) {
+      r.session.flash("Too many attempts. Please wait a little and try again.");
+    } catch (InvalidInputException e) {
+      r.session.flash("That was not accepted: " + e.getMessage());
+    } catch (DeliveryException e) {
+      r.session.flash("We could not send the code. Please try again.");
+    }
+    return Response.redirect(back);
+  }
+
+  private static String problems(List<PasswordCheck.Problem> problems) {
+    StringBuilder sb = new StringBuilder("That password cannot be used:");
+    problems.forEach(x -> sb.append(' ').append(x.message()));
+    return sb.toString();
+  }
+
+  static String hidden(String name, String value) {
+    return "<input type=\"hidden\" name=\"" + h(name) + "\" value=\"" + h(value) + "\">";
+  }
+
+  static String passwordField() {
+    return "<label>Your password <input type=\"password\" name=\"password\""
+        + " autocomplete=\"current-password\" required></label>";
+  }
+
+  static String newPasswordFields() {
+    return "<label>New password <input type=\"password\" name=\"new\" autocomplete=\"new-password\""
+        + " required minlength=\"8\"></label><label>New password again <input type=\"password\""
+        + " name=\"confirm\" autocomplete=\"new-password\" required minlength=\"8\"></label>";
+  }
+}

@@ -1,0 +1,154 @@
+package dev.mfa4j.examples;
+
+import static dev.mfa4j.examples.Html.h;
+
+import dev.mfa4j.FactorKind;
+import dev.mfa4j.FactorSummary;
+import dev.mfa4j.LoginStep;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** HTML fragments shared by the controllers. Every outside value is escaped with {@link Html#h}. */
+final class Views {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+  private Views() {}
+
+  static String time(Instant t) {
+    return TIME.format(t);
+  }
+
+  static String time(Optional<Instant> t) {
+    return t.map(Views::time).orElse("never");
+  }
+
+  /** The name a person reads for a kind. */
+  static String kindName(FactorKind kind) {
+    return switch (kind.id()) {
+      case "totp" -> "Authenticator app";
+      case "phone" -> "Text message or voice call";
+      case "passkey" -> "Passkey";
+      case "backup_code" -> "Backup codes";
+      default -> kind.id();
+    };
+  }
+
+  /** Display facts of a factor (masked number, channel, synced), never secret. */
+  static String facts(Map<String, String> display) {
+    StringBuilder sb = new StringBuilder();
+    new TreeMap<>(display).forEach((k, v) -> sb.append("<span class=\"fact\">").append(h(k))
+        .append(": ").append(h(v)).append("</span> "));
+    return sb.toString();
+  }
+
+  /**
+   * A JSON document inside a {@code <script type="application/json">} data block: never executed,
+   * so the strict Content-Security-Policy allows it; {@code <} is escaped so the text cannot close
+   * the element.
+   */
+  static String jsonBlock(String id, String json) {
+    return "<script type=\"application/json\" id=\"" + h(id) + "\">"
+        + json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        + "</script>";
+  }
+
+  static String backupCodes(List<String> codes) {
+    StringBuilder sb = new StringBuilder("<section class=\"codes\" id=\"backup-codes\">"
+        + "<h2>Your backup codes</h2><p>Each code works once, if you cannot use your other methods."
+        + " Save them now: they are shown only this once.</p><ol>");
+    for (String c : codes) {
+      sb.append("<li><code class=\"backup-code\">").append(h(c)).append("</code></li>");
+    }
+    return sb.append("</ol></section>").toString();
+  }
+
+  private static String remember(boolean offered) {
+    return offered ? "<label class=\"check\"><input type=\"checkbox\" name=\"remember\""
+        + " class=\"remember\"> Remember this device</label>" : "";
+  }
+
+  /** The second step: one section per method the user has, plus backup codes. */
+  static String secondStep(Request r, LoginStep.SecondFactorRequired s,
+      Optional<Session.Prompted> prompted, boolean rememberOffered) {
+    StringBuilder sb = new StringBuilder("<p>Your password was right. Now confirm it is you with"
+        + " one of your methods.</p>");
+    for (FactorSummary m : s.methods()) {
+      String id = m.id().value();
+      Optional<Session.Prompted> mine = prompted.filter(p -> p.factor().equals(id));
+      sb.append("<section class=\"method\" data-kind=\"").append(h(m.kind().id()))
+          .append("\"><h2>").append(h(kindName(m.kind()))).append(": ").append(h(m.label()))
+          .append("</h2>");
+      if (m.display().containsKey("destination")) {
+        sb.append("<p class=\"muted\">").append(h(m.display().get("destination"))).append("</p>");
+      }
+      switch (m.kind().id()) {
+        case "phone" -> {
+          sb.append(sendForm(r, id, "SMS", "Text me a code"))
+              .append(sendForm(r, id, "VOICE", "Call me with a code"));
+          mine.ifPresent(p -> sb.append(sent(p.prompt().display())));
+          sb.append(codeForm(r, id, "phone", rememberOffered));
+        }
+        case "passkey" -> {
+          if (mine.isPresent() && mine.get().prompt().clientJson().isPresent()) {
+            sb.append(jsonBlock("passkey-request", mine.get().prompt().clientJson().get()))
+                .append("<form method=\"post\" action=\"/signin/verify\" class=\"verify passkey-get\""
+                    + " data-kind=\"passkey\">").append(Layout.csrf(r))
+                .append("<input type=\"hidden\" name=\"factor\" value=\"").append(h(id))
+                .append("\"><input type=\"hidden\" name=\"response\" class=\"passkey-response\">")
+                .append(remember(rememberOffered))
+                .append("<button type=\"button\" class=\"passkey-go\">Use your passkey</button>"
+                    + "<p class=\"error passkey-error\" hidden></p></form>");
+          } else {
+            sb.append(sendForm(r, id, "", "Use a passkey"));
+          }
+        }
+        default -> sb.append(codeForm(r, id, m.kind().id(), rememberOffered));
+      }
+      sb.append("</section>");
+    }
+    if (s.backupCodesRemaining() > 0) {
+      sb.append("<section class=\"method\" data-kind=\"backup_code\"><h2>Backup code</h2>"
+              + "<form method=\"post\" action=\"/signin/verify\" class=\"verify\""
+              + " data-kind=\"backup_code\">").append(Layout.csrf(r))
+          .append("<label>Backup code <input name=\"backup_code\" autocomplete=\"off\""
+              + " autocapitalize=\"characters\" spellcheck=\"false\" required></label>")
+          .append(remember(rememberOffered))
+          .append("<button>Verify</button></form><p class=\"muted\">")
+          .append(s.backupCodesRemaining()).append(" unused backup codes left.</p></section>");
+    }
+    sb.append("<p class=\"muted\">This step expires at ").append(time(s.expiresAt()))
+        .append(".</p><script src=\"/static/webauthn.js\"></script>");
+    return sb.toString();
+  }
+
+  /** "We sent a code by text message to +1 ••••••••00." from the prompt's display facts. */
+  private static String sent(Map<String, String> display) {
+    String how = "VOICE".equals(display.get("channel")) ? "called" : "sent a text message to";
+    return "<p class=\"sent\" id=\"code-sent\">We " + how + " "
+        + h(display.getOrDefault("destination", "your phone")) + " with a code.</p>";
+  }
+
+  private static String sendForm(Request r, String factor, String channel, String label) {
+    return "<form method=\"post\" action=\"/signin/send\" class=\"inline send\" data-channel=\""
+        + h(channel) + "\">" + Layout.csrf(r)
+        + "<input type=\"hidden\" name=\"factor\" value=\"" + h(factor) + "\">"
+        + (channel.isEmpty() ? "" : "<input type=\"hidden\" name=\"channel\" value=\""
+            + h(channel) + "\">")
+        + "<button>" + h(label) + "</button></form> ";
+  }
+
+  private static String codeForm(Request r, String factor, String kind, boolean remember) {
+    return "<form method=\"post\" action=\"/signin/verify\" class=\"verify\" data-kind=\""
+        + h(kind) + "\">" + Layout.csrf(r)
+        + "<input type=\"hidden\" name=\"factor\" value=\"" + h(factor) + "\">"
+        + "<label>Code <input name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\""
+        + " pattern=\"[0-9 ]*\" maxlength=\"12\" required></label>" + remember(remember)
+        + "<button>Verify</button></form>";
+  }
+}

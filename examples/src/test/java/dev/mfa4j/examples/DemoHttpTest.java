@@ -1,0 +1,286 @@
+package dev.mfa4j.examples;
+
+import dev.mfa4j.tck.MutableClock;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mfa4j.Answer;
+import dev.mfa4j.EnrollmentOutcome;
+import dev.mfa4j.EnrollmentStart;
+import dev.mfa4j.FactorKind;
+import dev.mfa4j.Password;
+import dev.mfa4j.RequestContext;
+import dev.mfa4j.totp.TotpEnrollment;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a careful host does around mfa4j, checked over plain HTTP: CSRF tokens, the Origin check,
+ * cookie flags, a new session id at each change of privilege, a pending second step that grants
+ * nothing, timeouts, escaping and security headers.
+ */
+class DemoHttpTest {
+  private static final AtomicInteger USERS = new AtomicInteger();
+  private static MutableClock clock;
+  private static Demo demo;
+  private static String base;
+
+  @BeforeAll
+  static void startDemo() throws Exception {
+    clock = MutableClock.at(Instant.now());
+    demo = DemoApp.start(new DemoConfig(0, "jdbc:h2:mem:http-" + System.nanoTime()
+        + ";DB_CLOSE_DELAY=-1", Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty()), clock, new SecureRandom());
+    base = "http://localhost:" + demo.port();
+  }
+
+  @AfterAll
+  static void stopDemo() {
+    demo.stop();
+  }
+
+  private record Person(DemoUser user, String password) {}
+
+  private static Person newStaff() {
+    int n = USERS.incrementAndGet();
+    DemoUser u = new DemoUser(DemoApp.PRACTICE, "http-" + n, "http" + n + "@sunrise.example",
+        "Http User " + n, DemoUser.Role.STAFF);
+    demo.users.add(u);
+    String pw = "juniper-staircase-" + n + "-harbor";
+    assertThat(demo.passwords.set(u.ref(), Password.of(pw), demo.policy(DemoApp.PRACTICE), false)
+        .accepted()).isTrue();
+    return new Person(u, pw);
+  }
+
+  /** Enrolls an authenticator app through the API, as the security page would. */
+  private static void enrollTotp(Person p) {
+    RequestContext ctx = RequestContext.of("127.0.0.1", "test");
+    EnrollmentStart start = demo.mfa.account(p.user().ref()).beginEnrollment(FactorKind.TOTP,
+        "Phone app", Password.of(p.password()), Map.of(), ctx);
+    String key = start.details(TotpEnrollment.class).groupedKey();
+    EnrollmentOutcome outcome = demo.mfa.account(p.user().ref()).confirmEnrollment(
+        start.ceremony(), Answer.code(start.factor(), Rfc6238.code(key, clock.instant())), ctx);
+    assertThat(outcome).isInstanceOf(EnrollmentOutcome.Confirmed.class);
+    clock.advance(Duration.ofSeconds(30));
+  }
+
+  private static HttpResponse<String> signIn(WebClient c, Person p) throws Exception {
+    c.get("/signin");
+    return c.post("/signin", Map.of("email", p.user().email(), "password", p.password()));
+  }
+
+  private static String location(HttpResponse<String> r) {
+    return r.headers().firstValue("Location").orElse("");
+  }
+
+  @Test
+  void seededUsers_signInWithThePrintedPasswords() throws Exception {
+    for (DemoApp.Seed seed : DemoApp.SEEDS) {
+      WebClient c = new WebClient(base);
+      c.get("/signin");
+      HttpResponse<String> r = c.post("/signin",
+          Map.of("email", seed.user().email(), "password", seed.password()));
+      assertThat(location(r)).as(seed.user().email()).isEqualTo("/");
+    }
+  }
+
+  @Test
+  void post_withoutCsrfToken_isRefusedAndSignsNobodyIn() throws Exception {
+    Person p = newStaff();
+    WebClient c = new WebClient(base);
+    c.get("/signin");
+    HttpResponse<String> r = c.post("/signin",
+        Map.of("email", p.user().email(), "password", p.password()), Optional.of(base));
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(location(c.get("/"))).isEqualTo("/signin");
+  }
+
+  @Test
+  void post_fromAnotherOrigin_isRefusedEvenWithToken() throws Exception {
+    Person p = newStaff();
+    WebClient c = new WebClient(base);
+    c.get("/signin");
+    HttpResponse<String> r = c.post("/signin", Map.of("email", p.user().email(), "password",
+        p.password(), "_csrf", c.csrf), Optional.of("http://evil.example"));
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(location(c.get("/"))).isEqualTo("/signin");
+  }
+
+  @Test
+  void sessionCookie_overHttp_isHttpOnlyAndSameSiteWithoutSecure() throws Exception {
+    HttpResponse<String> r = new WebClient(base).get("/signin");
+    String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+    assertThat(cookie).startsWith("session=").contains("HttpOnly", "SameSite=Lax", "Path=/")
+        .doesNotContain("Secure");
+  }
+
+  @Test
+  void signIn_renewsSessionId_andTheOldIdGrantsNothing() throws Exception {
+    Person p = newStaff();
+    WebClient c = new WebClient(base);
+    c.get("/signin");
+    String before = c.session;
+    HttpResponse<String> r = c.post("/signin",
+        Map.of("email", p.user().email(), "password", p.password()));
+    assertThat(location(r)).isEqualTo("/");
+    assertThat(c.session).isNotEqualTo(before);
+    assertThat(c.get("/").statusCode()).isEqualTo(200);
+
+    WebClient attacker = new WebClient(base);
+    attacker.session = before; // a planted, pre-sign-in id
+    assertThat(location(attacker.get("/"))).isEqualTo("/signin");
+  }
+
+  @Test
+  void passwordOnly_pendingSecondStep_grantsNothing() throws Exception {
+    Person p = newStaff();
+    enrollTotp(p);
+    WebClient c = new WebClient(base);
+    assertThat(location(signIn(c, p))).isEqualTo("/signin/verify");
+    assertThat(location(c.get("/"))).isEqualTo("/signin");
+    assertThat(location(c.get("/account/security"))).isEqualTo("/signin");
+    c.get("/signin/verify");
+    HttpResponse<String> off = c.post("/account/disable", Map.of("password", p.password()));
+    assertThat(location(off)).isEqualTo("/signin");
+    assertThat(demo.mfa.account(p.user().ref()).twoFactorEnabled()).isTrue();
+  }
+
+  @Test
+  void sendCode_withoutPasswordStep_isRefusedAndSendsNothing() throws Exception {
+    int before = demo.outbox.get().size();
+    WebClient c = new WebClient(base);
+    c.get("/signin");
+    HttpResponse<String> r = c.post("/signin/send", Map.of("factor", "AAAAAAAAAAAAAAAAAAAAAA",
+        "channel", "SMS"));
+    assertThat(location(r)).isEqualTo("/signin");
+    assertThat(demo.outbox.get()).hasSize(before);
+  }
+
+  @Test
+  void wrongPassword_andUnknownEmail_getTheSameAnswer() throws Exception {
+    Person p = newStaff();
+    WebClient c = new WebClient(base);
+    c.get("/signin");
+    HttpResponse<String> wrong = c.post("/signin",
+        Map.of("email", p.user().email(), "password", "not-the-password-at-all"));
+    HttpResponse<String> unknown = c.post("/signin",
+        Map.of("email", "nobody@sunrise.example", "password", "not-the-password-at-all"));
+    assertThat(wrong.statusCode()).isEqualTo(401).isEqualTo(unknown.statusCode());
+    assertThat(wrong.body()).contains("The e-mail address or password is not right.");
+    assertThat(unknown.body()).contains("The e-mail address or password is not right.");
+  }
+
+  @Test
+  void factorLabel_withMarkup_isEscapedOnThePage() throws Exception {
+    Person p = newStaff();
+    enrollTotp(p);
+    var factor = demo.mfa.account(p.user().ref()).factors().get(0);
+    demo.mfa.account(p.user().ref()).rename(factor.id(), "<script>alert(1)</script>",
+        RequestContext.of("127.0.0.1", "test"));
+    // Sign in, answering the second step with a backup code.
+    WebClient c = new WebClient(base);
+    signIn(c, p);
+    c.get("/signin/verify");
+    var codes = demo.mfa.account(p.user().ref()).regenerateBackupCodes(
+        Password.of(p.password()), RequestContext.of("127.0.0.1", "test"));
+    HttpResponse<String> r = c.post("/signin/verify",
+        Map.of("backup_code", codes.reveal().get(0)));
+    assertThat(location(r)).isEqualTo("/");
+    String page = c.get("/account/security").body();
+    assertThat(page).contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+        .doesNotContain("<script>alert(1)");
+  }
+
+  @Test
+  void idleSession_endsAfterThirtyMinutes() throws Exception {
+    Person p = newStaff();
+    WebClient c = new WebClient(base);
+    signIn(c, p);
+    assertThat(c.get("/").statusCode()).isEqualTo(200);
+    clock.advance(SessionStore.IDLE.plusSeconds(1));
+    assertThat(location(c.get("/"))).isEqualTo("/signin");
+  }
+
+  @Test
+  void everyPage_carriesSecurityHeaders() throws Exception {
+    HttpResponse<String> r = new WebClient(base).get("/signin");
+    assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
+        .contains("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'");
+    assertThat(r.headers().firstValue("X-Frame-Options")).contains("DENY");
+    assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+    assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
+  }
+
+  @Test
+  void nonAdministrator_cannotOpenAdministration() throws Exception {
+    Person p = newStaff();
+    WebClient c = new WebClient(base);
+    signIn(c, p);
+    assertThat(c.get("/admin").statusCode()).isEqualTo(403);
+    HttpResponse<String> r = c.post("/admin/policy", Map.of("requirement", "NONE", "remember", "0"));
+    assertThat(r.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void changePassword_needsTheCurrentOne_thenOnlyTheNewOneWorks() throws Exception {
+    Person p = newStaff();
+    WebClient c = new WebClient(base);
+    signIn(c, p);
+    c.get("/account/security");
+    String next = "pelican-lighthouse-" + USERS.get() + "-meadow";
+    c.post("/account/password", Map.of("current", "not-my-password-at-all", "new", next,
+        "confirm", next));
+    assertThat(c.get("/account/security").body()).contains("Your password was not right.");
+    assertThat(location(signIn(new WebClient(base), p))).isEqualTo("/");
+
+    c.post("/account/password", Map.of("current", p.password(), "new", next, "confirm", next));
+    assertThat(c.get("/account/security").body()).contains("Your password was changed.");
+    assertThat(signIn(new WebClient(base), p).statusCode()).isEqualTo(401);
+    assertThat(location(signIn(new WebClient(base), new Person(p.user(), next)))).isEqualTo("/");
+  }
+
+  @Test
+  void changePassword_blocklisted_isRefusedWithItsReason() throws Exception {
+    Person p = newStaff();
+    WebClient c = new WebClient(base);
+    signIn(c, p);
+    c.get("/account/security");
+    c.post("/account/password", Map.of("current", p.password(), "new", "password1",
+        "confirm", "password1"));
+    assertThat(c.get("/account/security").body()).contains("That password cannot be used");
+    assertThat(location(signIn(new WebClient(base), p))).isEqualTo("/");
+  }
+
+  @Test
+  void wrongCodes_untilTheLimit_endInLockoutAndAFreshSignIn() throws Exception {
+    Person p = newStaff();
+    enrollTotp(p);
+    String factor = demo.mfa.account(p.user().ref()).factors().get(0).id().value();
+    WebClient c = new WebClient(base);
+    assertThat(location(signIn(c, p))).isEqualTo("/signin/verify");
+    c.get("/signin/verify");
+    HttpResponse<String> r = null;
+    for (int i = 0; i < 5; i++) {
+      r = c.post("/signin/verify", Map.of("factor", factor, "code", "12345x"));
+    }
+    assertThat(location(r)).isEqualTo("/signin");
+    assertThat(c.get("/signin").body()).contains("locked until");
+    assertThat(location(c.get("/"))).isEqualTo("/signin");
+  }
+}

@@ -1,0 +1,276 @@
+package dev.mfa4j.benchmarks;
+
+import dev.mfa4j.AesGcmSecretProtector;
+import dev.mfa4j.Answer;
+import dev.mfa4j.BackupCodeHasher;
+import dev.mfa4j.ChallengeId;
+import dev.mfa4j.EnrollmentOutcome;
+import dev.mfa4j.EnrollmentStart;
+import dev.mfa4j.FactorId;
+import dev.mfa4j.LoginStep;
+import dev.mfa4j.MfaEngine;
+import dev.mfa4j.Password;
+import dev.mfa4j.PracticePolicy;
+import dev.mfa4j.RememberDevice;
+import dev.mfa4j.RequestContext;
+import dev.mfa4j.UserRef;
+import dev.mfa4j.spi.ChallengePurpose;
+import dev.mfa4j.spi.ChallengeRecord;
+import dev.mfa4j.store.jdbc.JdbcMfaStore;
+import dev.mfa4j.totp.Otp;
+import dev.mfa4j.totp.OtpAuthUri;
+import dev.mfa4j.totp.TotpEnrollment;
+import dev.mfa4j.totp.TotpFactor;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Second-factor verification through the engine on embedded PostgreSQL, beside a raw-JDBC
+ * baseline doing only the minimal conditional {@code UPDATE … SET consumed = ? WHERE id_hash = ?
+ * AND consumed IS NULL AND expires > ?}, in the same run, with the same pool and thread count.
+ *
+ * <p>Each thread has its own user with a real TOTP factor (mfa-totp) and its own clock, moved one
+ * period before every verification so that every code is fresh. Only the {@code verify} call (or
+ * the baseline UPDATE) is timed; issuing the challenge is not. Round trips are counted by {@link
+ * CountingPool} (statement executions, commits, rollbacks) for the timed call only.
+ *
+ * <p>Run: {@code java -cp mfa-benchmarks/target/benchmarks.jar dev.mfa4j.benchmarks.StoreBenchmark}
+ * with optional {@code -Dthreads=16 -Dwarmup=10 -Dseconds=20}.
+ */
+public final class StoreBenchmark {
+  private static final RequestContext REQUEST = RequestContext.of("127.0.0.1", "bench/1.0");
+  private static final String PASSWORD = "correct horse battery staple";
+
+  private StoreBenchmark() {}
+
+  /** A clock per thread: the engine reads time on the calling thread. */
+  static final class ThreadClock extends Clock {
+    private final ThreadLocal<Instant> now =
+        ThreadLocal.withInitial(() -> Instant.parse("2026-06-01T00:00:00Z"));
+
+    void advance(Duration d) {
+      now.set(now.get().plus(d));
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** One thread's timed operation; returns whether it did what it should. */
+  interface Op {
+    boolean run() throws Exception;
+  }
+
+  /** Untimed preparation, then the timed operation. */
+  interface Worker {
+    Op prepare() throws Exception;
+  }
+
+  record Result(String name, long ops, double seconds, long[] latencies, double tripsPerOp,
+      long failures) {
+    double throughput() {
+      return ops / seconds;
+    }
+
+    double percentileMillis(double p) {
+      if (latencies.length == 0) {
+        return Double.NaN;
+      }
+      int i = (int) Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1);
+      return latencies[Math.max(i, 0)] / 1e6;
+    }
+  }
+
+  /** Runs the benchmark and prints a Markdown table. */
+  public static void main(String[] args) throws Exception {
+    int threads = Integer.getInteger("threads", 16);
+    int warmup = Integer.getInteger("warmup", 10);
+    int seconds = Integer.getInteger("seconds", 20);
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("max_connections", "100")
+        .start();
+        CountingPool pool = new CountingPool(pg.getPostgresDatabase(), threads + 4)) {
+      JdbcMfaStore store = JdbcMfaStore.builder(pool).tablePrefix("bench_").build();
+      store.migrate();
+      ThreadClock clock = new ThreadClock();
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      MfaEngine engine = MfaEngine.builder()
+          .store(store)
+          .secretProtector(AesGcmSecretProtector.fromKey("bench", key))
+          .passwordVerifier((user, password) -> true)
+          .factor(TotpFactor.builder().issuer("mfa4j bench").build())
+          .clock(clock)
+          .defaultPolicy(PracticePolicy.defaults())
+          .backupCodeHasher(BackupCodeHasher.argon2id(64, 1, 1))
+          .build();
+
+      List<Result> results = new ArrayList<>();
+      results.add(run("engine verify (TOTP, JdbcMfaStore)", threads, warmup, seconds,
+          i -> engineWorker(engine, clock, i)));
+      results.add(run("raw JDBC conditional UPDATE (baseline)", threads, warmup, seconds,
+          i -> baselineWorker(store, pool)));
+
+      System.out.printf("%n%d threads, %d s warm-up, %d s measured, embedded PostgreSQL %s%n%n",
+          threads, warmup, seconds, serverVersion(pool));
+      System.out.println("| scenario | ops/s | p50 ms | p99 ms | SQL round trips/op | failed |");
+      System.out.println("|---|---:|---:|---:|---:|---:|");
+      for (Result r : results) {
+        System.out.printf("| %s | %.0f | %.2f | %.2f | %.2f | %d |%n", r.name(), r.throughput(),
+            r.percentileMillis(0.50), r.percentileMillis(0.99), r.tripsPerOp(), r.failures());
+      }
+    }
+  }
+
+  private static String serverVersion(CountingPool pool) throws Exception {
+    try (Connection c = pool.getConnection()) {
+      return c.getMetaData().getDatabaseProductVersion();
+    }
+  }
+
+  private static Worker engineWorker(MfaEngine engine, ThreadClock clock, int index) {
+    UserRef user = UserRef.staff("bench", "user-" + index + "-" + System.nanoTime());
+    EnrollmentStart start = engine.account(user).beginEnrollment(dev.mfa4j.FactorKind.TOTP,
+        "app", Password.of(PASSWORD), Map.of(), REQUEST);
+    OtpAuthUri uri = start.details(TotpEnrollment.class).keyUri();
+    FactorId factor = start.factor();
+    EnrollmentOutcome out = engine.account(user).confirmEnrollment(start.ceremony(),
+        Answer.code(factor, Otp.totp(uri.secret().reveal(), clock.instant(), uri.parameters())),
+        REQUEST);
+    if (!(out instanceof EnrollmentOutcome.Confirmed)) {
+      throw new IllegalStateException("enrollment failed: " + out);
+    }
+    byte[] secret = uri.secret().reveal();
+    Duration period = Duration.ofSeconds(uri.parameters().periodSeconds());
+    return () -> {
+      clock.advance(period);
+      LoginStep step = engine.login().afterPrimary(user, REQUEST);
+      ChallengeId c = ((LoginStep.SecondFactorRequired) step).challenge();
+      String code = Otp.totp(secret, clock.instant(), uri.parameters());
+      return () -> engine.login().verify(user, c, Answer.code(factor, code), RememberDevice.NO,
+          REQUEST) instanceof LoginStep.Authenticated;
+    };
+  }
+
+  private static Worker baselineWorker(JdbcMfaStore store, CountingPool pool) {
+    SecureRandom random = new SecureRandom();
+    Instant created = Instant.parse("2026-06-01T00:00:00Z");
+    String sql = "UPDATE bench_challenge SET consumed = ? WHERE id_hash = ? AND consumed IS NULL"
+        + " AND expires > ?";
+    return () -> {
+      byte[] id = new byte[32];
+      random.nextBytes(id);
+      store.challenges().insert(new ChallengeRecord(id, dev.mfa4j.PracticeId.of("bench"),
+          dev.mfa4j.UserId.of("baseline"), ChallengePurpose.SIGN_IN, Optional.empty(), created,
+          created.plusSeconds(300), 0, 5, Optional.empty()));
+      return () -> {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+          Timestamp now = Timestamp.valueOf(LocalDateTime.ofInstant(created.plusSeconds(1),
+              ZoneOffset.UTC));
+          ps.setTimestamp(1, now);
+          ps.setBytes(2, id);
+          ps.setTimestamp(3, now);
+          return ps.executeUpdate() == 1;
+        }
+      };
+    };
+  }
+
+  /** Makes thread {@code i}'s worker (called on that thread). */
+  interface WorkerFactory {
+    Worker create(int i) throws Exception;
+  }
+
+  private static Result run(String name, int threads, int warmupSeconds, int seconds,
+      WorkerFactory factory) throws Exception {
+    long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+    long end = warmupEnd + seconds * 1_000_000_000L;
+    AtomicLong ops = new AtomicLong();
+    AtomicLong trips = new AtomicLong();
+    AtomicLong failures = new AtomicLong();
+    List<long[]> perThread = new ArrayList<>();
+    List<Throwable> errors = new ArrayList<>();
+    CountDownLatch done = new CountDownLatch(threads);
+    for (int t = 0; t < threads; t++) {
+      int index = t;
+      long[][] holder = {new long[4096]};
+      int[] n = {0};
+      synchronized (perThread) {
+        perThread.add(null);
+      }
+      Thread thread = new Thread(() -> {
+        try {
+          Worker worker = factory.create(index);
+          while (true) {
+            Op op = worker.prepare();
+            CountingPool.resetTrips();
+            long t0 = System.nanoTime();
+            boolean ok = op.run();
+            long t1 = System.nanoTime();
+            if (t1 >= end) {
+              break;
+            }
+            if (t0 >= warmupEnd) {
+              ops.incrementAndGet();
+              trips.addAndGet(CountingPool.trips());
+              if (!ok) {
+                failures.incrementAndGet();
+              }
+              if (n[0] == holder[0].length) {
+                holder[0] = Arrays.copyOf(holder[0], n[0] * 2);
+              }
+              holder[0][n[0]++] = t1 - t0;
+            }
+          }
+        } catch (Throwable e) {
+          synchronized (errors) {
+            errors.add(e);
+          }
+        } finally {
+          synchronized (perThread) {
+            perThread.set(index, Arrays.copyOf(holder[0], n[0]));
+          }
+          done.countDown();
+        }
+      }, "bench-" + t);
+      thread.start();
+    }
+    done.await();
+    if (!errors.isEmpty()) {
+      throw new IllegalStateException(name + " failed", errors.get(0));
+    }
+    long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+    long count = ops.get();
+    return new Result(name, count, seconds, all, count == 0 ? 0 : (double) trips.get() / count,
+        failures.get());
+  }
+}
