@@ -61,9 +61,11 @@ final class Login implements LoginFlow {
       // repeated failures, or of a kind the policy no longer allows. Never fall open to a
       // password-only sign-in (an attacker could disable the factor by failing on purpose).
       int backup = backupCodesUsable(user, policy);
-      boolean onlyDisabled = setUp.stream().allMatch(f -> f.state() == FactorState.DISABLED);
-      if (backup == 0 && !onlyDisabled) {
-        // active factors the practice no longer allows: the user must enroll an allowed kind
+      // Any disabled factor rules enrollment out: failing on purpose must never turn a user with
+      // two-factor into one who may enroll a new factor with the password alone.
+      boolean anyDisabled = setUp.stream().anyMatch(f -> f.state() == FactorState.DISABLED);
+      if (backup == 0 && !anyDisabled) {
+        // only active factors the practice no longer allows: the user must enroll an allowed kind
         return enrollmentRequired(user, policy, request);
       }
       // backup codes only, or nothing usable at all (disabled factors must be re-bound by an
