@@ -121,9 +121,10 @@ final class PasswordFlow {
     try {
       check = passwords.change(user, current, next, policy, engine.twoFactorOn(user));
     } catch (PasswordRejectedException e) {
-      engine.store.users().recordFailure(user.practice(), user.user());
       engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
           Map.of("action", "change_password"));
+      // counted like any other failure of the user, so reaching the threshold here locks too
+      engine.countUserFailure(user, policy, request);
       throw e;
     } catch (RateLimitedException e) {
       engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
