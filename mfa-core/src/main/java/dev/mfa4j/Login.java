@@ -431,7 +431,12 @@ final class Login implements LoginFlow {
       return new LoginStep.Rejected(closed.reason());
     }
     PracticePolicy policy = engine.policy(user.practice());
-    List<FactorRecord> factors = engine.usableFactors(user, policy);
+    // Only a factor enrolled since this challenge was issued completes it: an older one (allowed
+    // again by a policy change, say) was never answered in this sign-in.
+    Instant issued = ((Open) check).record().created();
+    List<FactorRecord> factors = engine.usableFactors(user, policy).stream()
+        .filter(f -> !f.created().isBefore(issued))
+        .toList();
     if (factors.isEmpty()) {
       engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
           Map.of("reason", "not_enrolled"));

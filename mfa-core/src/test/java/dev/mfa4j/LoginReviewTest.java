@@ -41,4 +41,45 @@ class LoginReviewTest {
     assertThat(step).isInstanceOf(LoginStep.SecondFactorRequired.class);
     assertThat(((LoginStep.SecondFactorRequired) step).methods()).isEmpty();
   }
+
+  @Test
+  void completeEnrollment_noFactorEnrolledInThisSignIn_rejected() {
+    PracticePolicy noPhone = PracticePolicy.builder()
+        .staffMethods(Set.of(FactorKind.TOTP, FactorKind.PASSKEY))
+        .build();
+    PracticePolicy withPhone = PracticePolicy.builder()
+        .staffMethods(Set.of(FactorKind.TOTP, FactorKind.PHONE, FactorKind.PASSKEY))
+        .build();
+    Fixture fx = new Fixture(withPhone);
+    fx.enroll(ALICE, Fixture.PHONE);
+    fx.clock.advance(Duration.ofDays(1));
+    fx.setPolicy(ALICE.practice(), noPhone);
+    // the phone is no longer allowed: the password alone yields an enrollment challenge
+    LoginStep step = fx.engine.login().afterPrimary(ALICE, fx.request);
+    assertThat(step).isInstanceOf(LoginStep.EnrollmentRequired.class);
+    ChallengeId c = ((LoginStep.EnrollmentRequired) step).challenge();
+    // the practice allows phones again while the challenge is open; nothing was enrolled
+    fx.setPolicy(ALICE.practice(), withPhone);
+
+    LoginStep done = fx.engine.login().completeEnrollment(ALICE, c, fx.request);
+
+    // completing a sign-in enrollment needs a factor confirmed during it, not an old one that
+    // was never answered in this sign-in
+    assertThat(done).isInstanceOf(LoginStep.Rejected.class);
+  }
+
+  @Test
+  void completeEnrollment_factorConfirmedDuringSignIn_authenticated() {
+    PracticePolicy required = PracticePolicy.builder()
+        .requirement(TwoFactorRequirement.ALL_STAFF).build();
+    Fixture fx = new Fixture(required);
+    LoginStep step = fx.engine.login().afterPrimary(ALICE, fx.request);
+    assertThat(step).isInstanceOf(LoginStep.EnrollmentRequired.class);
+    fx.enroll(ALICE, Fixture.APP);
+
+    LoginStep done = fx.engine.login().completeEnrollment(ALICE,
+        ((LoginStep.EnrollmentRequired) step).challenge(), fx.request);
+
+    assertThat(done).isInstanceOf(LoginStep.Authenticated.class);
+  }
 }
