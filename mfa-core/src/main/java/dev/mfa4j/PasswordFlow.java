@@ -117,6 +117,13 @@ final class PasswordFlow {
     Objects.requireNonNull(request, "request");
     Passwords passwords = required();
     PracticePolicy policy = engine.policy(user.practice());
+    // Like the other password confirmations: while the user is locked, no password is checked.
+    Optional<Instant> locked = engine.lockedUntil(user);
+    if (locked.isPresent()) {
+      engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
+          Map.of("action", "change_password", "reason", "locked"));
+      throw new RateLimitedException("too many failures: try again later", locked.get());
+    }
     PasswordCheck check;
     try {
       check = passwords.change(user, current, next, policy, engine.twoFactorOn(user));
