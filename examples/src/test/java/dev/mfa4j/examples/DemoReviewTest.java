@@ -63,4 +63,23 @@ class DemoReviewTest {
     assertThat(location(c.post("/signin", Map.of("email", u.email(), "password", pw))))
         .isEqualTo("/");
   }
+
+  @Test
+  void signIn_unknownEmail_stillChecksAPasswordLikeAKnownOne() throws Exception {
+    String email = "nobody-review@sunrise.example";
+    WebClient c = new WebClient(base);
+    c.get("/signin");
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> r = c.post("/signin",
+          Map.of("email", email, "password", "wrong-guess-number-" + i));
+      assertThat(r.statusCode()).isEqualTo(401);
+    }
+
+    // Each attempt went through a real (Argon2id) check of a stand-in user, counted by the same
+    // throttle as a known user's: the answer's timing and throttling do not tell who has an
+    // account.
+    assertThat(demo.passwords.authenticate(SignInController.unknownUser(email),
+        Password.of("anything at all")))
+        .isEqualTo(dev.mfa4j.PasswordOutcome.THROTTLED);
+  }
 }
