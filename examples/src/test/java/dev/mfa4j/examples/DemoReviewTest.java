@@ -82,4 +82,30 @@ class DemoReviewTest {
         Password.of("anything at all")))
         .isEqualTo(dev.mfa4j.PasswordOutcome.THROTTLED);
   }
+
+  @Test
+  void changePassword_endsTheUsersOtherSessions_keepsThisOne() throws Exception {
+    DemoUser u = new DemoUser(DemoApp.PRACTICE, "review-2", "review2@sunrise.example",
+        "Review User Two", DemoUser.Role.STAFF);
+    demo.users.add(u);
+    String pw = "juniper-staircase-review-harbor-two";
+    assertThat(demo.passwords.set(u.ref(), Password.of(pw), demo.policy(DemoApp.PRACTICE), false)
+        .accepted()).isTrue();
+    WebClient here = new WebClient(base);
+    here.get("/signin");
+    assertThat(location(here.post("/signin", Map.of("email", u.email(), "password", pw))))
+        .isEqualTo("/");
+    WebClient elsewhere = new WebClient(base); // e.g. a stolen session
+    elsewhere.get("/signin");
+    assertThat(location(elsewhere.post("/signin", Map.of("email", u.email(), "password", pw))))
+        .isEqualTo("/");
+    here.get("/account/security");
+
+    String next = "lantern by the quiet harbour review";
+    here.post("/account/password", Map.of("current", pw, "new", next, "confirm", next));
+
+    assertThat(demo.passwords.verify(u.ref(), Password.of(next))).isTrue();
+    assertThat(location(elsewhere.get("/account/security"))).isEqualTo("/signin");
+    assertThat(here.get("/account/security").statusCode()).isEqualTo(200);
+  }
 }
