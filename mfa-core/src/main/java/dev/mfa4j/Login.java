@@ -61,9 +61,11 @@ final class Login implements LoginFlow {
       // repeated failures, or of a kind the policy no longer allows. Never fall open to a
       // password-only sign-in (an attacker could disable the factor by failing on purpose).
       int backup = backupCodesUsable(user, policy);
-      boolean onlyDisabled = setUp.stream().allMatch(f -> f.state() == FactorState.DISABLED);
-      if (backup == 0 && !onlyDisabled) {
-        // active factors the practice no longer allows: the user must enroll an allowed kind
+      // Any disabled factor rules enrollment out: failing on purpose must never turn a user with
+      // two-factor into one who may enroll a new factor with the password alone.
+      boolean anyDisabled = setUp.stream().anyMatch(f -> f.state() == FactorState.DISABLED);
+      if (backup == 0 && !anyDisabled) {
+        // only active factors the practice no longer allows: the user must enroll an allowed kind
         return enrollmentRequired(user, policy, request);
       }
       // backup codes only, or nothing usable at all (disabled factors must be re-bound by an
@@ -429,7 +431,12 @@ final class Login implements LoginFlow {
       return new LoginStep.Rejected(closed.reason());
     }
     PracticePolicy policy = engine.policy(user.practice());
-    List<FactorRecord> factors = engine.usableFactors(user, policy);
+    // Only a factor enrolled since this challenge was issued completes it: an older one (allowed
+    // again by a policy change, say) was never answered in this sign-in.
+    Instant issued = ((Open) check).record().created();
+    List<FactorRecord> factors = engine.usableFactors(user, policy).stream()
+        .filter(f -> !f.created().isBefore(issued))
+        .toList();
     if (factors.isEmpty()) {
       engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
           Map.of("reason", "not_enrolled"));

@@ -16,10 +16,10 @@ public interface LoginFlow {
    *
    * <p>It never falls open. A user who turned two-factor on but whose factors cannot answer now
    * (disabled after repeated failures, or of a kind the policy no longer allows) gets a second
-   * step that only backup codes can pass; without usable backup codes, a user whose factors are
-   * disabled gets a second step nobody can pass (an administrator's {@link
-   * Administration#disableTwoFactor} re-opens enrollment), and a user whose factors are no longer
-   * allowed gets {@link LoginStep.EnrollmentRequired}.
+   * step that only backup codes can pass; without usable backup codes, a user with any disabled
+   * factor gets a second step nobody can pass (an administrator's {@link
+   * Administration#disableTwoFactor} re-opens enrollment), and a user whose factors are all
+   * active but no longer allowed gets {@link LoginStep.EnrollmentRequired}.
    *
    * @throws StoreException if the store fails: the sign-in fails closed
    */

@@ -117,13 +117,21 @@ final class PasswordFlow {
     Objects.requireNonNull(request, "request");
     Passwords passwords = required();
     PracticePolicy policy = engine.policy(user.practice());
+    // Like the other password confirmations: while the user is locked, no password is checked.
+    Optional<Instant> locked = engine.lockedUntil(user);
+    if (locked.isPresent()) {
+      engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
+          Map.of("action", "change_password", "reason", "locked"));
+      throw new RateLimitedException("too many failures: try again later", locked.get());
+    }
     PasswordCheck check;
     try {
       check = passwords.change(user, current, next, policy, engine.twoFactorOn(user));
     } catch (PasswordRejectedException e) {
-      engine.store.users().recordFailure(user.practice(), user.user());
       engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
           Map.of("action", "change_password"));
+      // counted like any other failure of the user, so reaching the threshold here locks too
+      engine.countUserFailure(user, policy, request);
       throw e;
     } catch (RateLimitedException e) {
       engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,

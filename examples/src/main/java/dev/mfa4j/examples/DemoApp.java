@@ -112,8 +112,9 @@ public final class DemoApp {
         .rememberDevice(Duration.ofDays(30))
         .build();
     // mfa4j's built-in passwords (Argon2id, NIST rules); a host may keep its own instead and
-    // implement PasswordVerifier.
-    Passwords passwords = Passwords.builder(store.passwords())
+    // implement PasswordVerifier. Built over the whole MfaStore so that the failure throttle
+    // (10 wrong passwords per user in 15 minutes) limits online guessing at the sign-in form.
+    Passwords passwords = Passwords.builder(store)
         .clock(clock)
         .random(random)
         .context(u -> PasswordContext.of(

@@ -353,6 +353,11 @@ final class SecurityController {
       // remembered devices and tells the user by the security listener.
       PasswordCheck check = app.mfa.account(u.ref()).changePassword(
           Password.of(r.form("current")), Password.of(r.form("new")), r.context());
+      if (check.accepted()) {
+        // The host ends the user's other sessions: one opened with the old password is no
+        // longer trusted.
+        app.sessions.invalidateOthers(u, r.session);
+      }
       r.session.flash(check.accepted() ? "Your password was changed." : problems(check.problems()));
       return Response.redirect("/account/security");
     });

@@ -74,6 +74,12 @@ final class SessionStore {
     sessions.values().removeIf(s -> s.user().map(u -> u.key().equals(user.key())).orElse(false));
   }
 
+  /** Ends every other session of one user (after they changed their password, say). */
+  void invalidateOthers(DemoUser user, Session keep) {
+    sessions.values().removeIf(s -> s != keep
+        && s.user().map(u -> u.key().equals(user.key())).orElse(false));
+  }
+
   /** Whether {@code submitted} is this session's CSRF token; compared in constant time. */
   static boolean csrfMatches(Session s, String submitted) {
     return submitted != null && MessageDigest.isEqual(

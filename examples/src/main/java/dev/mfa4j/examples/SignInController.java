@@ -10,8 +10,14 @@ import dev.mfa4j.Password;
 import dev.mfa4j.PasswordOutcome;
 import dev.mfa4j.RateLimitedException;
 import dev.mfa4j.RememberDevice;
+import dev.mfa4j.UserRef;
 import dev.mfa4j.sms.DeliveryException;
 import dev.mfa4j.spi.Prompt;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,10 +56,16 @@ final class SignInController {
     // The host's own first factor: its user table and its password check. One answer for an
     // unknown e-mail and a wrong password, so the form does not reveal who has an account.
     // (Here the host uses mfa4j's built-in Argon2id passwords; it could as well use its own.)
+    // An unknown e-mail still costs one password check, of a stand-in user throttled like a real
+    // one, so neither the time taken nor the throttle tells who has an account.
     Optional<DemoUser> user = app.users.byEmail(r.form("email"));
+    Password typed = Password.of(r.form("password"));
     PasswordOutcome outcome = user
-        .map(u -> app.passwords.authenticate(u.ref(), Password.of(r.form("password"))))
-        .orElse(PasswordOutcome.REJECTED);
+        .map(u -> app.passwords.authenticate(u.ref(), typed))
+        .orElseGet(() -> {
+          app.passwords.authenticate(unknownUser(r.form("email")), typed);
+          return PasswordOutcome.REJECTED;
+        });
     if (outcome == PasswordOutcome.EXPIRED) {
       return formWith(r, "That temporary password has expired. Ask your administrator for a new one.");
     }
@@ -64,6 +76,19 @@ final class SignInController {
     // and browser travel in the RequestContext. A temporary password yields PasswordChangeRequired.
     LoginStep step = mfa.login().afterPrimary(user.get().ref(), r.context());
     return next(r, user.get(), step);
+  }
+
+  /** The stand-in checked for an e-mail address nobody has: one per address, never a real user. */
+  static UserRef unknownUser(String email) {
+    byte[] digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256")
+          .digest(email.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing", e);
+    }
+    return UserRef.staff(DemoApp.PRACTICE,
+        "unknown:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
   }
 
   /** Step 2, part 1: the user asked for a text message, a voice call, or a passkey prompt. */
