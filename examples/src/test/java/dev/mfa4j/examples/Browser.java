@@ -83,7 +83,11 @@ final class Browser implements AutoCloseable {
   }
 
   /** Opens a path of the demo. */
+  /** The page (its html element) a click happened on, until a wait has seen it replaced. */
+  private WebElement pageAtClick;
+
   void open(String path) {
+    pageAtClick = null;
     driver.get(baseUrl + path);
   }
 
@@ -115,8 +119,24 @@ final class Browser implements AutoCloseable {
   }
 
   /** Clicks and waits for the next page (or script) to settle. */
+  /**
+   * Clicks an element. The page it was clicked on is remembered, so that a following {@link
+   * #waitForPath} waits for the next page even when its path is the same (a form that posts back
+   * to the page it is on).
+   */
   void click(String css) {
-    find(css).click();
+    WebElement target = find(css);
+    pageAtClick = driver.findElement(By.tagName("html"));
+    target.click();
+  }
+
+  private static boolean stale(WebElement page) {
+    try {
+      page.isEnabled();
+      return false;
+    } catch (org.openqa.selenium.StaleElementReferenceException e) {
+      return true;
+    }
   }
 
   String text(String css) {
@@ -129,8 +149,11 @@ final class Browser implements AutoCloseable {
 
   /** Waits until the page's path is {@code path}; fails with the page text otherwise. */
   void waitForPath(String path) {
+    WebElement before = pageAtClick;
+    pageAtClick = null;
     try {
-      wait(Duration.ofSeconds(30)).until(d -> path().equals(path));
+      wait(Duration.ofSeconds(30)).until(d -> (before == null || stale(before))
+          && path().equals(path));
     } catch (org.openqa.selenium.TimeoutException e) {
       throw new AssertionError("expected page " + path + " but was " + path() + ":\n"
           + bodyText(), e);
