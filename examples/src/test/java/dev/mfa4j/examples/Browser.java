@@ -113,9 +113,12 @@ final class Browser implements AutoCloseable {
 
   /** Types into a field, replacing what it held. */
   void type(String css, String text) {
-    WebElement e = find(css);
-    e.clear();
-    e.sendKeys(text);
+    onAttachedNode(() -> {
+      WebElement e = find(css);
+      e.clear();
+      e.sendKeys(text);
+      return null;
+    });
   }
 
   /** Clicks and waits for the next page (or script) to settle. */
@@ -125,9 +128,34 @@ final class Browser implements AutoCloseable {
    * to the page it is on).
    */
   void click(String css) {
-    WebElement target = find(css);
-    pageAtClick = driver.findElement(By.tagName("html"));
-    target.click();
+    onAttachedNode(() -> {
+      WebElement target = find(css);
+      pageAtClick = driver.findElement(By.tagName("html"));
+      target.click();
+      return null;
+    });
+  }
+
+  /**
+   * Runs a find-then-act step again (at most twice more) when the element was replaced while it
+   * was acted on: the page was still settling after a navigation. The act did not happen then,
+   * so repeating it is safe.
+   */
+  private <T> T onAttachedNode(java.util.function.Supplier<T> step) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return step.get();
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        if (attempt >= 2) {
+          throw e;
+        }
+      } catch (org.openqa.selenium.WebDriverException e) {
+        String m = e.getMessage();
+        if (attempt >= 2 || m == null || !m.contains("does not belong to the document")) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static boolean stale(WebElement page) {
@@ -140,7 +168,7 @@ final class Browser implements AutoCloseable {
   }
 
   String text(String css) {
-    return find(css).getText();
+    return onAttachedNode(() -> find(css).getText());
   }
 
   String bodyText() {
