@@ -1,15 +1,12 @@
 package dev.mfa4j.store.jdbc;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -17,7 +14,7 @@ import javax.sql.DataSource;
  * after close(); a connection the driver reports closed (after an I/O failure) is dropped. Once
  * {@link #close()}d, every getConnection() fails with an SQLException, as a shut-down pool would.
  */
-final class SimplePool implements DataSource, AutoCloseable {
+final class SimplePool implements DataSourceDefaults, AutoCloseable {
   private final DataSource target;
   private final Semaphore permits;
   private final LinkedBlockingDeque<Connection> idle = new LinkedBlockingDeque<>();
@@ -121,41 +118,5 @@ final class SimplePool implements DataSource, AutoCloseable {
   public void close() {
     closed = true;
     evictIdle();
-  }
-
-  @Override
-  public Connection getConnection(String username, String password) throws SQLException {
-    throw new SQLFeatureNotSupportedException();
-  }
-
-  @Override
-  public PrintWriter getLogWriter() {
-    return null;
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) {}
-
-  @Override
-  public void setLoginTimeout(int seconds) {}
-
-  @Override
-  public int getLoginTimeout() {
-    return 0;
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    throw new SQLFeatureNotSupportedException();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    throw new SQLException("not a wrapper");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return false;
   }
 }
