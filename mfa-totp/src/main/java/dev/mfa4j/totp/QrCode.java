@@ -22,6 +22,9 @@ import javax.imageio.ImageIO;
  * string. The text may hold a secret, so {@code toString} is redacted.
  */
 public final class QrCode {
+  /** Pixels per module at which a new code must read back (the detector is scale-sensitive). */
+  private static final int[] CHECKED_SCALES = {3, 4, 5, 8};
+
   private final ByteMatrix modules;
   private final QrOptions options;
 
@@ -40,10 +43,64 @@ public final class QrCode {
     Objects.requireNonNull(options, "options");
     ErrorCorrectionLevel level = ErrorCorrectionLevel.valueOf(options.errorCorrection().name());
     try {
-      var code = Encoder.encode(text, level, Map.of(EncodeHintType.CHARACTER_SET, "UTF-8"));
-      return new QrCode(code.getMatrix(), options);
+      ByteMatrix chosen = Encoder.encode(text, level, Map.of(EncodeHintType.CHARACTER_SET, "UTF-8"))
+          .getMatrix();
+      if (readsBack(chosen, text)) {
+        return new QrCode(chosen, options);
+      }
+      // About 3% of otpauth URIs get a mask that ZXing's own camera-style detector cannot find
+      // in a perfect image (scanner apps built on ZXing would fail the same way). Any of the eight
+      // masks is valid QR; take the first one that a scanner reads back.
+      for (int mask = 0; mask < 8; mask++) {
+        ByteMatrix other = Encoder.encode(text, level, Map.of(EncodeHintType.CHARACTER_SET,
+            "UTF-8", EncodeHintType.QR_MASK_PATTERN, mask)).getMatrix();
+        if (readsBack(other, text)) {
+          return new QrCode(other, options);
+        }
+      }
+      return new QrCode(chosen, options);
     } catch (WriterException e) {
       throw new IllegalArgumentException("text does not fit in a QR code", e);
+    }
+  }
+
+  /**
+   * Whether ZXing's general detector (the one scanner apps use on camera frames, not the
+   * pure-barcode shortcut) finds and decodes the matrix drawn with a 4-module quiet zone.
+   */
+  static boolean readsBack(ByteMatrix matrix, String text) {
+    for (int scale : CHECKED_SCALES) {
+      if (!readsBack(matrix, text, scale, 4)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static boolean readsBack(ByteMatrix matrix, String text, int scale, int quiet) {
+    int n = matrix.getWidth();
+    int side = (n + 2 * quiet) * scale;
+    byte[] pixels = new byte[side * side];
+    java.util.Arrays.fill(pixels, (byte) 0xFF);
+    for (int y = 0; y < n; y++) {
+      for (int x = 0; x < n; x++) {
+        if (matrix.get(x, y) == 1) {
+          for (int dy = 0; dy < scale; dy++) {
+            int row = ((y + quiet) * scale + dy) * side + (x + quiet) * scale;
+            java.util.Arrays.fill(pixels, row, row + scale, (byte) 0);
+          }
+        }
+      }
+    }
+    var source = new com.google.zxing.PlanarYUVLuminanceSource(pixels, side, side, 0, 0, side,
+        side, false);
+    try {
+      var result = new com.google.zxing.qrcode.QRCodeReader().decode(
+          new com.google.zxing.BinaryBitmap(new com.google.zxing.common.HybridBinarizer(source)),
+          Map.of(com.google.zxing.DecodeHintType.TRY_HARDER, Boolean.TRUE));
+      return text.equals(result.getText());
+    } catch (com.google.zxing.ReaderException e) {
+      return false;
     }
   }
 
