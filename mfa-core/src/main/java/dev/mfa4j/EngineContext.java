@@ -75,6 +75,23 @@ final class EngineContext implements FactorContext {
     }
   }
 
+  /**
+   * The ceremony's factor, or another of the user's active factors of this kind (the one that
+   * answered a prompt covering several).
+   */
+  private void checkSameKind(FactorRecord f) {
+    Objects.requireNonNull(f, "factor");
+    if (!f.practice().equals(user.practice()) || !f.user().equals(user.user())
+        || !f.kind().equals(kind)) {
+      throw new IllegalArgumentException("factor is not this user's factor of this kind");
+    }
+    if (!f.id().equals(factor) && engine.store.factors().find(user.practice(), user.user(), f.id())
+        .filter(g -> g.state() == dev.mfa4j.spi.FactorState.ACTIVE && g.kind().equals(kind))
+        .isEmpty()) {
+      throw new IllegalArgumentException("factor is not an active factor of this user");
+    }
+  }
+
   @Override
   public byte[] seal(FactorRecord f, byte[] plaintext) {
     checkOwn(f);
@@ -96,7 +113,7 @@ final class EngineContext implements FactorContext {
 
   @Override
   public boolean advanceCounter(FactorRecord f, long newCounter) {
-    checkOwn(f);
+    checkSameKind(f);
     if (newCounter < 0) {
       throw new IllegalArgumentException("counter must not be negative");
     }

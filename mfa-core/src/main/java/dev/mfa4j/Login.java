@@ -285,25 +285,44 @@ final class Login implements LoginFlow {
       return refused(user, policy, challenge, Optional.of(f), reason(v.outcome()),
           v.outcome() == VerificationOutcome.REPLAYED, request);
     }
+    FactorRecord answered = answering(user, policy, f, v);
     if (!engine.store.challenges().consume(hash, engine.now())) {
       engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
           Map.of("reason", "challenge_completed_elsewhere"));
       return new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
     }
-    if (v.updated().isPresent()) {
-      FactorRecord u = v.updated().get();
-      if (!u.id().equals(f.id()) || !u.practice().equals(f.practice())
-          || !u.user().equals(f.user())) {
-        throw new IllegalStateException("provider returned another factor");
-      }
-      engine.store.factors().update(f.practice(), f.user(), f.id(), f.label(), u.attributes());
+    if (v.updated().isPresent() && !v.updated().get().attributes().equals(answered.attributes())) {
+      engine.store.factors().update(answered.practice(), answered.user(), answered.id(),
+          answered.label(), v.updated().get().attributes());
     }
     if (!ctx.advanced()) {
-      engine.store.factors().recordUse(user.practice(), user.user(), f.id(), -1, engine.now());
+      engine.store.factors().recordUse(user.practice(), user.user(), answered.id(), -1,
+          engine.now());
     }
     Map<String, String> details = new LinkedHashMap<>(v.details());
-    details.put("factor", f.id().value());
-    return succeeded(user, policy, f.kind(), remember, request, details, previous);
+    details.put("factor", answered.id().value());
+    return succeeded(user, policy, answered.kind(), remember, request, details, previous);
+  }
+
+  /**
+   * The factor that answered: {@code prompted}, or (a prompt that covered several factors of one
+   * kind, see {@link Verification#updated}) another active factor of the same user and kind.
+   */
+  private FactorRecord answering(UserRef user, PracticePolicy policy, FactorRecord prompted,
+      Verification v) {
+    if (v.updated().isEmpty()) {
+      return prompted;
+    }
+    FactorRecord u = v.updated().get();
+    if (!u.practice().equals(prompted.practice()) || !u.user().equals(prompted.user())
+        || !u.kind().equals(prompted.kind())) {
+      throw new IllegalStateException("provider returned another user's or kind's factor");
+    }
+    if (u.id().equals(prompted.id())) {
+      return prompted;
+    }
+    return usableFactor(user, policy, u.id()).filter(g -> g.kind().equals(u.kind()))
+        .orElseThrow(() -> new IllegalStateException("the answering factor is not usable"));
   }
 
   private LoginStep verifyBackupCode(UserRef user, PracticePolicy policy, ChallengeId challenge,

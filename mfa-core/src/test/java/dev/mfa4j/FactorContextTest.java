@@ -25,6 +25,8 @@ class FactorContextTest {
   static final class Probe implements FactorProvider {
     final AtomicReference<FactorContext> last = new AtomicReference<>();
     final AtomicReference<FactorRecord> lastRecord = new AtomicReference<>();
+    /** When set, verify reports that this factor answered and advances its counter to 5. */
+    final AtomicReference<FactorRecord> answeredBy = new AtomicReference<>();
 
     @Override
     public FactorKind kind() {
@@ -56,7 +58,15 @@ class FactorContextTest {
     @Override
     public Verification verify(FactorContext ctx, FactorRecord factor, Answer answer) {
       last.set(ctx);
-      return Verification.accepted(Map.of());
+      FactorRecord other = answeredBy.get();
+      if (other == null) {
+        return Verification.accepted(Map.of());
+      }
+      if (other.user().equals(ctx.user().user()) && other.kind().equals(kind())
+          && other.state() == dev.mfa4j.spi.FactorState.ACTIVE) {
+        ctx.advanceCounter(other, 5);
+      }
+      return Verification.accepted(other, Map.of());
     }
   }
 
@@ -125,5 +135,90 @@ class FactorContextTest {
     assertThat(((LoginStep.Authenticated) done).method()).contains(FactorKind.PASSKEY);
     assertThat(fx.store.factors().find(ALICE.practice(), ALICE.user(), id).get().lastUsed())
         .contains(fx.clock.instant());
+  }
+
+  @Test
+  void signIn_anotherOfTheUsersFactorsOfTheKindAnswers_useRecordedOnThatOne() {
+    Probe probe = new Probe();
+    Fixture fx = new Fixture(PracticePolicy.defaults(), b -> b.factor(probe), null);
+    FactorId picked = enroll(fx, "Phone passkey");
+    FactorId other = enroll(fx, "YubiKey");
+    probe.answeredBy.set(fx.store.factors().find(ALICE.practice(), ALICE.user(), other)
+        .orElseThrow());
+    LoginStep.SecondFactorRequired s = fx.challenge(ALICE);
+
+    LoginStep done = fx.engine.login().verify(ALICE, s.challenge(),
+        Answer.response(picked, "{}"), RememberDevice.NO, fx.request);
+
+    assertThat(done).isInstanceOf(LoginStep.Authenticated.class);
+    FactorRecord used = fx.store.factors().find(ALICE.practice(), ALICE.user(), other).get();
+    assertThat(used.counter()).isEqualTo(5);
+    assertThat(used.lastUsed()).contains(fx.clock.instant());
+    assertThat(fx.store.factors().find(ALICE.practice(), ALICE.user(), picked).get().lastUsed())
+        .isEmpty();
+    assertThat(fx.audit(ALICE)).filteredOn(e -> e.type() == AuditType.SIGN_IN_SUCCEEDED
+            && e.details().containsKey("factor"))
+        .singleElement().satisfies(e -> assertThat(e.details()).containsEntry("factor",
+            other.value()));
+  }
+
+  @Test
+  void signIn_providerNamesAnotherUsersOrADisabledFactor_failsClosedChallengeOpen() {
+    Probe probe = new Probe();
+    Fixture fx = new Fixture(PracticePolicy.defaults(), b -> b.factor(probe), null);
+    FactorId picked = enroll(fx, "Phone passkey");
+    FactorId disabled = enroll(fx, "Lost key");
+    assertThat(fx.store.factors().transition(ALICE.practice(), ALICE.user(), disabled,
+        dev.mfa4j.spi.FactorState.ACTIVE, dev.mfa4j.spi.FactorState.DISABLED)).isTrue();
+    FactorRecord own = fx.store.factors().find(ALICE.practice(), ALICE.user(), picked)
+        .orElseThrow();
+    UserRef bob = UserRef.staff("p1", "bob");
+    LoginStep.SecondFactorRequired s = fx.challenge(ALICE);
+
+    probe.answeredBy.set(copy(own, bob.user(), own.kind()));
+    assertThatThrownBy(() -> fx.engine.login().verify(ALICE, s.challenge(),
+        Answer.response(picked, "{}"), RememberDevice.NO, fx.request))
+        .isInstanceOf(IllegalStateException.class);
+    probe.answeredBy.set(fx.store.factors().find(ALICE.practice(), ALICE.user(), disabled)
+        .orElseThrow());
+    assertThatThrownBy(() -> fx.engine.login().verify(ALICE, s.challenge(),
+        Answer.response(picked, "{}"), RememberDevice.NO, fx.request))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(fx.store.factors().find(ALICE.practice(), ALICE.user(), disabled).get().counter())
+        .isZero();
+
+    probe.answeredBy.set(null);
+    assertThat(fx.engine.login().verify(ALICE, s.challenge(), Answer.response(picked, "{}"),
+        RememberDevice.NO, fx.request)).isInstanceOf(LoginStep.Authenticated.class);
+  }
+
+  @Test
+  void context_advanceCounter_onlyTheUsersFactorsOfItsKind() {
+    Probe probe = new Probe();
+    Fixture fx = new Fixture(PracticePolicy.defaults(), b -> b.factor(probe), null);
+    FactorId first = enroll(fx, "Key 1");
+    enroll(fx, "Key 2");
+    FactorContext ctx = probe.last.get();
+    FactorRecord sibling = fx.store.factors().find(ALICE.practice(), ALICE.user(), first)
+        .orElseThrow();
+    FactorRecord otherKind = copy(sibling, sibling.user(), FactorKind.TOTP);
+    FactorRecord otherUser = copy(sibling, UserId.of("bob"), sibling.kind());
+
+    assertThatThrownBy(() -> ctx.advanceCounter(otherKind, 3))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ctx.advanceCounter(otherUser, 3))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(ctx.advanceCounter(sibling, 3)).isTrue();
+    fx.store.factors().transition(ALICE.practice(), ALICE.user(), first,
+        dev.mfa4j.spi.FactorState.ACTIVE, dev.mfa4j.spi.FactorState.DISABLED);
+    assertThatThrownBy(() -> ctx.advanceCounter(sibling, 4))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(fx.store.factors().find(ALICE.practice(), ALICE.user(), first).get().counter())
+        .isEqualTo(3);
+  }
+
+  private static FactorRecord copy(FactorRecord r, UserId user, FactorKind kind) {
+    return new FactorRecord(r.id(), r.practice(), user, kind, r.label(), r.state(), r.created(),
+        r.lastUsed(), r.counter(), r.failures(), r.lookupKey(), r.sealedSecret(), r.attributes());
   }
 }

@@ -41,7 +41,11 @@ public interface FactorContext {
 
   /**
    * Records a successful use of {@code factor} with a monotonic counter (see {@link
-   * FactorStore#recordUse}); returns false on replay or a lost race.
+   * FactorStore#recordUse}); returns false on replay or a lost race. {@code factor} is the
+   * ceremony's factor or another of the user's factors of the same kind (the one that answered a
+   * prompt covering several, see {@link Verification#updated}).
+   *
+   * @throws IllegalArgumentException for another user's factor or another kind
    */
   boolean advanceCounter(FactorRecord factor, long newCounter);
 

@@ -9,7 +9,10 @@ import java.util.Optional;
  *
  * @param outcome accepted or why not
  * @param updated the factor as it should now be stored (a confirmed enrollment's public key, a
- *     passkey's new flags), if the provider changed it
+ *     passkey's new flags), if the provider changed it. On a second step whose prompt covered
+ *     several of the user's factors of one kind (a passkey request lists all of them), a record
+ *     with another id names the factor that actually answered: the engine checks it is the same
+ *     user's active factor of the same kind and records the use on it
  * @param details non-secret facts for the audit log (matched time step, drift)
  */
 public record Verification(

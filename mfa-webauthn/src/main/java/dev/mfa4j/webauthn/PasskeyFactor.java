@@ -53,6 +53,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,11 +73,12 @@ import org.slf4j.LoggerFactory;
  * navigator.credentials.create} (user verification and a discoverable credential preferred, the
  * user's existing passkeys excluded) and keeps the request in the ceremony's stored state, so any
  * node may confirm it with the browser's {@code credential.toJSON()}. A second step ({@link
- * #prompt}) returns the JSON for {@code navigator.credentials.get} naming the passkey the user
- * picked (the engine binds a sign-in's state and counter to one factor; each passkey is one method
- * of {@code SecondFactorRequired}). It refuses to start without a registered credential: an empty
- * {@code allowCredentials} would turn into a passkey-only sign-in. Each request answers at most
- * once; after a refusal, prompt again.
+ * #prompt}) returns the JSON for {@code navigator.credentials.get} listing every active passkey of
+ * the user (the picked one first), so the browser offers whichever the person has at hand; the
+ * passkey that answers is the one whose use and counter are recorded (see {@link
+ * Verification#updated}). It refuses to start without a registered credential: an empty {@code
+ * allowCredentials} would turn into a passkey-only sign-in. Each request answers at most once;
+ * after a refusal, prompt again.
  *
  * <p>Signature counters: a counter that advances is stored through {@link
  * FactorContext#advanceCounter}; 0 after 0 (synced passkeys never count) is accepted and the engine
@@ -282,8 +284,8 @@ public final class PasskeyFactor implements FactorProvider {
   // ---------------------------------------------------------------- second step
 
   /**
-   * Builds the browser's {@code navigator.credentials.get} request for the picked passkey and keeps
-   * it in the ceremony state (replacing an earlier one).
+   * Builds the browser's {@code navigator.credentials.get} request listing the user's active
+   * passkeys (the picked one first) and keeps it in the ceremony state (replacing an earlier one).
    *
    * @throws InvalidInputException if {@code factor} is not an active, registered passkey (an empty
    *     {@code allowCredentials} would let the browser offer any passkey)
@@ -297,8 +299,11 @@ public final class PasskeyFactor implements FactorProvider {
     if (picked.isEmpty()) {
       throw new InvalidInputException("the factor is not an active, registered passkey");
     }
+    List<FactorRecord> offered = new ArrayList<>();
+    offered.add(picked.get());
+    active(ctx).filter(r -> !r.id().equals(picked.get().id())).forEach(offered::add);
     RelyingParty rp = relyingParty(
-        new CredentialView(VIEW_USER, List.of(picked.get()), Optional.empty()), ctx.clock());
+        new CredentialView(VIEW_USER, offered, Optional.empty()), ctx.clock());
     AssertionRequest request = rp.startAssertion(StartAssertionOptions.builder()
         .username(VIEW_USER)
         .userVerification(userVerification)
@@ -342,8 +347,13 @@ public final class PasskeyFactor implements FactorProvider {
     } catch (Json.MalformedException e) {
       return Verification.rejected(VerificationOutcome.MALFORMED, reason("bad_json"));
     }
-    Optional<FactorRecord> used = current(ctx, factor)
-        .filter(r -> r.lookupKey().equals(Optional.of(pkc.getId().getBase64Url())));
+    if (current(ctx, factor).isEmpty()) {
+      return Verification.rejected(VerificationOutcome.INVALID, reason("unknown_credential"));
+    }
+    // the request listed all the user's passkeys: the one that answered may not be the picked one
+    Optional<String> credential = Optional.of(pkc.getId().getBase64Url());
+    Optional<FactorRecord> used = active(ctx)
+        .filter(r -> r.lookupKey().equals(credential)).findFirst();
     if (used.isEmpty()) {
       return Verification.rejected(VerificationOutcome.INVALID, reason("unknown_credential"));
     }
@@ -353,7 +363,12 @@ public final class PasskeyFactor implements FactorProvider {
     if (checked.refusal.isPresent()) {
       return checked.refusal.get();
     }
-    return counted(ctx, used.get(), checked.result);
+    Verification v = counted(ctx, used.get(), checked.result);
+    if (v.isAccepted() && v.updated().isEmpty() && !used.get().id().equals(factor.id())) {
+      // tell the engine which passkey answered, so it records the use on that one
+      return Verification.accepted(used.get(), v.details());
+    }
+    return v;
   }
 
   /** The outcome of Yubico's checks plus ours: a result, or a refusal. */
@@ -511,6 +526,13 @@ public final class PasskeyFactor implements FactorProvider {
    * context's user. The engine binds a ceremony's state and counter to one factor, so a request
    * names exactly the passkey the user picked.
    */
+  /** The user's active, registered passkeys as stored now. */
+  private static Stream<FactorRecord> active(FactorContext ctx) {
+    return ctx.factorsOfKind().stream().filter(r -> r.state() == FactorState.ACTIVE
+        && Attributes.isRegistered(r) && r.kind().equals(FactorKind.PASSKEY)
+        && r.practice().equals(ctx.user().practice()) && r.user().equals(ctx.user().user()));
+  }
+
   private static Optional<FactorRecord> current(FactorContext ctx, FactorRecord factor) {
     FactorRecord fresh = ctx.factorsOfKind().stream()
         .filter(r -> r.id().equals(factor.id())).findFirst().orElse(factor);

@@ -208,6 +208,29 @@ class PasskeyEngineTest {
   }
 
   @Test
+  void signIn_requestListsEveryPasskey_theOneAtHandAnswersAndItsUseIsRecorded() throws Exception {
+    SoftwareAuthenticator phone = SoftwareAuthenticator.syncedPasskey();
+    SoftwareAuthenticator yubiKey = SoftwareAuthenticator.securityKey();
+    FactorId onPhone = enroll(alice, phone, "iPhone").factor;
+    FactorId onKey = enroll(alice, yubiKey, "YubiKey").factor;
+
+    SecondStep s = secondStep(alice, onPhone);
+    assertThat(JSON.readTree(s.requestJson).path("allowCredentials").findValuesAsText("id"))
+        .containsExactly(phone.credentialId(), yubiKey.credentialId());
+    clock.advance(Duration.ofSeconds(5));
+    LoginStep done = answer(alice, s, onPhone, yubiKey.assertion(s.requestJson, ORIGIN));
+
+    assertThat(done).isInstanceOf(LoginStep.Authenticated.class);
+    FactorRecord key = store.factors().find(alice.practice(), alice.user(), onKey).orElseThrow();
+    assertThat(key.counter()).isEqualTo(1);
+    assertThat(key.lastUsed()).contains(clock.instant());
+    assertThat(store.factors().find(alice.practice(), alice.user(), onPhone).orElseThrow()
+        .lastUsed()).isEmpty();
+    assertThat(audit(alice)).filteredOn(e -> e.type() == AuditType.SIGN_IN_SUCCEEDED)
+        .first().satisfies(e -> assertThat(e.details()).containsEntry("factor", onKey.value()));
+  }
+
+  @Test
   void signIn_syncedPasskeyCounterZero_authenticatedEachTime() {
     SoftwareAuthenticator passkey = SoftwareAuthenticator.syncedPasskey();
     FactorId f = enroll(alice, passkey, "iPhone").factor;

@@ -233,31 +233,55 @@ class PasskeyFactorTest {
   }
 
   @Test
-  void prompt_requestJson_namesThePickedPasskeyWithTransports() throws Exception {
+  void prompt_requestJson_listsAllActivePasskeysPickedFirstWithTransports() throws Exception {
     SoftwareAuthenticator one = SoftwareAuthenticator.syncedPasskey();
     SoftwareAuthenticator two = SoftwareAuthenticator.securityKey();
-    FactorRecord r1 = register(alice, one);
+    SoftwareAuthenticator lost = SoftwareAuthenticator.securityKey();
     register(alice, two);
+    FactorRecord r1 = register(alice, one);
+    FactorRecord disabled = register(alice, lost);
+    alice.put(disabled.withState(FactorState.DISABLED));
+    register(new FakeContext(UserRef.staff("clinic-1", "bob"), clock, records),
+        SoftwareAuthenticator.securityKey());
 
     JsonNode request = JSON.readTree(prompt(alice, r1).requestJson);
     assertThat(request.path("rpId").asText()).isEqualTo("app.example.com");
     assertThat(request.path("userVerification").asText()).isEqualTo("preferred");
     assertThat(request.path("challenge").asText()).hasSizeGreaterThanOrEqualTo(43);
     assertThat(request.path("allowCredentials").findValuesAsText("id"))
-        .containsExactly(one.credentialId());
+        .containsExactly(one.credentialId(), two.credentialId());
     assertThat(request.path("allowCredentials").get(0).path("transports")).isNotEmpty();
   }
 
   @Test
-  void verify_anotherOfUsersPasskeysThanPicked_invalidNothingChanged() {
+  void verify_anotherOfUsersPasskeysThanPicked_acceptedAndNamesTheOneThatAnswered() {
     SoftwareAuthenticator one = SoftwareAuthenticator.securityKey();
     SoftwareAuthenticator two = SoftwareAuthenticator.securityKey();
     FactorRecord r1 = register(alice, one);
-    register(alice, two);
+    FactorRecord r2 = register(alice, two);
+
+    Step step = prompt(alice, r1);
+    Verification v = factor.verify(step.ctx, r1,
+        Answer.response(r1.id(), two.assertion(step.requestJson, ORIGIN)));
+
+    assertThat(v.outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
+    assertThat(v.updated()).get().extracting(FactorRecord::id).isEqualTo(r2.id());
+    assertThat(v.details()).containsEntry("credentialFactor", r2.id().value());
+    assertThat(alice.get(r2.id()).counter()).isEqualTo(1);
+    assertThat(alice.get(r1.id()).counter()).isZero();
+  }
+
+  @Test
+  void verify_disabledPasskeyOfTheUser_invalidNothingChanged() {
+    SoftwareAuthenticator one = SoftwareAuthenticator.securityKey();
+    SoftwareAuthenticator lost = SoftwareAuthenticator.securityKey();
+    FactorRecord r1 = register(alice, one);
+    FactorRecord r2 = register(alice, lost);
+    alice.put(r2.withState(FactorState.DISABLED));
     Map<String, FactorRecord> before = new HashMap<>(records);
 
     Step step = prompt(alice, r1);
-    Verification v = verify(step, r1, two.assertion(step.requestJson, ORIGIN));
+    Verification v = verify(step, r1, lost.assertion(step.requestJson, ORIGIN));
     assertThat(v.outcome()).isEqualTo(VerificationOutcome.INVALID);
     assertThat(records).isEqualTo(before);
   }
