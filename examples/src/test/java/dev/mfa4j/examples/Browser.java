@@ -121,7 +121,6 @@ final class Browser implements AutoCloseable {
     });
   }
 
-  /** Clicks and waits for the next page (or script) to settle. */
   /**
    * Clicks an element. The page it was clicked on is remembered, so that a following {@link
    * #waitForPath} waits for the next page even when its path is the same (a form that posts back
@@ -150,21 +149,35 @@ final class Browser implements AutoCloseable {
           throw e;
         }
       } catch (org.openqa.selenium.WebDriverException e) {
-        String m = e.getMessage();
-        if (attempt >= 2 || m == null || !m.contains("does not belong to the document")) {
+        if (attempt >= 2 || !detached(e)) {
           throw e;
         }
       }
     }
   }
 
+  /**
+   * Whether the page's root node is gone. Chromium reports a replaced node either as a stale
+   * reference or, while the next document is being attached, as an inspector error saying the node
+   * "does not belong to the document": both mean the old page is gone.
+   */
   private static boolean stale(WebElement page) {
     try {
       page.isEnabled();
       return false;
     } catch (org.openqa.selenium.StaleElementReferenceException e) {
       return true;
+    } catch (org.openqa.selenium.WebDriverException e) {
+      if (detached(e)) {
+        return true;
+      }
+      throw e;
     }
+  }
+
+  private static boolean detached(org.openqa.selenium.WebDriverException e) {
+    String m = e.getMessage();
+    return m != null && m.contains("does not belong to the document");
   }
 
   String text(String css) {
