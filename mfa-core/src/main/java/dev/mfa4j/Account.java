@@ -217,6 +217,10 @@ final class Account implements AccountSecurity {
           () -> new StoreException("factor vanished after activation"));
     }
     engine.revokeDevices(user, request, "factor_added");
+    if (first) {
+      // two-factor is on: enrollment grace never applies to this user again
+      engine.store.users().endGrace(user.practice(), user.user(), engine.now());
+    }
     Map<String, String> details = Map.of("factor", id.value(), "kind", active.kind().id(),
         "label", active.label());
     engine.audit(user, AuditType.FACTOR_ENROLLED, AuditOutcome.SUCCESS, request, details);

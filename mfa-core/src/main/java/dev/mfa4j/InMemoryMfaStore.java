@@ -514,6 +514,16 @@ public final class InMemoryMfaStore implements MfaStore {
           s.lockedUntil(), s.lastSignIn(), n, Optional.of(s.graceStarted().orElse(at))));
       return n;
     }
+
+    @Override
+    public synchronized void endGrace(PracticeId practice, UserId user, Instant at) {
+      Objects.requireNonNull(at, "at");
+      Owner o = new Owner(practice, user);
+      UserSecurityState s = get(o);
+      byOwner.put(o, new UserSecurityState(practice, user, s.consecutiveFailures(),
+          s.lockedUntil(), s.lastSignIn(), Math.max(s.graceSignIns(), GRACE_ENDED),
+          Optional.of(s.graceStarted().orElse(at))));
+    }
   }
 
   private static final class Audit implements AuditStore {

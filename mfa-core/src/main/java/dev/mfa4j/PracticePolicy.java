@@ -36,7 +36,8 @@ import java.util.Set;
  * @param requireNonPhoneFactor whether a user with a phone factor must also hold a non-phone factor
  *     (SMS and voice are RESTRICTED authenticators in NIST SP 800-63B-4)
  * @param enrollmentGraceSignIns sign-ins a user without a factor may still make once two-factor is
- *     required, before enrollment becomes mandatory (0 = none)
+ *     required, before enrollment becomes mandatory (0 = none); only for users who never set up
+ *     two-factor (a user who had it and turned it off must enroll at the next sign-in)
  * @param enrollmentGracePeriod how long after two-factor became required for the user such grace
  *     lasts ({@link Duration#ZERO} = no time limit on the sign-ins above)
  * @param minPasswordLength the practice's minimum password length; 0 means the NIST default (15 for

@@ -419,6 +419,30 @@ class LoginFlowTest {
     assertThat(fx.auditCount(AuditType.SIGN_IN_GRACE)).isEqualTo(2);
   }
 
+  /**
+   * Grace is for users newly under a requirement who never set up two-factor. A user who had it
+   * and turned it off (or whose administrator disabled it for a lost phone) must enroll again.
+   */
+  @Test
+  void grace_userWhoHadTwoFactorAndTurnedItOff_enrollmentRequiredNotGrace() {
+    Fixture fx = new Fixture(requiring(TwoFactorRequirement.ALL_STAFF).toBuilder()
+        .enrollmentGrace(3, Duration.ZERO).build());
+    UserRef bob = UserRef.staff("p1", "bob");
+    fx.enroll(ALICE);
+    fx.enroll(bob);
+    fx.engine.account(ALICE).disableTwoFactor(Fixture.password(), fx.request);
+    fx.engine.admin(UserRef.admin("p1", "boss")).disableTwoFactor(bob, "lost phone", fx.request);
+
+    assertThat(fx.engine.login().afterPrimary(ALICE, fx.request))
+        .isInstanceOf(LoginStep.EnrollmentRequired.class);
+    assertThat(fx.engine.login().afterPrimary(bob, fx.request))
+        .isInstanceOf(LoginStep.EnrollmentRequired.class);
+    assertThat(fx.engine.login().afterPrimary(UserRef.staff("p1", "carol"), fx.request))
+        .as("a user who never had two-factor still gets grace")
+        .isInstanceOf(LoginStep.Authenticated.class);
+    assertThat(fx.auditCount(AuditType.SIGN_IN_GRACE)).isEqualTo(1);
+  }
+
   @Test
   void gracePeriod_clockPastPeriod_enrollmentRequired() {
     Fixture fx = new Fixture(requiring(TwoFactorRequirement.ALL_STAFF).toBuilder()

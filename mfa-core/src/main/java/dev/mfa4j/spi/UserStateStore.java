@@ -10,6 +10,12 @@ import java.util.Optional;
  * parallel guesses on several nodes are all counted (RFC 4226 §7.3).
  */
 public interface UserStateStore {
+  /**
+   * The grace count {@link #endGrace} leaves: above any policy's {@code enrollmentGraceSignIns}
+   * (at most 100), so no grace is left.
+   */
+  int GRACE_ENDED = 1_000;
+
   /** The user's state, if any was ever recorded. */
   Optional<UserSecurityState> find(PracticeId practice, UserId user);
 
@@ -27,4 +33,12 @@ public interface UserStateStore {
    * if unset; returns the new count.
    */
   int recordGraceSignIn(PracticeId practice, UserId user, Instant at);
+
+  /**
+   * The user has set up two-factor: grace is over for good. Sets the grace count to at least
+   * {@link #GRACE_ENDED} and grace started if unset (creating the row if needed), so that a user
+   * who later turns two-factor off under a requiring policy must enroll again at the next sign-in
+   * instead of signing in on grace. Idempotent.
+   */
+  void endGrace(PracticeId practice, UserId user, Instant at);
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mfa4j.spi.SignIn;
 import dev.mfa4j.spi.UserSecurityState;
+import dev.mfa4j.spi.UserStateStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -118,5 +119,28 @@ public abstract class UserStateStoreContract extends StoreContractSupport {
     assertThat(store.users().recordGraceSignIn(practice, alice, T0)).isEqualTo(1);
     assertThat(store.users().find(practice, alice).orElseThrow().consecutiveFailures())
         .isEqualTo(1);
+  }
+
+  @Test
+  void endGrace_newOrExistingUser_graceUsedUpOtherFieldsKeptIdempotent() {
+    store.users().endGrace(practice, bob, T0);
+    UserSecurityState fresh = store.users().find(practice, bob).orElseThrow();
+    assertThat(fresh.graceSignIns()).isEqualTo(UserStateStore.GRACE_ENDED);
+    assertThat(fresh.graceStarted()).contains(T0);
+    assertThat(fresh.consecutiveFailures()).isZero();
+
+    store.users().recordGraceSignIn(practice, alice, T0);
+    store.users().recordFailure(practice, alice);
+    SignIn signIn = new SignIn(T0, "192.0.2.1", "A");
+    store.users().recordSignIn(practice, alice, signIn);
+    store.users().recordFailure(practice, alice);
+    store.users().endGrace(practice, alice, T0.plusSeconds(60));
+    store.users().endGrace(practice, alice, T0.plusSeconds(120));
+
+    UserSecurityState state = store.users().find(practice, alice).orElseThrow();
+    assertThat(state.graceSignIns()).isEqualTo(UserStateStore.GRACE_ENDED);
+    assertThat(state.graceStarted()).contains(T0);
+    assertThat(state.consecutiveFailures()).isEqualTo(1);
+    assertThat(state.lastSignIn()).contains(signIn);
   }
 }

@@ -92,4 +92,15 @@ final class JdbcUserStateStore implements UserStateStore {
         "INSERT INTO " + table + INSERT_VALUES,
         args(practice.value(), user.value(), 0, null, null, null, null, 1, at), 1, 0);
   }
+
+  @Override
+  public void endGrace(PracticeId practice, UserId user, Instant at) {
+    owner(practice, user);
+    Objects.requireNonNull(at, "at");
+    db.upsert("end grace", "UPDATE " + table + " SET grace_sign_ins = CASE WHEN grace_sign_ins"
+        + " < ? THEN ? ELSE grace_sign_ins END, grace_started = COALESCE(grace_started, ?) WHERE "
+        + BY_USER, args(GRACE_ENDED, GRACE_ENDED, at, practice.value(), user.value()),
+        "INSERT INTO " + table + INSERT_VALUES,
+        args(practice.value(), user.value(), 0, null, null, null, null, GRACE_ENDED, at));
+  }
 }
