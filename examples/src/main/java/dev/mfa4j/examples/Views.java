@@ -78,11 +78,23 @@ final class Views {
       Optional<Session.Prompted> prompted, boolean rememberOffered) {
     StringBuilder sb = new StringBuilder("<p>Your password was right. Now confirm it is you with"
         + " one of your methods.</p>");
+    // One passkey section for all of them: mfa4j's passkey request lists every passkey the user
+    // has, so the browser offers whichever is at hand.
+    List<String> passkeys = s.methods().stream().filter(m -> m.kind().id().equals("passkey"))
+        .map(FactorSummary::label).toList();
+    boolean passkeyShown = false;
     for (FactorSummary m : s.methods()) {
       String id = m.id().value();
+      if (m.kind().id().equals("passkey")) {
+        if (passkeyShown) {
+          continue;
+        }
+        passkeyShown = true;
+      }
       Optional<Session.Prompted> mine = prompted.filter(p -> p.factor().equals(id));
+      String label = m.kind().id().equals("passkey") ? String.join(", ", passkeys) : m.label();
       sb.append("<section class=\"method\" data-kind=\"").append(h(m.kind().id()))
-          .append("\"><h2>").append(h(kindName(m.kind()))).append(": ").append(h(m.label()))
+          .append("\"><h2>").append(h(kindName(m.kind()))).append(": ").append(h(label))
           .append("</h2>");
       if (m.display().containsKey("destination")) {
         sb.append("<p class=\"muted\">").append(h(m.display().get("destination"))).append("</p>");

@@ -270,6 +270,66 @@ class DemoBrowserTest {
     browser.driver().removeVirtualAuthenticator(authenticator);
   }
 
+  /**
+   * Two passkeys on two authenticators: the sign-in page shows one passkey section, and the
+   * request it starts (bound to the first passkey) lists both, so the authenticator at hand, which
+   * holds only the second, signs in and the use is recorded on the second.
+   */
+  @Test
+  void passkey_twoPasskeys_oneSectionAndTheOneAtHandSignsIn() {
+    Practice pr = newPractice();
+    signInWithPassword(pr.staff());
+    browser.waitForPath("/");
+    VirtualAuthenticator laptop = browser.driver().addVirtualAuthenticator(platform());
+    enrollPasskey(pr.staff(), "Laptop key");
+    browser.driver().removeVirtualAuthenticator(laptop);
+    VirtualAuthenticator phone = browser.driver().addVirtualAuthenticator(platform());
+    enrollPasskey(pr.staff(), "Phone key");
+    assertThat(phone.getCredentials()).hasSize(1);
+    signOut();
+
+    signInWithPassword(pr.staff());
+    browser.waitForPath("/signin/verify");
+    assertThat(browser.all("section[data-kind=passkey]")).hasSize(1);
+    assertThat(browser.text("section[data-kind=passkey] h2"))
+        .contains("Laptop key").contains("Phone key");
+    browser.click("section[data-kind=passkey] form.send button");
+    browser.waitForPath("/signin/verify");
+    browser.find("form.passkey-get .passkey-go");
+    browser.click("form.passkey-get .passkey-go");
+    browser.waitForPath("/");
+    assertThat(browser.text("#signed-in")).contains(pr.staff().email());
+
+    browser.open("/account/security");
+    assertThat(browser.text("#factors tr.factor[data-kind=passkey]:nth-child(1) .label"))
+        .isEqualTo("Laptop key");
+    assertThat(browser.text("#factors tr.factor[data-kind=passkey]:nth-child(1) .last-used"))
+        .isEqualTo("never");
+    assertThat(browser.text("#factors tr.factor[data-kind=passkey]:nth-child(2) .last-used"))
+        .isNotEqualTo("never");
+    browser.driver().removeVirtualAuthenticator(phone);
+  }
+
+  private static VirtualAuthenticatorOptions platform() {
+    return new VirtualAuthenticatorOptions()
+        .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+        .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+        .setHasResidentKey(true)
+        .setHasUserVerification(true)
+        .setIsUserVerified(true)
+        .setIsUserConsenting(true);
+  }
+
+  private void enrollPasskey(Person user, String label) {
+    browser.open("/account/enroll");
+    browser.type("form[data-kind=passkey] input[name=label]", label);
+    browser.type("form[data-kind=passkey] input[name=password]", user.password());
+    browser.click("form[data-kind=passkey] button");
+    browser.waitForPath("/account/enroll/confirm");
+    browser.click("#passkey-create-go");
+    browser.waitForPath("/account/security");
+  }
+
   @Test
   void backupCode_signsInOnce_thenRefused() {
     Practice pr = newPractice();
