@@ -27,6 +27,8 @@ class FactorContextTest {
     final AtomicReference<FactorRecord> lastRecord = new AtomicReference<>();
     /** When set, verify reports that this factor answered and advances its counter to 5. */
     final AtomicReference<FactorRecord> answeredBy = new AtomicReference<>();
+    /** Whether verify advances the answering factor's counter. */
+    volatile boolean advance = true;
 
     @Override
     public FactorKind kind() {
@@ -62,7 +64,7 @@ class FactorContextTest {
       if (other == null) {
         return Verification.accepted(Map.of());
       }
-      if (other.user().equals(ctx.user().user()) && other.kind().equals(kind())
+      if (advance && other.user().equals(ctx.user().user()) && other.kind().equals(kind())
           && other.state() == dev.mfa4j.spi.FactorState.ACTIVE) {
         ctx.advanceCounter(other, 5);
       }
@@ -220,5 +222,42 @@ class FactorContextTest {
   private static FactorRecord copy(FactorRecord r, UserId user, FactorKind kind) {
     return new FactorRecord(r.id(), r.practice(), user, kind, r.label(), r.state(), r.created(),
         r.lastUsed(), r.counter(), r.failures(), r.lookupKey(), r.sealedSecret(), r.attributes());
+  }
+
+  @Test
+  void signIn_providerUpdatesThePromptedFactor_newAttributesStored() {
+    Probe probe = new Probe();
+    Fixture fx = new Fixture(PracticePolicy.defaults(), b -> b.factor(probe), null);
+    FactorId id = enroll(fx, "Key");
+    FactorRecord own = fx.store.factors().find(ALICE.practice(), ALICE.user(), id).orElseThrow();
+    probe.advance = false;
+    probe.answeredBy.set(own.withAttributes(Map.of("aaguid", "test", "backedUp", "true")));
+
+    assertThat(fx.engine.login().verify(ALICE, fx.challenge(ALICE).challenge(),
+        Answer.response(id, "{}"), RememberDevice.NO, fx.request))
+        .isInstanceOf(LoginStep.Authenticated.class);
+
+    FactorRecord stored = fx.store.factors().find(ALICE.practice(), ALICE.user(), id).get();
+    assertThat(stored.attributes()).containsEntry("backedUp", "true");
+    assertThat(stored.lastUsed()).contains(fx.clock.instant());
+  }
+
+  @Test
+  void signIn_providerNamesAFactorOfAnotherKindUnderItsOwnKind_failsClosed() {
+    Probe probe = new Probe();
+    Fixture fx = new Fixture(PracticePolicy.defaults(), b -> b.factor(probe), null);
+    FactorId passkey = enroll(fx, "Key");
+    FactorId app = fx.enroll(ALICE).id();
+    FactorRecord appRecord = fx.store.factors().find(ALICE.practice(), ALICE.user(), app)
+        .orElseThrow();
+    probe.advance = false;
+    probe.answeredBy.set(copy(appRecord, ALICE.user(), FactorKind.PASSKEY));
+    LoginStep.SecondFactorRequired s = fx.challenge(ALICE);
+
+    assertThatThrownBy(() -> fx.engine.login().verify(ALICE, s.challenge(),
+        Answer.response(passkey, "{}"), RememberDevice.NO, fx.request))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(fx.store.factors().find(ALICE.practice(), ALICE.user(), app).get().lastUsed())
+        .isEmpty();
   }
 }
