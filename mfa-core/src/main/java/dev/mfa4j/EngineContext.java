@@ -5,6 +5,7 @@ import dev.mfa4j.spi.AuditType;
 import dev.mfa4j.spi.CounterStore;
 import dev.mfa4j.spi.FactorContext;
 import dev.mfa4j.spi.FactorRecord;
+import dev.mfa4j.spi.FactorState;
 import dev.mfa4j.spi.NotificationType;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -86,7 +87,7 @@ final class EngineContext implements FactorContext {
       throw new IllegalArgumentException("factor is not this user's factor of this kind");
     }
     if (!f.id().equals(factor) && engine.store.factors().find(user.practice(), user.user(), f.id())
-        .filter(g -> g.state() == dev.mfa4j.spi.FactorState.ACTIVE && g.kind().equals(kind))
+        .filter(g -> g.state() == FactorState.ACTIVE && g.kind().equals(kind))
         .isEmpty()) {
       throw new IllegalArgumentException("factor is not an active factor of this user");
     }

@@ -1,7 +1,13 @@
 package dev.mfa4j.totp;
 
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.DecodeHintType;
 import com.google.zxing.EncodeHintType;
+import com.google.zxing.PlanarYUVLuminanceSource;
+import com.google.zxing.ReaderException;
 import com.google.zxing.WriterException;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
 import com.google.zxing.qrcode.encoder.ByteMatrix;
 import com.google.zxing.qrcode.encoder.Encoder;
@@ -11,6 +17,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
@@ -81,25 +88,23 @@ public final class QrCode {
     int n = matrix.getWidth();
     int side = (n + 2 * quiet) * scale;
     byte[] pixels = new byte[side * side];
-    java.util.Arrays.fill(pixels, (byte) 0xFF);
+    Arrays.fill(pixels, (byte) 0xFF);
     for (int y = 0; y < n; y++) {
       for (int x = 0; x < n; x++) {
         if (matrix.get(x, y) == 1) {
           for (int dy = 0; dy < scale; dy++) {
             int row = ((y + quiet) * scale + dy) * side + (x + quiet) * scale;
-            java.util.Arrays.fill(pixels, row, row + scale, (byte) 0);
+            Arrays.fill(pixels, row, row + scale, (byte) 0);
           }
         }
       }
     }
-    var source = new com.google.zxing.PlanarYUVLuminanceSource(pixels, side, side, 0, 0, side,
-        side, false);
+    var source = new PlanarYUVLuminanceSource(pixels, side, side, 0, 0, side, side, false);
     try {
-      var result = new com.google.zxing.qrcode.QRCodeReader().decode(
-          new com.google.zxing.BinaryBitmap(new com.google.zxing.common.HybridBinarizer(source)),
-          Map.of(com.google.zxing.DecodeHintType.TRY_HARDER, Boolean.TRUE));
+      var result = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)),
+          Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE));
       return text.equals(result.getText());
-    } catch (com.google.zxing.ReaderException e) {
+    } catch (ReaderException e) {
       return false;
     }
   }

@@ -27,6 +27,7 @@ import com.yubico.webauthn.data.UserVerificationRequirement;
 import com.yubico.webauthn.exception.AssertionFailedException;
 import com.yubico.webauthn.exception.RegistrationFailedException;
 import dev.mfa4j.Answer;
+import dev.mfa4j.FactorId;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.InvalidInputException;
 import dev.mfa4j.PracticePolicy;
@@ -53,7 +54,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -295,13 +295,14 @@ public final class PasskeyFactor implements FactorProvider {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(factor, "factor");
     Objects.requireNonNull(parameters, "parameters");
-    Optional<FactorRecord> picked = current(ctx, factor);
+    List<FactorRecord> mine = active(ctx);
+    Optional<FactorRecord> picked = byId(mine, factor.id());
     if (picked.isEmpty()) {
       throw new InvalidInputException("the factor is not an active, registered passkey");
     }
     List<FactorRecord> offered = new ArrayList<>();
     offered.add(picked.get());
-    active(ctx).filter(r -> !r.id().equals(picked.get().id())).forEach(offered::add);
+    mine.stream().filter(r -> !r.id().equals(factor.id())).forEach(offered::add);
     RelyingParty rp = relyingParty(
         new CredentialView(VIEW_USER, offered, Optional.empty()), ctx.clock());
     AssertionRequest request = rp.startAssertion(StartAssertionOptions.builder()
@@ -347,12 +348,13 @@ public final class PasskeyFactor implements FactorProvider {
     } catch (Json.MalformedException e) {
       return Verification.rejected(VerificationOutcome.MALFORMED, reason("bad_json"));
     }
-    if (current(ctx, factor).isEmpty()) {
+    List<FactorRecord> mine = active(ctx);
+    if (byId(mine, factor.id()).isEmpty()) {
       return Verification.rejected(VerificationOutcome.INVALID, reason("unknown_credential"));
     }
     // the request listed all the user's passkeys: the one that answered may not be the picked one
     Optional<String> credential = Optional.of(pkc.getId().getBase64Url());
-    Optional<FactorRecord> used = active(ctx)
+    Optional<FactorRecord> used = mine.stream()
         .filter(r -> r.lookupKey().equals(credential)).findFirst();
     if (used.isEmpty()) {
       return Verification.rejected(VerificationOutcome.INVALID, reason("unknown_credential"));
@@ -521,24 +523,17 @@ public final class PasskeyFactor implements FactorProvider {
     return out;
   }
 
-  /**
-   * {@code factor} as last read through the context, if it is an active, registered passkey of the
-   * context's user. The engine binds a ceremony's state and counter to one factor, so a request
-   * names exactly the passkey the user picked.
-   */
-  /** The user's active, registered passkeys as stored now. */
-  private static Stream<FactorRecord> active(FactorContext ctx) {
+  /** The user's active, registered passkeys, read once through the context. */
+  private static List<FactorRecord> active(FactorContext ctx) {
     return ctx.factorsOfKind().stream().filter(r -> r.state() == FactorState.ACTIVE
         && Attributes.isRegistered(r) && r.kind().equals(FactorKind.PASSKEY)
-        && r.practice().equals(ctx.user().practice()) && r.user().equals(ctx.user().user()));
+        && r.practice().equals(ctx.user().practice()) && r.user().equals(ctx.user().user()))
+        .toList();
   }
 
-  private static Optional<FactorRecord> current(FactorContext ctx, FactorRecord factor) {
-    FactorRecord fresh = ctx.factorsOfKind().stream()
-        .filter(r -> r.id().equals(factor.id())).findFirst().orElse(factor);
-    return Optional.of(fresh).filter(r -> r.state() == FactorState.ACTIVE
-        && Attributes.isRegistered(r) && r.kind().equals(FactorKind.PASSKEY)
-        && r.practice().equals(ctx.user().practice()) && r.user().equals(ctx.user().user()));
+  /** The record with {@code id} among {@code records}. */
+  private static Optional<FactorRecord> byId(List<FactorRecord> records, FactorId id) {
+    return records.stream().filter(r -> r.id().equals(id)).findFirst();
   }
 
   static Map<String, String> reason(String reason) {
