@@ -279,8 +279,12 @@ final class Login implements LoginFlow {
     Verification v = engine.provider(f.kind()).orElseThrow().verify(ctx, f, answer);
     if (!v.isAccepted()) {
       if (v.outcome() == VerificationOutcome.COUNTER_REGRESSION) {
+        // the provider's non-secret facts name the credential (it may not be the prompted one)
+        Map<String, String> clone = new LinkedHashMap<>(v.details());
+        clone.put("factor", f.id().value());
+        clone.put("kind", f.kind().id());
         engine.audit(user, AuditType.CREDENTIAL_CLONE_SUSPECTED, AuditOutcome.FAILURE, request,
-            Map.of("factor", f.id().value(), "kind", f.kind().id()));
+            clone);
       }
       return refused(user, policy, challenge, Optional.of(f), reason(v.outcome()),
           v.outcome() == VerificationOutcome.REPLAYED, request);

@@ -430,6 +430,7 @@ public final class PasskeyFactor implements FactorProvider {
       // the engine audits CREDENTIAL_CLONE_SUSPECTED for this outcome
       Map<String, String> why = new LinkedHashMap<>();
       why.put("reason", "counter_regression");
+      why.put("credentialFactor", used.id().value());
       why.put("storedCounter", Long.toString(stored));
       why.put("receivedCounter", Long.toString(received));
       why.put("synced", Boolean.toString(Attributes.flag(used, Attributes.BACKUP_ELIGIBLE)));

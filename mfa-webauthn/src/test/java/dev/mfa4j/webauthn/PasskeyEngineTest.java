@@ -361,6 +361,28 @@ class PasskeyEngineTest {
   }
 
   @Test
+  void signIn_counterRegressionOfAnotherPasskeyThanPicked_auditNamesThatPasskey() {
+    SoftwareAuthenticator phone = SoftwareAuthenticator.securityKey();
+    SoftwareAuthenticator yubiKey = SoftwareAuthenticator.securityKey();
+    FactorId onPhone = enroll(alice, phone, "Phone").factor;
+    FactorId onKey = enroll(alice, yubiKey, "YubiKey").factor;
+    SecondStep first = secondStep(alice, onKey);
+    assertThat(answer(alice, first, onKey, yubiKey.assertion(first.requestJson, ORIGIN)))
+        .isInstanceOf(LoginStep.Authenticated.class);
+
+    SecondStep clone = secondStep(alice, onPhone);
+    assertThat(answer(alice, clone, onPhone,
+        yubiKey.answer(clone.requestJson, ORIGIN).counter(1).json()))
+        .isInstanceOf(LoginStep.Retry.class);
+
+    assertThat(audit(alice)).filteredOn(e -> e.type() == AuditType.CREDENTIAL_CLONE_SUSPECTED)
+        .singleElement().satisfies(e -> assertThat(e.details())
+            .containsEntry("credentialFactor", onKey.value())
+            .containsEntry("factor", onPhone.value())
+            .containsEntry("storedCounter", "1").containsEntry("receivedCounter", "1"));
+  }
+
+  @Test
   void enrollment_badJsonAndWrongOrigin_retryNothingActivated() {
     EnrollmentStart start = mfa.account(alice).beginEnrollment(FactorKind.PASSKEY, "MacBook",
         Password.of(PASSWORD), Map.of(), request);
