@@ -240,14 +240,7 @@ class DemoBrowserTest {
     try {
       signInWithPassword(pr.staff());
       browser.waitForPath("/");
-      browser.open("/account/enroll");
-      browser.type("form[data-kind=passkey] input[name=label]", "Virtual key");
-      browser.type("form[data-kind=passkey] input[name=password]", pr.staff().password());
-      browser.click("form[data-kind=passkey] button");
-      browser.waitForPath("/account/enroll/confirm");
-      browser.screenshot("enroll-passkey");
-      browser.click("#passkey-create-go");
-      browser.waitForPath("/account/security");
+      enrollPasskey(pr.staff(), "Virtual key");
       assertThat(authenticator.getCredentials()).hasSize(1);
       assertThat(browser.text("#factors tr.factor[data-kind=passkey] .label"))
           .isEqualTo("Virtual key");
@@ -336,6 +329,7 @@ class DemoBrowserTest {
     browser.type("form[data-kind=passkey] input[name=password]", user.password());
     browser.click("form[data-kind=passkey] button");
     browser.waitForPath("/account/enroll/confirm");
+    browser.screenshot("enroll-passkey");
     browser.click("#passkey-create-go");
     browser.waitForPath("/account/security");
   }
