@@ -1,7 +1,6 @@
 package dev.mfa4j;
 
 import dev.mfa4j.internal.Tokens;
-import java.util.Objects;
 
 /**
  * A bearer handle on a pending sign-in or enrollment ceremony: 256 random bits, base64url.
@@ -23,11 +22,7 @@ public final class ChallengeId {
    * @throws InvalidInputException if the value is not 43 base64url characters
    */
   public static ChallengeId of(String value) {
-    Objects.requireNonNull(value, "challenge id");
-    if (value.length() != 43 || !Tokens.isBase64Url(value)) {
-      throw new InvalidInputException("challenge id is malformed");
-    }
-    return new ChallengeId(value);
+    return new ChallengeId(Ids.checkBearer(value, "challenge id"));
   }
 
   /** Wraps a freshly generated value; for the engine. */

@@ -1,7 +1,6 @@
 package dev.mfa4j;
 
 import dev.mfa4j.internal.Tokens;
-import java.util.Objects;
 
 /**
  * The opaque token of a remembered device ("remember this device"): 256 random bits, base64url.
@@ -21,11 +20,7 @@ public final class DeviceToken {
    * @throws InvalidInputException if the value is not 43 base64url characters
    */
   public static DeviceToken of(String value) {
-    Objects.requireNonNull(value, "device token");
-    if (value.length() != 43 || !Tokens.isBase64Url(value)) {
-      throw new InvalidInputException("device token is malformed");
-    }
-    return new DeviceToken(value);
+    return new DeviceToken(Ids.checkBearer(value, "device token"));
   }
 
   static DeviceToken fromTrusted(String value) {

@@ -1,8 +1,9 @@
 package dev.mfa4j;
 
+import dev.mfa4j.internal.Tokens;
 import java.util.Objects;
 
-/** Validation shared by the identifier records. */
+/** Validation shared by the identifier types (ids and bearer values). */
 final class Ids {
   static final int MAX_LENGTH = 128;
 
@@ -20,6 +21,18 @@ final class Ids {
       if (!ok) {
         throw new InvalidInputException(what + " may hold only letters, digits and - _ . @ :");
       }
+    }
+    return value;
+  }
+
+  /**
+   * A bearer value as mfa4j issues it (256 bits, 43 base64url characters), or a typed error naming
+   * {@code what} and never the value.
+   */
+  static String checkBearer(String value, String what) {
+    Objects.requireNonNull(value, what);
+    if (value.length() != 43 || !Tokens.isBase64Url(value)) {
+      throw new InvalidInputException(what + " is malformed");
     }
     return value;
   }
