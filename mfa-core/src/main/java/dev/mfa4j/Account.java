@@ -54,18 +54,12 @@ final class Account implements AccountSecurity {
    * is checked at all.
    */
   private void confirmPassword(Password password, RequestContext request, String action) {
-    Optional<Instant> locked = engine.lockedUntil(user);
-    if (locked.isPresent()) {
-      engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
-          Map.of("action", action, "reason", "locked"));
-      throw new RateLimitedException("too many failures: try again later", locked.get());
-    }
-    if (!engine.config.passwords.verify(user, password)) {
-      engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
-          Map.of("action", action));
-      engine.countUserFailure(user, engine.policy(user.practice()), request);
-      throw new PasswordRejectedException();
-    }
+    engine.passwordCheck(user, action, request, () -> {
+      if (!engine.config.passwords.verify(user, password)) {
+        throw new PasswordRejectedException();
+      }
+      return Boolean.TRUE;
+    });
   }
 
   @Override
@@ -107,7 +101,7 @@ final class Account implements AccountSecurity {
         || !p.user().equals(user.user()) || !p.kind().equals(kind)) {
       throw new IllegalStateException("provider " + kind.id() + " changed the factor's identity");
     }
-    engine.store.challenges().insert(c.record());
+    engine.ceremonies.store(c);
     ctx.flush();
     engine.store.factors().insert(p);
     engine.audit(user, AuditType.ENROLLMENT_STARTED, AuditOutcome.SUCCESS, request,
@@ -137,34 +131,41 @@ final class Account implements AccountSecurity {
     Objects.requireNonNull(ceremony, "ceremony");
     Objects.requireNonNull(answer, "answer");
     Objects.requireNonNull(request, "request");
+    if (answer instanceof Answer.BackupCode) {
+      throw new InvalidInputException("an enrollment is confirmed with a code or a response");
+    }
+    return engine.atomically(() -> confirmInUnit(ceremony, answer, request));
+  }
+
+  private EnrollmentOutcome confirmInUnit(ChallengeId ceremony, Answer answer,
+      RequestContext request) {
     byte[] hash = ceremony.hash();
-    Optional<ChallengeRecord> rec = engine.store.challenges().find(hash);
-    if (rec.isEmpty() || rec.get().purpose() != ChallengePurpose.ENROLLMENT
-        || !rec.get().practice().equals(user.practice()) || !rec.get().user().equals(user.user())
-        || rec.get().factor().isEmpty() || rec.get().consumed().isPresent()) {
-      engine.audit(user, AuditType.FACTOR_ENROLLED, AuditOutcome.DENIED, request,
-          Map.of("reason", "invalid_challenge"));
+    Ceremonies.Opened opened = engine.ceremonies.open(user, ceremony, ChallengePurpose.ENROLLMENT,
+        Optional.empty());
+    if (opened instanceof Ceremonies.Closed closed) {
+      if (closed.reason() == LoginStep.Reason.INVALID_CHALLENGE
+          || closed.reason() == LoginStep.Reason.ALREADY_COMPLETE) {
+        engine.audit(user, AuditType.FACTOR_ENROLLED, AuditOutcome.DENIED, request,
+            Map.of("reason", closed.reason().name().toLowerCase(java.util.Locale.ROOT)));
+      }
+      return new EnrollmentOutcome.Rejected(closed.reason());
+    }
+    ChallengeRecord rec = ((Ceremonies.Open) opened).record();
+    if (rec.factor().isEmpty()) {
       return new EnrollmentOutcome.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
     }
-    Instant now = engine.now();
-    if (!now.isBefore(rec.get().expires())) {
-      return new EnrollmentOutcome.Rejected(LoginStep.Reason.EXPIRED);
-    }
-    FactorId id = rec.get().factor().get();
+    FactorId id = rec.factor().get();
     Optional<FactorRecord> found = engine.store.factors().find(user.practice(), user.user(), id)
         .filter(f -> f.state() == FactorState.PENDING);
     if (found.isEmpty()) {
       return new EnrollmentOutcome.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
-    }
-    if (answer instanceof Answer.BackupCode) {
-      throw new InvalidInputException("an enrollment is confirmed with a code or a response");
     }
     FactorId answered = answer instanceof Answer.Code c ? c.factor()
         : ((Answer.Response) answer).factor();
     if (!answered.equals(id)) {
       throw new InvalidInputException("the answer is for another factor");
     }
-    if (!engine.store.challenges().takeAttempt(hash, now)) {
+    if (!engine.ceremonies.take(ceremony)) {
       return new EnrollmentOutcome.Rejected(LoginStep.Reason.ATTEMPTS_EXHAUSTED);
     }
     FactorRecord pending = found.get();
@@ -180,13 +181,12 @@ final class Account implements AccountSecurity {
       engine.audit(user, AuditType.FACTOR_ENROLLED, AuditOutcome.FAILURE, request,
           Map.of("factor", id.value(), "kind", pending.kind().id(),
               "reason", v.outcome().name().toLowerCase(java.util.Locale.ROOT)));
-      int left = engine.store.challenges().find(hash)
-          .map(c -> c.maxAttempts() - c.attempts()).orElse(0);
+      int left = rec.maxAttempts() - rec.attempts() - 1;
       return left > 0 ? new EnrollmentOutcome.Retry(left)
           : new EnrollmentOutcome.Rejected(LoginStep.Reason.ATTEMPTS_EXHAUSTED);
     }
-    if (!engine.store.challenges().consume(hash, engine.now())) {
-      return new EnrollmentOutcome.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
+    if (!engine.ceremonies.complete(ceremony)) {
+      throw new Engine.Undo(new EnrollmentOutcome.Rejected(LoginStep.Reason.ALREADY_COMPLETE));
     }
     boolean first = !engine.twoFactorOn(user);
     FactorRecord active;

@@ -53,6 +53,7 @@ final class Admin implements Administration {
     Objects.requireNonNull(request, "request");
     authorize(actor.practice(), Optional.empty(), "set_policy", request);
     engine.store.policies().put(actor.practice(), policy);
+    engine.policyChanged(actor.practice());
     engine.audit(actor.practice(), Optional.empty(), Optional.of(actor.user()),
         AuditType.POLICY_CHANGED, AuditOutcome.SUCCESS, request,
         Map.of("requirement", policy.requirement().name(),

@@ -75,31 +75,34 @@ final class BackupCodeBook {
   }
 
   /**
-   * Checks and, if right, consumes a typed code. Accepts lower case, dashes and spaces. A malformed
-   * code is refused without hashing; an unknown lookup id costs one dummy hash, like a real one.
+   * A typed code checked, not yet spent.
+   *
+   * @param result whether it is right
+   * @param lookup its lookup id (the first group), to spend it when ACCEPTED
    */
-  Result redeem(UserRef user, String typed, Instant now) {
+  record Checked(Result result, String lookup) {}
+
+  /**
+   * Checks a typed code without spending it (the answer's settlement spends it, conditionally).
+   * Accepts lower case, dashes and spaces. A malformed code is refused without hashing; an
+   * unknown lookup id costs one dummy hash, like a real one.
+   */
+  Checked check(UserRef user, String typed) {
     String canonical = canonical(typed);
     if (canonical == null) {
-      return Result.MALFORMED;
+      return new Checked(Result.MALFORMED, "");
     }
     String lookup = canonical.substring(0, GROUP);
     String secret = canonical.substring(GROUP);
     Optional<BackupCodeRecord> rec = store.backupCodes().find(user.practice(), user.user(), lookup);
     if (rec.isEmpty()) {
       Argon2id.verify(secret, dummyHash());
-      return Result.INVALID;
+      return new Checked(Result.INVALID, lookup);
     }
-    boolean right = Argon2id.verify(secret, rec.get().hash());
-    if (!right) {
-      return Result.INVALID;
+    if (!Argon2id.verify(secret, rec.get().hash())) {
+      return new Checked(Result.INVALID, lookup);
     }
-    if (rec.get().used().isPresent()) {
-      return Result.USED;
-    }
-    return store.backupCodes().consume(user.practice(), user.user(), lookup, now)
-        ? Result.ACCEPTED
-        : Result.USED;
+    return new Checked(rec.get().used().isPresent() ? Result.USED : Result.ACCEPTED, lookup);
   }
 
   /** The 20 symbols in upper case, or null if the input is not a well-formed code. */

@@ -14,6 +14,8 @@ import dev.mfa4j.spi.MfaStore;
 import dev.mfa4j.spi.NotificationType;
 import dev.mfa4j.spi.SecurityListener;
 import dev.mfa4j.spi.SecurityNotification;
+import dev.mfa4j.spi.Settlement;
+import dev.mfa4j.spi.UserSecurityState;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -39,7 +41,11 @@ final class Engine {
   final Clock clock;
   final SecureRandom random;
   final BackupCodeBook backupCodes;
+  final Ceremonies ceremonies;
   private final LoginFlow login;
+  private final ThreadLocal<Unit> unit = new ThreadLocal<>();
+  private final Map<PracticeId, CachedPolicy> policies =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   Engine(MfaEngine config) {
     this.config = config;
@@ -47,7 +53,92 @@ final class Engine {
     this.clock = config.clock;
     this.random = config.random;
     this.backupCodes = new BackupCodeBook(store, config.backupCodeHasher, random);
+    this.ceremonies = new Ceremonies(this);
     this.login = new Login(this);
+  }
+
+  /**
+   * What one unit of work holds back until it commits: the audit events not yet written (so that
+   * a settlement can carry them in its batch), and the listener calls and notices, which must not
+   * tell of anything that was then undone.
+   */
+  private static final class Unit {
+    final List<AuditEvent> audit = new ArrayList<>();
+    final List<Runnable> afterCommit = new ArrayList<>();
+  }
+
+  /**
+   * Thrown inside a unit to undo it and still answer: {@link #atomically} rolls the store back and
+   * returns {@code result}.
+   */
+  static final class Undo extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient Object result;
+
+    Undo(Object result) {
+      super(null, null, false, false);
+      this.result = result;
+    }
+  }
+
+  /**
+   * Runs {@code work} as one unit of work on the store ({@link MfaStore#atomically}): everything
+   * it writes, audit rows included, commits together or not at all; listeners and notices run
+   * only after the commit. Inside another unit, joins it. {@link Undo} rolls back and answers.
+   */
+  @SuppressWarnings("unchecked")
+  <T> T atomically(java.util.function.Supplier<T> work) {
+    if (unit.get() != null) {
+      return work.get();
+    }
+    Unit u = new Unit();
+    unit.set(u);
+    T result;
+    try {
+      result = store.atomically(() -> {
+        T r = work.get();
+        flushAudit();
+        return r;
+      });
+    } catch (Undo undo) {
+      u.afterCommit.clear();
+      result = (T) undo.result;
+    } finally {
+      unit.remove();
+    }
+    for (Runnable r : u.afterCommit) {
+      r.run();
+    }
+    return result;
+  }
+
+  /** Writes the audit events the current unit holds back. */
+  private void flushAudit() {
+    Unit u = unit.get();
+    if (u != null && !u.audit.isEmpty()) {
+      List<AuditEvent> events = List.copyOf(u.audit);
+      u.audit.clear();
+      for (AuditEvent e : events) {
+        store.audit().append(e);
+      }
+    }
+  }
+
+  /**
+   * Settles an answer inside the current unit: the settlement carries the audit events held back
+   * so far. If a conditional write did not hold (a race lost), the unit is undone and {@code
+   * lost} is the answer.
+   */
+  void settle(java.util.function.Function<List<AuditEvent>, Settlement> settlement, Object lost) {
+    Unit u = unit.get();
+    if (u == null) {
+      throw new IllegalStateException("settle outside a unit of work");
+    }
+    Settlement s = settlement.apply(List.copyOf(u.audit));
+    u.audit.clear();
+    if (!store.settle(s)) {
+      throw new Undo(lost);
+    }
   }
 
   LoginFlow login() {
@@ -66,9 +157,28 @@ final class Engine {
     return clock.instant();
   }
 
-  /** The practice's policy, else the engine's default. */
+  private record CachedPolicy(PracticePolicy policy, long readAtNanos) {}
+
+  /**
+   * The practice's policy, else the engine's default; read at most once per {@code policyCache}
+   * (builder option, default 5 seconds).
+   */
   PracticePolicy policy(PracticeId practice) {
-    return store.policies().find(practice).orElse(config.defaultPolicy);
+    long now = System.nanoTime();
+    CachedPolicy c = policies.get(practice);
+    if (c != null && now - c.readAtNanos() < config.policyCache.toNanos()) {
+      return c.policy();
+    }
+    PracticePolicy p = store.policies().find(practice).orElse(config.defaultPolicy);
+    if (!config.policyCache.isZero()) {
+      policies.put(practice, new CachedPolicy(p, now));
+    }
+    return p;
+  }
+
+  /** Forgets the cached policy of the practice (it was just set through this engine). */
+  void policyChanged(PracticeId practice) {
+    policies.remove(practice);
   }
 
   Optional<FactorProvider> provider(FactorKind kind) {
@@ -148,12 +258,23 @@ final class Engine {
     Instant at = now();
     AuditEvent event = new AuditEvent(auditId(at), at, practice, subject,
         actor, type, outcome, request.ip(), request.userAgent(), bounded(details));
+    Unit u = unit.get();
+    if (u != null) {
+      u.audit.add(event);
+      u.afterCommit.add(() -> tellAuditListeners(event));
+      return;
+    }
     store.audit().append(event);
+    tellAuditListeners(event);
+  }
+
+  private void tellAuditListeners(AuditEvent event) {
     for (AuditListener l : config.auditListeners) {
       try {
         l.onEvent(event);
       } catch (RuntimeException e) {
-        LOG.warn("audit listener {} failed on a {} event", l.getClass().getName(), type, e);
+        LOG.warn("audit listener {} failed on a {} event", l.getClass().getName(), event.type(),
+            e);
       }
     }
   }
@@ -194,6 +315,16 @@ final class Engine {
       Map<String, String> details) {
     SecurityNotification n = new SecurityNotification(type, user, now(), request.ip(),
         request.userAgent(), details);
+    Unit u = unit.get();
+    if (u != null) {
+      u.afterCommit.add(() -> tellSecurityListeners(n));
+      return;
+    }
+    tellSecurityListeners(n);
+  }
+
+  private void tellSecurityListeners(SecurityNotification n) {
+    NotificationType type = n.type();
     for (SecurityListener l : config.securityListeners) {
       try {
         l.onNotification(n);
@@ -201,6 +332,46 @@ final class Engine {
         LOG.warn("security listener {} failed on a {} notice", l.getClass().getName(), type, e);
       }
     }
+  }
+
+  /**
+   * Runs a password check under the user's lock (inside a unit): refused while the user is
+   * locked; a {@link PasswordRejectedException} from {@code check} is audited and counted with
+   * the user's failures (it may lock), and a {@link RateLimitedException} audited, before either
+   * is thrown, after the unit committed.
+   */
+  <T> T passwordCheck(UserRef user, String action, RequestContext request,
+      java.util.function.Supplier<T> check) {
+    RuntimeException[] thrown = new RuntimeException[1];
+    T result = atomically(() -> {
+      UserSecurityState s = store.users().lock(user.practice(), user.user());
+      Instant now = now();
+      Optional<Instant> locked = s.lockedUntil().filter(now::isBefore);
+      if (locked.isPresent()) {
+        audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
+            Map.of("action", action, "reason", "locked"));
+        thrown[0] = new RateLimitedException("too many failures: try again later", locked.get());
+        return null;
+      }
+      try {
+        return check.get();
+      } catch (PasswordRejectedException e) {
+        audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
+            Map.of("action", action));
+        countUserFailure(user, policy(user.practice()), request);
+        thrown[0] = e;
+        return null;
+      } catch (RateLimitedException e) {
+        audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
+            Map.of("action", action, "reason", "throttled"));
+        thrown[0] = e;
+        return null;
+      }
+    });
+    if (thrown[0] != null) {
+      throw thrown[0];
+    }
+    return result;
   }
 
   /** The lock end if the user's second step is locked now. */
@@ -212,13 +383,11 @@ final class Engine {
   }
 
   /**
-   * Counts one failed second step of the user; every {@code lockoutThreshold}-th consecutive
-   * failure locks the second step for {@code lockoutBase · 2^(k−1)}, at most {@code lockoutMax}.
-   *
-   * @return the lock end if this failure locked the user
+   * The lock that the {@code n}-th consecutive failure earns, if any: every {@code
+   * lockoutThreshold}-th failure locks the second step for {@code lockoutBase · 2^(k−1)}, at most
+   * {@code lockoutMax}.
    */
-  Optional<Instant> countUserFailure(UserRef user, PracticePolicy policy, RequestContext request) {
-    int n = store.users().recordFailure(user.practice(), user.user());
+  Optional<Instant> lockFor(int n, PracticePolicy policy) {
     if (n <= 0 || n % policy.lockoutThreshold() != 0) {
       return Optional.empty();
     }
@@ -230,12 +399,32 @@ final class Engine {
         lock = d;
       }
     }
-    Instant until = now().plus(lock);
-    store.users().lockUntil(user.practice(), user.user(), until);
-    Map<String, String> details = Map.of("failures", Integer.toString(n),
+    return Optional.of(now().plus(lock));
+  }
+
+  /** Audits and notifies a lock that a failure earned. */
+  void lockedOut(UserRef user, int failures, Instant until, RequestContext request) {
+    Map<String, String> details = Map.of("failures", Integer.toString(failures),
         "until", until.toString());
     audit(user, AuditType.LOCKED_OUT, AuditOutcome.DENIED, request, details);
     notifyUser(NotificationType.LOCKED_OUT, user, request, details);
+  }
+
+  /**
+   * Counts one failure of the user (a wrong password where one is confirmed), inside a unit that
+   * holds the user's lock, and locks when the count reaches a multiple of the threshold.
+   *
+   * @return the lock end if this failure locked the user
+   */
+  Optional<Instant> countUserFailure(UserRef user, PracticePolicy policy, RequestContext request) {
+    int n = store.users().recordFailure(user.practice(), user.user());
+    Optional<Instant> lock = lockFor(n, policy);
+    if (lock.isEmpty()) {
+      return Optional.empty();
+    }
+    Instant until = lock.get();
+    store.users().lockUntil(user.practice(), user.user(), until);
+    lockedOut(user, n, until, request);
     return Optional.of(until);
   }
 

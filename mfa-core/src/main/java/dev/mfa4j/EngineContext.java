@@ -30,6 +30,10 @@ final class EngineContext implements FactorContext {
   private final FactorKind kind;
   private Map<String, String> buffered;
   private boolean advanced;
+  /** In an answer's unit: the ceremony's factor as read under the user's lock, else null. */
+  private FactorRecord answering;
+  /** Counters advanced in an answer's unit, written by its settlement. */
+  private final Map<FactorId, Long> pending = new LinkedHashMap<>();
 
   EngineContext(Engine engine, UserRef user, RequestContext request, PracticePolicy policy,
       byte[] ceremony, FactorId factor, FactorKind kind, boolean buffer) {
@@ -112,11 +116,37 @@ final class EngineContext implements FactorContext {
         Objects.requireNonNull(data, "data"));
   }
 
+  /**
+   * Makes this context one of an answer's unit: counters are checked against what the unit read
+   * under the user's lock and written later by the settlement, not at once.
+   */
+  EngineContext answering(FactorRecord read) {
+    this.answering = read;
+    return this;
+  }
+
+  /** The counter the provider advanced {@code id} to in this answer, or -1. */
+  long pendingCounter(FactorId id) {
+    return pending.getOrDefault(id, -1L);
+  }
+
   @Override
   public boolean advanceCounter(FactorRecord f, long newCounter) {
     checkSameKind(f);
     if (newCounter < 0) {
       throw new IllegalArgumentException("counter must not be negative");
+    }
+    if (answering != null) {
+      // Inside the answer's unit the user is locked: the stored counter cannot move under us.
+      long stored = f.id().equals(answering.id()) ? answering.counter()
+          : engine.store.factors().find(user.practice(), user.user(), f.id())
+              .map(FactorRecord::counter).orElse(Long.MAX_VALUE);
+      long floor = Math.max(stored, pending.getOrDefault(f.id(), -1L));
+      if (newCounter <= floor) {
+        return false;
+      }
+      pending.put(f.id(), newCounter);
+      return true;
     }
     boolean ok = engine.store.factors().recordUse(user.practice(), user.user(), f.id(),
         newCounter, engine.now());

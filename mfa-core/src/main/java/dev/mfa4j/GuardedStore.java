@@ -7,6 +7,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Wraps a host's store so that any failure it throws reaches the engine's callers as a {@link
@@ -23,6 +24,9 @@ final class GuardedStore {
           if (method.getDeclaringClass() == Object.class) {
             return objectMethod(store, proxy, method, args);
           }
+          if (method.getName().equals("atomically")) {
+            return unit(store, method, (Supplier<?>) args[0]);
+          }
           Object repository = invoke(store, method, args);
           Class<?> type = method.getReturnType();
           if (!type.isInterface() || repository == null) {
@@ -30,6 +34,42 @@ final class GuardedStore {
           }
           return repositories.computeIfAbsent(method, m -> guard(type, repository));
         });
+  }
+
+  /**
+   * A unit of work: what the work itself throws passes unchanged (the engine's own exceptions,
+   * a provider's); only what the store throws around it becomes a {@link StoreException}.
+   */
+  private static Object unit(MfaStore store, Method method, Supplier<?> work) {
+    Throwable[] fromWork = new Throwable[1];
+    Supplier<Object> tracked = () -> {
+      try {
+        return work.get();
+      } catch (RuntimeException | Error e) {
+        fromWork[0] = e;
+        throw e;
+      }
+    };
+    try {
+      return method.invoke(store, tracked);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause != null && cause == fromWork[0]) {
+        if (cause instanceof Error err) {
+          throw err;
+        }
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof MfaException m) {
+        throw m;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new StoreException("store failed in a unit of work", cause);
+    } catch (IllegalAccessException e) {
+      throw new StoreException("store method not accessible: " + method.getName(), e);
+    }
   }
 
   private static Object guard(Class<?> type, Object target) {

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A store that keeps everything in memory: for tests, demos and single-node development. Lost on
@@ -38,7 +39,8 @@ import java.util.Optional;
  *
  * <p>Thread-safe: every repository guards its maps with its own monitor, so each conditional
  * operation (take an attempt, consume a challenge or a backup code, advance a counter) is one
- * atomic step and exactly one of several racing callers wins. Stored values are immutable records
+ * atomic step and exactly one of several racing callers wins. A unit of work ({@link
+ * #atomically}) holds all the monitors and undoes every change if it throws. Stored values are immutable records
  * (byte arrays are copied by the records), so nothing a caller holds can change what is stored.
  */
 public final class InMemoryMfaStore implements MfaStore {
@@ -56,6 +58,46 @@ public final class InMemoryMfaStore implements MfaStore {
 
   /** An empty store. */
   public InMemoryMfaStore() {}
+
+  /**
+   * Runs {@code work} holding every repository's monitor, so no other thread sees or changes
+   * anything until it ends; if {@code work} throws, every repository is put back as it was.
+   */
+  @Override
+  public <T> T atomically(Supplier<T> work) {
+    Objects.requireNonNull(work, "work");
+    Object[] monitors = {factors, challenges, backupCodes, devices, users, audit, policies,
+        counters, passwords};
+    return holding(monitors, 0, work);
+  }
+
+  private <T> T holding(Object[] monitors, int i, Supplier<T> work) {
+    if (i < monitors.length) {
+      synchronized (monitors[i]) {
+        return holding(monitors, i + 1, work);
+      }
+    }
+    if (depth.get()[0]++ > 0) {
+      try {
+        return work.get();
+      } finally {
+        depth.get()[0]--;
+      }
+    }
+    List<Runnable> undo = List.of(factors.snapshot(), challenges.snapshot(),
+        backupCodes.snapshot(), devices.snapshot(), users.snapshot(), audit.snapshot(),
+        policies.snapshot(), counters.snapshot(), passwords.snapshot());
+    try {
+      return work.get();
+    } catch (RuntimeException | Error e) {
+      undo.forEach(Runnable::run);
+      throw e;
+    } finally {
+      depth.get()[0]--;
+    }
+  }
+
+  private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
 
   @Override
   public FactorStore factors() {
@@ -121,6 +163,15 @@ public final class InMemoryMfaStore implements MfaStore {
 
   private static final class Factors implements FactorStore {
     private final Map<Owner, LinkedHashMap<FactorId, FactorRecord>> byOwner = new HashMap<>();
+
+    synchronized Runnable snapshot() {
+      Map<Owner, LinkedHashMap<FactorId, FactorRecord>> copy = new HashMap<>();
+      byOwner.forEach((k, v) -> copy.put(k, new LinkedHashMap<>(v)));
+      return () -> {
+        byOwner.clear();
+        byOwner.putAll(copy);
+      };
+    }
 
     @Override
     public synchronized void insert(FactorRecord factor) {
@@ -253,6 +304,18 @@ public final class InMemoryMfaStore implements MfaStore {
     private final Map<String, ChallengeRecord> byHash = new HashMap<>();
     private final Map<String, Map<String, String>> state = new HashMap<>();
 
+    synchronized Runnable snapshot() {
+      Map<String, ChallengeRecord> records = new HashMap<>(byHash);
+      Map<String, Map<String, String>> copy = new HashMap<>();
+      state.forEach((k, v) -> copy.put(k, new HashMap<>(v)));
+      return () -> {
+        byHash.clear();
+        byHash.putAll(records);
+        state.clear();
+        state.putAll(copy);
+      };
+    }
+
     @Override
     public synchronized void insert(ChallengeRecord challenge) {
       Objects.requireNonNull(challenge, "challenge");
@@ -336,6 +399,15 @@ public final class InMemoryMfaStore implements MfaStore {
   private static final class BackupCodes implements BackupCodeStore {
     private final Map<Owner, Map<String, BackupCodeRecord>> byOwner = new HashMap<>();
 
+    synchronized Runnable snapshot() {
+      Map<Owner, Map<String, BackupCodeRecord>> copy = new HashMap<>();
+      byOwner.forEach((k, v) -> copy.put(k, new LinkedHashMap<>(v)));
+      return () -> {
+        byOwner.clear();
+        byOwner.putAll(copy);
+      };
+    }
+
     @Override
     public synchronized void replaceAll(PracticeId practice, UserId user,
         List<BackupCodeRecord> codes) {
@@ -391,6 +463,14 @@ public final class InMemoryMfaStore implements MfaStore {
 
   private static final class Devices implements DeviceStore {
     private final Map<String, DeviceRecord> byId = new LinkedHashMap<>();
+
+    synchronized Runnable snapshot() {
+      Map<String, DeviceRecord> copy = new LinkedHashMap<>(byId);
+      return () -> {
+        byId.clear();
+        byId.putAll(copy);
+      };
+    }
 
     @Override
     public synchronized void insert(DeviceRecord device) {
@@ -467,6 +547,14 @@ public final class InMemoryMfaStore implements MfaStore {
   private static final class Users implements UserStateStore {
     private final Map<Owner, UserSecurityState> byOwner = new HashMap<>();
 
+    synchronized Runnable snapshot() {
+      Map<Owner, UserSecurityState> copy = new HashMap<>(byOwner);
+      return () -> {
+        byOwner.clear();
+        byOwner.putAll(copy);
+      };
+    }
+
     private UserSecurityState get(Owner o) {
       return byOwner.getOrDefault(o, UserSecurityState.initial(o.practice(), o.user()));
     }
@@ -491,8 +579,20 @@ public final class InMemoryMfaStore implements MfaStore {
       Objects.requireNonNull(until, "until");
       Owner o = new Owner(practice, user);
       UserSecurityState s = get(o);
+      if (s.lockedUntil().isPresent() && !s.lockedUntil().get().isBefore(until)) {
+        return; // a lock only ever extends
+      }
       byOwner.put(o, new UserSecurityState(practice, user, s.consecutiveFailures(),
           Optional.of(until), s.lastSignIn(), s.graceSignIns(), s.graceStarted()));
+    }
+
+    @Override
+    public synchronized UserSecurityState lock(PracticeId practice, UserId user) {
+      // the unit already holds every monitor: reading is enough
+      Owner o = new Owner(practice, user);
+      UserSecurityState s = get(o);
+      byOwner.putIfAbsent(o, s);
+      return s;
     }
 
     @Override
@@ -529,6 +629,15 @@ public final class InMemoryMfaStore implements MfaStore {
   private static final class Audit implements AuditStore {
     private final Map<PracticeId, List<AuditEvent>> byPractice = new HashMap<>();
 
+    synchronized Runnable snapshot() {
+      Map<PracticeId, Integer> sizes = new HashMap<>();
+      byPractice.forEach((k, v) -> sizes.put(k, v.size()));
+      return () -> {
+        byPractice.keySet().retainAll(sizes.keySet());
+        byPractice.forEach((k, v) -> v.subList(sizes.get(k), v.size()).clear());
+      };
+    }
+
     @Override
     public synchronized void append(AuditEvent event) {
       Objects.requireNonNull(event, "event");
@@ -557,6 +666,14 @@ public final class InMemoryMfaStore implements MfaStore {
   private static final class Policies implements PolicyStore {
     private final Map<PracticeId, PracticePolicy> byPractice = new HashMap<>();
 
+    synchronized Runnable snapshot() {
+      Map<PracticeId, PracticePolicy> copy = new HashMap<>(byPractice);
+      return () -> {
+        byPractice.clear();
+        byPractice.putAll(copy);
+      };
+    }
+
     @Override
     public synchronized Optional<PracticePolicy> find(PracticeId practice) {
       Objects.requireNonNull(practice, "practice");
@@ -575,6 +692,14 @@ public final class InMemoryMfaStore implements MfaStore {
     private record Window(long count, Instant end) {}
 
     private final Map<String, Window> byKey = new HashMap<>();
+
+    synchronized Runnable snapshot() {
+      Map<String, Window> copy = new HashMap<>(byKey);
+      return () -> {
+        byKey.clear();
+        byKey.putAll(copy);
+      };
+    }
 
     @Override
     public synchronized long increment(String key, Instant now, Instant windowEnd) {
@@ -600,6 +725,14 @@ public final class InMemoryMfaStore implements MfaStore {
 
   private static final class Passwords implements PasswordStore {
     private final Map<Owner, PasswordRecord> byOwner = new HashMap<>();
+
+    synchronized Runnable snapshot() {
+      Map<Owner, PasswordRecord> copy = new HashMap<>(byOwner);
+      return () -> {
+        byOwner.clear();
+        byOwner.putAll(copy);
+      };
+    }
 
     @Override
     public synchronized Optional<PasswordRecord> find(PracticeId practice, UserId user) {

@@ -11,6 +11,7 @@ import dev.mfa4j.spi.FactorRecord;
 import dev.mfa4j.spi.FactorState;
 import dev.mfa4j.spi.NotificationType;
 import dev.mfa4j.spi.Prompt;
+import dev.mfa4j.spi.Settlement;
 import dev.mfa4j.spi.SignIn;
 import dev.mfa4j.spi.UserSecurityState;
 import dev.mfa4j.spi.Verification;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,8 +37,15 @@ final class Login implements LoginFlow {
   public LoginStep afterPrimary(UserRef user, RequestContext request) {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(request, "request");
+    return engine.atomically(() -> afterPrimaryInUnit(user, request));
+  }
+
+  private LoginStep afterPrimaryInUnit(UserRef user, RequestContext request) {
     PracticePolicy policy = engine.policy(user.practice());
-    Optional<Instant> locked = engine.lockedUntil(user);
+    // The lock also makes sure the user's state row exists for the answer's one-statement read.
+    UserSecurityState state = engine.store.users().lock(user.practice(), user.user());
+    Instant now = engine.now();
+    Optional<Instant> locked = state.lockedUntil().filter(now::isBefore);
     if (locked.isPresent()) {
       engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
           Map.of("reason", "locked"));
@@ -50,32 +59,26 @@ final class Login implements LoginFlow {
       return passwordChange.get();
     }
 
-    List<FactorRecord> factors = engine.usableFactors(user, policy);
+    List<FactorRecord> all = engine.store.factors().list(user.practice(), user.user());
+    List<FactorRecord> factors = usable(all, user, policy);
     if (factors.isEmpty()) {
-      List<FactorRecord> setUp = engine.store.factors().list(user.practice(), user.user())
-          .stream().filter(f -> f.state() != FactorState.PENDING).toList();
+      List<FactorRecord> setUp = all.stream().filter(f -> f.state() != FactorState.PENDING)
+          .toList();
       if (setUp.isEmpty()) {
-        return noFactor(user, policy, request);
+        return noFactor(user, policy, state, request);
       }
-      // The user turned two-factor on, but no factor of theirs can answer now: disabled after
-      // repeated failures, or of a kind the policy no longer allows. Never fall open to a
-      // password-only sign-in (an attacker could disable the factor by failing on purpose).
-      int backup = backupCodesUsable(user, policy);
-      // Any disabled factor rules enrollment out: failing on purpose must never turn a user with
-      // two-factor into one who may enroll a new factor with the password alone.
-      boolean anyDisabled = setUp.stream().anyMatch(f -> f.state() == FactorState.DISABLED);
-      if (backup == 0 && !anyDisabled) {
-        // only active factors the practice no longer allows: the user must enroll an allowed kind
-        return enrollmentRequired(user, policy, request);
-      }
-      // backup codes only, or nothing usable at all (disabled factors must be re-bound by an
-      // administrator's reset): a second step with no factor methods
-      return secondStep(user, policy, List.of(), backup, request);
+      // The user turned two-factor on, but no factor of theirs may answer under today's policy:
+      // disabled after repeated failures, or of a kind the practice no longer allows. Never fall
+      // open to a password-only sign-in or enrollment (an attacker with the password would
+      // enroll their own app). Active factors of a kind no longer allowed still prove the user,
+      // and the sign-in then asks for an allowed method before it completes (re-enrollment).
+      // Disabled factors need an administrator's reset.
+      List<FactorRecord> proving = reEnrolling(all, user, policy);
+      return secondStep(user, policy, proving, backupCodesUsable(user, policy), request);
     }
 
     Optional<DeviceRecord> device = rememberedDevice(user, policy, request);
     if (device.isPresent()) {
-      Instant now = engine.now();
       engine.store.devices().touch(device.get().id(), now);
       engine.store.users().recordSignIn(user.practice(), user.user(),
           new SignIn(now, request.ip(), request.userAgent()));
@@ -87,6 +90,28 @@ final class Login implements LoginFlow {
     return secondStep(user, policy, factors, backupCodesUsable(user, policy), request);
   }
 
+  /** The active factors the policy allows and a provider serves, oldest first. */
+  private List<FactorRecord> usable(List<FactorRecord> all, UserRef user, PracticePolicy policy) {
+    return all.stream()
+        .filter(f -> f.state() == FactorState.ACTIVE && engine.usable(policy, user, f.kind()))
+        .toList();
+  }
+
+  /**
+   * Active factors that a provider serves but the policy no longer allows: they may answer a
+   * second step only to lead to re-enrollment, and only while no allowed factor is active.
+   */
+  private List<FactorRecord> reEnrolling(List<FactorRecord> all, UserRef user,
+      PracticePolicy policy) {
+    if (!usable(all, user, policy).isEmpty()) {
+      return List.of();
+    }
+    return all.stream()
+        .filter(f -> f.state() == FactorState.ACTIVE && engine.provider(f.kind()).isPresent()
+            && !engine.usable(policy, user, f.kind()))
+        .toList();
+  }
+
   private int backupCodesUsable(UserRef user, PracticePolicy policy) {
     return policy.methodsFor(user.audience()).contains(FactorKind.BACKUP_CODE)
         ? engine.store.backupCodes().countUnused(user.practice(), user.user())
@@ -95,9 +120,8 @@ final class Login implements LoginFlow {
 
   private LoginStep secondStep(UserRef user, PracticePolicy policy, List<FactorRecord> factors,
       int backup, RequestContext request) {
-    Engine.Issued c = engine.issue(user, ChallengePurpose.SIGN_IN, Optional.empty(),
+    Engine.Issued c = engine.ceremonies.issue(user, ChallengePurpose.SIGN_IN, Optional.empty(),
         policy.challengeLifetime(), policy.maxAttemptsPerChallenge());
-    engine.store.challenges().insert(c.record());
     List<FactorSummary> methods = factors.stream().map(engine::summary).toList();
     Optional<FactorSummary> preferred = factors.stream()
         .filter(f -> f.lastUsed().isPresent())
@@ -111,22 +135,22 @@ final class Login implements LoginFlow {
         c.record().expires());
   }
 
-  private LoginStep noFactor(UserRef user, PracticePolicy policy, RequestContext request) {
+  private LoginStep noFactor(UserRef user, PracticePolicy policy, UserSecurityState state,
+      RequestContext request) {
     Instant now = engine.now();
     if (!policy.requires(user)) {
-      recordSignInAndNotifyNewDevice(user, now, request);
+      recordSignInAndNotifyNewDevice(user, state, now, request);
       engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.SUCCESS, request,
           Map.of("method", "none"));
       return new LoginStep.Authenticated(user, Optional.empty(), false, Optional.empty());
     }
-    if (policy.enrollmentGraceSignIns() > 0 && graceLeft(user, policy, now)) {
+    if (policy.enrollmentGraceSignIns() > 0 && graceLeft(state, policy, now)) {
       int n = engine.store.users().recordGraceSignIn(user.practice(), user.user(), now);
-      Instant started = engine.store.users().find(user.practice(), user.user())
-          .flatMap(UserSecurityState::graceStarted).orElse(now);
+      Instant started = state.graceStarted().orElse(now);
       boolean inPeriod = policy.enrollmentGracePeriod().isZero()
           || now.isBefore(started.plus(policy.enrollmentGracePeriod()));
       if (n <= policy.enrollmentGraceSignIns() && inPeriod) {
-        recordSignInAndNotifyNewDevice(user, now, request);
+        recordSignInAndNotifyNewDevice(user, state, now, request);
         engine.audit(user, AuditType.SIGN_IN_GRACE, AuditOutcome.SUCCESS, request,
             Map.of("grace_sign_in", Integer.toString(n),
                 "of", Integer.toString(policy.enrollmentGraceSignIns())));
@@ -138,9 +162,8 @@ final class Login implements LoginFlow {
 
   private LoginStep enrollmentRequired(UserRef user, PracticePolicy policy,
       RequestContext request) {
-    Engine.Issued c = engine.issue(user, ChallengePurpose.SIGN_IN_ENROLLMENT, Optional.empty(),
-        PracticePolicy.MAX_CODE_LIFETIME, 1);
-    engine.store.challenges().insert(c.record());
+    Engine.Issued c = engine.ceremonies.issue(user, ChallengePurpose.SIGN_IN_ENROLLMENT,
+        Optional.empty(), PracticePolicy.MAX_CODE_LIFETIME, 1);
     List<FactorKind> allowed = policy.methodsFor(user.audience()).stream()
         .filter(k -> engine.config.providers.containsKey(k))
         .sorted(Comparator.comparing(FactorKind::id))
@@ -151,16 +174,12 @@ final class Login implements LoginFlow {
   }
 
   /** Whether grace may still apply, before counting this sign-in. */
-  private boolean graceLeft(UserRef user, PracticePolicy policy, Instant now) {
-    Optional<UserSecurityState> s = engine.store.users().find(user.practice(), user.user());
-    if (s.isEmpty()) {
-      return true;
-    }
-    if (s.get().graceSignIns() >= policy.enrollmentGraceSignIns()) {
+  private boolean graceLeft(UserSecurityState s, PracticePolicy policy, Instant now) {
+    if (s.graceSignIns() >= policy.enrollmentGraceSignIns()) {
       return false;
     }
-    return policy.enrollmentGracePeriod().isZero() || s.get().graceStarted().isEmpty()
-        || now.isBefore(s.get().graceStarted().get().plus(policy.enrollmentGracePeriod()));
+    return policy.enrollmentGracePeriod().isZero() || s.graceStarted().isEmpty()
+        || now.isBefore(s.graceStarted().get().plus(policy.enrollmentGracePeriod()));
   }
 
   private Optional<DeviceRecord> rememberedDevice(UserRef user, PracticePolicy policy,
@@ -175,29 +194,15 @@ final class Login implements LoginFlow {
             && now.isBefore(d.created().plus(policy.rememberDevice())));
   }
 
-  /** A sign-in challenge of this user, open now; or why not. */
-  private sealed interface Check {}
+  private static String lower(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
 
-  private record Open(ChallengeRecord record) implements Check {}
-
-  private record Closed(LoginStep.Reason reason) implements Check {}
-
-  private Check check(UserRef user, ChallengeId challenge, ChallengePurpose purpose,
-      RequestContext request) {
-    Optional<ChallengeRecord> rec = engine.store.challenges().find(challenge.hash());
-    if (rec.isEmpty() || rec.get().purpose() != purpose
-        || !rec.get().practice().equals(user.practice()) || !rec.get().user().equals(user.user())
-        || rec.get().consumed().isPresent()) {
-      engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
-          Map.of("reason", "invalid_challenge"));
-      return new Closed(LoginStep.Reason.INVALID_CHALLENGE);
-    }
-    if (!engine.now().isBefore(rec.get().expires())) {
-      engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
-          Map.of("reason", "expired"));
-      return new Closed(LoginStep.Reason.EXPIRED);
-    }
-    return new Open(rec.get());
+  /** Audits a ceremony that could not be answered and says why. */
+  private LoginStep closed(UserRef user, Ceremonies.Closed c, RequestContext request) {
+    engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
+        Map.of("reason", lower(c.reason())));
+    return new LoginStep.Rejected(c.reason());
   }
 
   @Override
@@ -208,20 +213,22 @@ final class Login implements LoginFlow {
     Objects.requireNonNull(factor, "factor");
     Objects.requireNonNull(parameters, "parameters");
     Objects.requireNonNull(request, "request");
-    Check check = check(user, challenge, ChallengePurpose.SIGN_IN, request);
-    if (check instanceof Closed) {
-      throw new InvalidInputException("the challenge is not open for this user");
+    // Not under the user's lock: a prompt may send a message and must not hold it meanwhile.
+    Ceremonies.Opened opened = engine.ceremonies.peek(user, challenge, ChallengePurpose.SIGN_IN);
+    if (opened instanceof Ceremonies.Closed c) {
+      engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
+          Map.of("reason", lower(c.reason())));
+      throw new InvalidInputException(c.reason() == LoginStep.Reason.ATTEMPTS_EXHAUSTED
+          ? "the challenge has no answers left" : "the challenge is not open for this user");
     }
-    ChallengeRecord open = ((Open) check).record();
-    if (open.attempts() >= open.maxAttempts()) {
-      throw new InvalidInputException("the challenge has no answers left");
-    }
-    Optional<Instant> locked = engine.lockedUntil(user);
+    Ceremonies.Open open = (Ceremonies.Open) opened;
+    Optional<Instant> locked = open.state().lockedUntil().filter(engine.now()::isBefore);
     if (locked.isPresent()) {
       throw new RateLimitedException("the second step is locked", locked.get());
     }
     PracticePolicy policy = engine.policy(user.practice());
-    FactorRecord f = usableFactor(user, policy, factor)
+    List<FactorRecord> all = engine.store.factors().list(user.practice(), user.user());
+    FactorRecord f = answerable(all, user, policy, factor)
         .orElseThrow(() -> new InvalidInputException("the factor is not one of this user's"));
     FactorProvider provider = engine.provider(f.kind()).orElseThrow();
     EngineContext ctx = new EngineContext(engine, user, request, policy, challenge.hash(),
@@ -229,10 +236,21 @@ final class Login implements LoginFlow {
     return provider.prompt(ctx, f, Map.copyOf(parameters));
   }
 
-  private Optional<FactorRecord> usableFactor(UserRef user, PracticePolicy policy, FactorId id) {
-    return engine.store.factors().find(user.practice(), user.user(), id)
-        .filter(f -> f.practice().equals(user.practice()) && f.user().equals(user.user()))
-        .filter(f -> f.state() == FactorState.ACTIVE && engine.usable(policy, user, f.kind()));
+  /**
+   * The factor with this id if it may answer the user's second step: active, served by a
+   * provider, and allowed by the policy, or (re-enrollment) of a kind no longer allowed while the
+   * user has no allowed active factor.
+   */
+  private Optional<FactorRecord> answerable(List<FactorRecord> all, UserRef user,
+      PracticePolicy policy, FactorId id) {
+    Optional<FactorRecord> f = all.stream().filter(r -> r.id().equals(id)).findFirst();
+    if (f.isEmpty() || f.get().state() != FactorState.ACTIVE) {
+      return Optional.empty();
+    }
+    if (engine.usable(policy, user, f.get().kind())) {
+      return f;
+    }
+    return reEnrolling(all, user, policy).contains(f.get()) ? f : Optional.empty();
   }
 
   @Override
@@ -243,39 +261,51 @@ final class Login implements LoginFlow {
     Objects.requireNonNull(answer, "answer");
     Objects.requireNonNull(remember, "remember");
     Objects.requireNonNull(request, "request");
-    Check check = check(user, challenge, ChallengePurpose.SIGN_IN, request);
-    if (check instanceof Closed closed) {
-      return new LoginStep.Rejected(closed.reason());
+    return engine.atomically(() -> verifyInUnit(user, challenge, answer, remember, request));
+  }
+
+  /**
+   * One answer, as one unit of work: the ceremony, the user's state and the named factor are read
+   * under the user's lock (one statement on the JDBC store), the answer is checked, and its
+   * effects are written by one settlement. A lost race undoes everything and answers
+   * ALREADY_COMPLETE, which is not a failure.
+   */
+  private LoginStep verifyInUnit(UserRef user, ChallengeId challenge, Answer answer,
+      RememberDevice remember, RequestContext request) {
+    Optional<FactorId> named = answer instanceof Answer.Code c ? Optional.of(c.factor())
+        : answer instanceof Answer.Response r ? Optional.of(r.factor()) : Optional.empty();
+    Ceremonies.Opened opened = engine.ceremonies.open(user, challenge, ChallengePurpose.SIGN_IN,
+        named);
+    if (opened instanceof Ceremonies.Closed c) {
+      return closed(user, c, request);
     }
-    // One read of the user's state serves the lock check and, on success, the "new device" test.
-    Optional<UserSecurityState> state = engine.store.users().find(user.practice(), user.user());
-    Instant start = engine.now();
-    Optional<Instant> locked = state.flatMap(UserSecurityState::lockedUntil)
-        .filter(start::isBefore);
+    Ceremonies.Open open = (Ceremonies.Open) opened;
+    Instant now = engine.now();
+    Optional<Instant> locked = open.state().lockedUntil().filter(now::isBefore);
     if (locked.isPresent()) {
       engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
           Map.of("reason", "locked"));
       return new LoginStep.Locked(locked.get());
     }
-    Optional<SignIn> previous = state.flatMap(UserSecurityState::lastSignIn);
-    byte[] hash = challenge.hash();
-    if (!engine.store.challenges().takeAttempt(hash, engine.now())) {
-      return closedAfterAttempt(user, hash, request);
-    }
     PracticePolicy policy = engine.policy(user.practice());
-
     if (answer instanceof Answer.BackupCode code) {
-      return verifyBackupCode(user, policy, challenge, code, remember, request, previous);
+      return verifyBackupCode(user, policy, challenge, open, code, remember, request);
     }
-    FactorId factorId = answer instanceof Answer.Code c ? c.factor()
-        : ((Answer.Response) answer).factor();
-    Optional<FactorRecord> factor = usableFactor(user, policy, factorId);
+    Optional<FactorRecord> factor = open.factor()
+        .filter(f -> f.state() == FactorState.ACTIVE && engine.provider(f.kind()).isPresent());
+    boolean allowed = factor.isPresent() && engine.usable(policy, user, factor.get().kind());
+    if (factor.isPresent() && !allowed) {
+      // a kind the practice no longer allows answers only for re-enrollment
+      factor = answerable(engine.store.factors().list(user.practice(), user.user()), user,
+          policy, factor.get().id());
+    }
     if (factor.isEmpty()) {
-      return refused(user, policy, challenge, Optional.empty(), "unknown_factor", false, request);
+      return refused(user, policy, challenge, open, Optional.empty(), "unknown_factor", false,
+          request);
     }
     FactorRecord f = factor.get();
-    EngineContext ctx = new EngineContext(engine, user, request, policy, hash, f.id(), f.kind(),
-        false);
+    EngineContext ctx = new EngineContext(engine, user, request, policy, challenge.hash(), f.id(),
+        f.kind(), false).answering(f);
     Verification v = engine.provider(f.kind()).orElseThrow().verify(ctx, f, answer);
     if (!v.isAccepted()) {
       if (v.outcome() == VerificationOutcome.COUNTER_REGRESSION) {
@@ -286,26 +316,23 @@ final class Login implements LoginFlow {
         engine.audit(user, AuditType.CREDENTIAL_CLONE_SUSPECTED, AuditOutcome.FAILURE, request,
             clone);
       }
-      return refused(user, policy, challenge, Optional.of(f), reason(v.outcome()),
+      return refused(user, policy, challenge, open, Optional.of(f), lower(v.outcome()),
           v.outcome() == VerificationOutcome.REPLAYED, request);
     }
     FactorRecord answered = answering(user, policy, f, v);
-    if (!engine.store.challenges().consume(hash, engine.now())) {
-      engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
-          Map.of("reason", "challenge_completed_elsewhere"));
-      return new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
-    }
-    if (v.updated().isPresent() && !v.updated().get().attributes().equals(answered.attributes())) {
-      engine.store.factors().update(answered.practice(), answered.user(), answered.id(),
-          answered.label(), v.updated().get().attributes());
-    }
-    if (!ctx.advanced()) {
-      engine.store.factors().recordUse(user.practice(), user.user(), answered.id(), -1,
-          engine.now());
-    }
+    Optional<Map<String, String>> attributes = v.updated()
+        .map(FactorRecord::attributes)
+        .filter(a -> !a.equals(answered.attributes()));
+    Settlement.FactorUse use = new Settlement.FactorUse(answered.id(),
+        ctx.pendingCounter(answered.id()), answered.label(), attributes);
     Map<String, String> details = new LinkedHashMap<>(v.details());
     details.put("factor", answered.id().value());
-    return succeeded(user, policy, answered.kind(), remember, request, details, previous);
+    if (!allowed) {
+      return reEnroll(user, policy, challenge, open, Optional.of(use), Optional.empty(),
+          answered.kind(), request, details);
+    }
+    return succeeded(user, policy, challenge, open, Optional.of(use), Optional.empty(),
+        answered.kind(), remember, request, details);
   }
 
   /**
@@ -325,74 +352,101 @@ final class Login implements LoginFlow {
     if (u.id().equals(prompted.id())) {
       return prompted;
     }
-    return usableFactor(user, policy, u.id()).filter(g -> g.kind().equals(u.kind()))
+    return answerable(engine.store.factors().list(user.practice(), user.user()), user, policy,
+        u.id()).filter(g -> g.kind().equals(u.kind()))
         .orElseThrow(() -> new IllegalStateException("the answering factor is not usable"));
   }
 
   private LoginStep verifyBackupCode(UserRef user, PracticePolicy policy, ChallengeId challenge,
-      Answer.BackupCode code, RememberDevice remember, RequestContext request,
-      Optional<SignIn> previous) {
+      Ceremonies.Open open, Answer.BackupCode code, RememberDevice remember,
+      RequestContext request) {
     if (!policy.methodsFor(user.audience()).contains(FactorKind.BACKUP_CODE)) {
-      return refused(user, policy, challenge, Optional.empty(), "backup_codes_not_allowed", false,
-          request);
+      return refused(user, policy, challenge, open, Optional.empty(), "backup_codes_not_allowed",
+          false, request);
     }
-    BackupCodeBook.Result r = engine.backupCodes.redeem(user, code.reveal(), engine.now());
-    if (r != BackupCodeBook.Result.ACCEPTED) {
-      return refused(user, policy, challenge, Optional.empty(),
-          "backup_code_" + r.name().toLowerCase(java.util.Locale.ROOT),
-          r == BackupCodeBook.Result.USED, request);
+    BackupCodeBook.Checked r = engine.backupCodes.check(user, code.reveal());
+    if (r.result() != BackupCodeBook.Result.ACCEPTED) {
+      return refused(user, policy, challenge, open, Optional.empty(),
+          "backup_code_" + lower(r.result()), r.result() == BackupCodeBook.Result.USED, request);
     }
-    int remaining = engine.store.backupCodes().countUnused(user.practice(), user.user());
+    int remaining = engine.store.backupCodes().countUnused(user.practice(), user.user()) - 1;
     Map<String, String> used = Map.of("remaining", Integer.toString(remaining));
     engine.audit(user, AuditType.BACKUP_CODE_USED, AuditOutcome.SUCCESS, request, used);
     engine.notifyUser(NotificationType.BACKUP_CODE_USED, user, request, used);
-    if (!engine.store.challenges().consume(challenge.hash(), engine.now())) {
-      engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
-          Map.of("reason", "challenge_completed_elsewhere"));
-      return new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
+    List<FactorRecord> all = engine.store.factors().list(user.practice(), user.user());
+    if (usable(all, user, policy).isEmpty() && !reEnrolling(all, user, policy).isEmpty()) {
+      return reEnroll(user, policy, challenge, open, Optional.empty(), Optional.of(r.lookup()),
+          FactorKind.BACKUP_CODE, request, new LinkedHashMap<>());
     }
-    return succeeded(user, policy, FactorKind.BACKUP_CODE, remember, request, new LinkedHashMap<>(),
-        previous);
+    return succeeded(user, policy, challenge, open, Optional.empty(), Optional.of(r.lookup()),
+        FactorKind.BACKUP_CODE, remember, request, new LinkedHashMap<>());
   }
 
-  private LoginStep succeeded(UserRef user, PracticePolicy policy, FactorKind method,
-      RememberDevice remember, RequestContext request, Map<String, String> details,
-      Optional<SignIn> previous) {
+  /** What a race loser is told once its unit is undone. */
+  private static final LoginStep LOST =
+      new LoginStep.Rejected(LoginStep.Reason.ALREADY_COMPLETE);
+
+  private LoginStep succeeded(UserRef user, PracticePolicy policy, ChallengeId challenge,
+      Ceremonies.Open open, Optional<Settlement.FactorUse> use, Optional<String> backupCode,
+      FactorKind method, RememberDevice remember, RequestContext request,
+      Map<String, String> details) {
     Instant now = engine.now();
-    engine.store.users().recordSignIn(user.practice(), user.user(),
-        new SignIn(now, request.ip(), request.userAgent()));
     Optional<DeviceToken> token = Optional.empty();
+    Optional<DeviceRecord> device = Optional.empty();
     if (remember == RememberDevice.YES && !policy.rememberDevice().isZero()) {
       DeviceToken t = DeviceToken.fromTrusted(Tokens.randomBase64Url(engine.random, 32));
       String id = Tokens.randomBase64Url(engine.random, 16);
       String label = request.userAgent().isEmpty() ? "Unknown browser"
           : request.userAgent().substring(0, Math.min(128, request.userAgent().length()));
-      engine.store.devices().insert(new DeviceRecord(id, user.practice(), user.user(), t.hash(),
-          label, request.ip(), now, now.plus(policy.rememberDevice()), now));
+      device = Optional.of(new DeviceRecord(id, user.practice(), user.user(), t.hash(), label,
+          request.ip(), now, now.plus(policy.rememberDevice()), now));
       engine.audit(user, AuditType.DEVICE_REMEMBERED, AuditOutcome.SUCCESS, request,
           Map.of("device", id, "expires", now.plus(policy.rememberDevice()).toString()));
       token = Optional.of(t);
     }
     // "New device": a browser whose User-Agent differs from the last sign-in's. Simple on purpose;
     // the host may do better with its own session history.
+    Optional<SignIn> previous = open.state().lastSignIn();
     if (previous.isPresent() && !previous.get().userAgent().equals(request.userAgent())) {
       engine.notifyUser(NotificationType.NEW_DEVICE_SIGN_IN, user, request, Map.of());
     }
     details.put("method", method.id());
     engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.SUCCESS, request, details);
+    Optional<DeviceRecord> remembered = device;
+    engine.settle(audit -> new Settlement(user.practice(), user.user(), challenge.hash(), now,
+        true, use, Optional.empty(), backupCode,
+        new Settlement.SignedIn(new SignIn(now, request.ip(), request.userAgent())), remembered,
+        audit), LOST);
     return new LoginStep.Authenticated(user, Optional.of(method), false, token);
   }
 
-  private static String reason(VerificationOutcome o) {
-    return o.name().toLowerCase(java.util.Locale.ROOT);
+  /**
+   * A second step answered by a factor (or backup code) of a user who has no factor the policy
+   * allows: the ceremony completes, and the sign-in goes on to enrollment of an allowed method.
+   */
+  private LoginStep reEnroll(UserRef user, PracticePolicy policy, ChallengeId challenge,
+      Ceremonies.Open open, Optional<Settlement.FactorUse> use, Optional<String> backupCode,
+      FactorKind method, RequestContext request, Map<String, String> details) {
+    Instant now = engine.now();
+    details.put("method", method.id());
+    details.put("next", "enrollment");
+    engine.audit(user, AuditType.CHALLENGE_ISSUED, AuditOutcome.SUCCESS, request,
+        Map.of("purpose", "second_factor_for_re_enrollment", "method", method.id()));
+    engine.settle(audit -> new Settlement(user.practice(), user.user(), challenge.hash(), now,
+        true, use, Optional.empty(), backupCode, new Settlement.Unchanged(), Optional.empty(),
+        audit), LOST);
+    return enrollmentRequired(user, policy, request);
   }
 
   /**
    * A refused answer: counts it against the factor and the user, locks and disables where limits
-   * are reached, audits the true reason and tells the user only "not accepted".
+   * are reached, audits the true reason and tells the user only "not accepted". Decided from the
+   * state read under the user's lock, so parallel wrong answers are counted one after another.
    */
   private LoginStep refused(UserRef user, PracticePolicy policy, ChallengeId challenge,
-      Optional<FactorRecord> factor, String reason, boolean replay, RequestContext request) {
+      Ceremonies.Open open, Optional<FactorRecord> factor, String reason, boolean replay,
+      RequestContext request) {
+    Instant now = engine.now();
     Map<String, String> details = new LinkedHashMap<>();
     details.put("reason", reason);
     factor.ifPresent(f -> {
@@ -401,12 +455,13 @@ final class Login implements LoginFlow {
     });
     engine.audit(user, replay ? AuditType.CODE_REPLAYED : AuditType.SECOND_FACTOR_FAILED,
         AuditOutcome.FAILURE, request, details);
+    Optional<Settlement.FactorFailure> failed = Optional.empty();
     if (factor.isPresent()) {
       FactorRecord f = factor.get();
-      int failures = engine.store.factors().recordFailure(f.practice(), f.user(), f.id());
-      if (failures >= policy.factorFailureLimit()
-          && engine.store.factors().transition(f.practice(), f.user(), f.id(),
-              FactorState.ACTIVE, FactorState.DISABLED)) {
+      int failures = f.failures() + 1;
+      boolean disable = failures >= policy.factorFailureLimit();
+      failed = Optional.of(new Settlement.FactorFailure(f.id(), disable));
+      if (disable) {
         Map<String, String> d = Map.of("factor", f.id().value(), "kind", f.kind().id(),
             "label", f.label(), "failures", Integer.toString(failures));
         engine.audit(user, AuditType.FACTOR_DISABLED, AuditOutcome.SUCCESS, request, d);
@@ -414,66 +469,71 @@ final class Login implements LoginFlow {
       }
     }
     engine.notifyUser(NotificationType.SECOND_FACTOR_FAILED, user, request,
-        Map.of("at", engine.now().toString(), "ip", request.ip(),
-            "userAgent", request.userAgent()));
-    Optional<Instant> lock = engine.countUserFailure(user, policy, request);
+        Map.of("at", now.toString(), "ip", request.ip(), "userAgent", request.userAgent()));
+    int n = open.state().consecutiveFailures() + 1;
+    Optional<Instant> lock = engine.lockFor(n, policy);
+    lock.ifPresent(until -> engine.lockedOut(user, n, until, request));
+    Optional<Settlement.FactorFailure> factorFailure = failed;
+    engine.settle(audit -> new Settlement(user.practice(), user.user(), challenge.hash(), now,
+        false, Optional.empty(), factorFailure, Optional.empty(), new Settlement.Failed(lock),
+        Optional.empty(), audit), LOST);
     if (lock.isPresent()) {
       return new LoginStep.Locked(lock.get());
     }
-    int left = engine.store.challenges().find(challenge.hash())
-        .map(c -> c.maxAttempts() - c.attempts()).orElse(0);
+    int left = open.attemptsLeft() - 1;
     if (left <= 0) {
       return new LoginStep.Rejected(LoginStep.Reason.ATTEMPTS_EXHAUSTED);
     }
     return new LoginStep.Retry(challenge, left);
   }
 
-  private LoginStep closedAfterAttempt(UserRef user, byte[] hash, RequestContext request) {
-    Optional<ChallengeRecord> c = engine.store.challenges().find(hash);
-    LoginStep.Reason reason;
-    if (c.isEmpty() || c.get().consumed().isPresent()) {
-      reason = LoginStep.Reason.INVALID_CHALLENGE;
-    } else if (!engine.now().isBefore(c.get().expires())) {
-      reason = LoginStep.Reason.EXPIRED;
-    } else {
-      reason = LoginStep.Reason.ATTEMPTS_EXHAUSTED;
-    }
-    engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
-        Map.of("reason", reason.name().toLowerCase(java.util.Locale.ROOT)));
-    return new LoginStep.Rejected(reason);
-  }
-
   @Override
-  public LoginStep completeEnrollment(UserRef user, ChallengeId challenge,
+  public LoginStep completeEnrollment(UserRef user, ChallengeId challenge, ChallengeId enrollment,
       RequestContext request) {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(challenge, "challenge");
+    Objects.requireNonNull(enrollment, "enrollment");
     Objects.requireNonNull(request, "request");
-    Check check = check(user, challenge, ChallengePurpose.SIGN_IN_ENROLLMENT, request);
-    if (check instanceof Closed closed) {
-      return new LoginStep.Rejected(closed.reason());
+    return engine.atomically(() -> completeEnrollmentInUnit(user, challenge, enrollment,
+        request));
+  }
+
+  /** The mark an enrollment ceremony gets once it completed a sign-in: it completes only one. */
+  private static final String COMPLETED_SIGN_IN = "completed_sign_in";
+
+  private LoginStep completeEnrollmentInUnit(UserRef user, ChallengeId challenge,
+      ChallengeId enrollment, RequestContext request) {
+    Ceremonies.Opened opened = engine.ceremonies.open(user, challenge,
+        ChallengePurpose.SIGN_IN_ENROLLMENT, Optional.empty());
+    if (opened instanceof Ceremonies.Closed c) {
+      return closed(user, c, request);
     }
+    Ceremonies.Open open = (Ceremonies.Open) opened;
     PracticePolicy policy = engine.policy(user.practice());
-    // Only a factor enrolled since this challenge was issued completes it: an older one (allowed
-    // again by a policy change, say) was never answered in this sign-in.
-    Instant issued = ((Open) check).record().created();
-    List<FactorRecord> factors = engine.usableFactors(user, policy).stream()
-        .filter(f -> !f.created().isBefore(issued))
-        .toList();
-    if (factors.isEmpty()) {
+    // Only the factor that this very enrollment ceremony enrolled completes the sign-in, and only
+    // if that ceremony began after this sign-in did and was confirmed: a factor enrolled in
+    // another session's ceremony (the real user's, say) never completes an attacker's sign-in.
+    Optional<ChallengeRecord> e = engine.ceremonies.find(user, enrollment)
+        .filter(r -> r.purpose() == ChallengePurpose.ENROLLMENT && r.consumed().isPresent()
+            && !r.created().isBefore(open.record().created()) && r.factor().isPresent());
+    Optional<FactorRecord> factor = e.flatMap(r -> engine.store.factors()
+        .find(user.practice(), user.user(), r.factor().get()))
+        .filter(f -> f.state() == FactorState.ACTIVE && engine.usable(policy, user, f.kind()));
+    if (factor.isEmpty() || engine.ceremonies.mark(enrollment, COMPLETED_SIGN_IN).isPresent()) {
       engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
           Map.of("reason", "not_enrolled"));
       return new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
     }
-    if (!engine.store.challenges().consume(challenge.hash(), engine.now())) {
-      return new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE);
+    engine.ceremonies.mark(enrollment, COMPLETED_SIGN_IN, "1");
+    if (!engine.ceremonies.take(challenge) || !engine.ceremonies.complete(challenge)) {
+      throw new Engine.Undo(LOST);
     }
-    FactorRecord newest = factors.get(factors.size() - 1);
+    FactorRecord f = factor.get();
     Instant now = engine.now();
-    recordSignInAndNotifyNewDevice(user, now, request);
+    recordSignInAndNotifyNewDevice(user, open.state(), now, request);
     engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.SUCCESS, request,
-        Map.of("method", newest.kind().id(), "via", "enrollment"));
-    return new LoginStep.Authenticated(user, Optional.of(newest.kind()), false, Optional.empty());
+        Map.of("method", f.kind().id(), "via", "enrollment", "factor", f.id().value()));
+    return new LoginStep.Authenticated(user, Optional.of(f.kind()), false, Optional.empty());
   }
 
   @Override
@@ -486,9 +546,9 @@ final class Login implements LoginFlow {
    * Records a sign-in that needed no second step (or completed through enrollment) and, like
    * {@code succeeded}, sends NEW_DEVICE_SIGN_IN when the browser differs from the last sign-in's.
    */
-  private void recordSignInAndNotifyNewDevice(UserRef user, Instant now, RequestContext request) {
-    Optional<SignIn> previous = engine.store.users().find(user.practice(), user.user())
-        .flatMap(UserSecurityState::lastSignIn);
+  private void recordSignInAndNotifyNewDevice(UserRef user, UserSecurityState state, Instant now,
+      RequestContext request) {
+    Optional<SignIn> previous = state.lastSignIn();
     engine.store.users().recordSignIn(user.practice(), user.user(),
         new SignIn(now, request.ip(), request.userAgent()));
     if (previous.isPresent() && !previous.get().userAgent().equals(request.userAgent())) {

@@ -39,20 +39,35 @@ public interface LoginFlow {
       Map<String, String> parameters, RequestContext request);
 
   /**
-   * Checks an answer to the second step.
+   * Checks an answer to the second step, as one unit of work: what the answer spends (the code's
+   * time step or issue number, the backup code, the challenge) and records (failures, last
+   * sign-in, remembered device, audit rows) commits together or not at all. Parallel answers of
+   * one user are decided one after another, on every node sharing the store, so the lockout holds
+   * under concurrency. A double-submit or any answer that loses the race to another on the same
+   * challenge spends nothing, is not counted as a failure, and gets {@link
+   * LoginStep.Reason#ALREADY_COMPLETE}. When the user's only active factors are of kinds the
+   * practice no longer allows, a correct answer leads to {@link LoginStep.EnrollmentRequired}
+   * instead of {@link LoginStep.Authenticated}.
    *
-   * @return {@link LoginStep.Authenticated}, {@link LoginStep.Retry}, {@link LoginStep.Locked} or
-   *     {@link LoginStep.Rejected}
+   * @return {@link LoginStep.Authenticated}, {@link LoginStep.Retry}, {@link LoginStep.Locked},
+   *     {@link LoginStep.EnrollmentRequired} or {@link LoginStep.Rejected}
    */
   LoginStep verify(UserRef user, ChallengeId challenge, Answer answer, RememberDevice remember,
       RequestContext request);
 
   /**
    * Finishes a sign-in that returned {@link LoginStep.EnrollmentRequired} once the user has
-   * enrolled a factor during it. Returns {@link LoginStep.Authenticated} once, or {@link
-   * LoginStep.Rejected}.
+   * enrolled a factor during it. Only the factor of {@code enrollment} completes it: the
+   * enrollment ceremony ({@link EnrollmentStart#ceremony()}) that this session began after the
+   * sign-in challenge was issued and confirmed since; a factor enrolled in any other ceremony
+   * (another session's) does not, and one enrollment completes one sign-in. Returns {@link
+   * LoginStep.Authenticated} once, or {@link LoginStep.Rejected}.
+   *
+   * @param challenge the sign-in's {@link LoginStep.EnrollmentRequired#challenge()}
+   * @param enrollment the confirmed enrollment ceremony of this session
    */
-  LoginStep completeEnrollment(UserRef user, ChallengeId challenge, RequestContext request);
+  LoginStep completeEnrollment(UserRef user, ChallengeId challenge, ChallengeId enrollment,
+      RequestContext request);
 
   /**
    * Finishes the forced change after {@link LoginStep.PasswordChangeRequired}: checks the new

@@ -164,7 +164,12 @@ public sealed interface LoginStep {
     EXPIRED,
     /** All attempts of this challenge were used. */
     ATTEMPTS_EXHAUSTED,
-    /** Unknown, already completed, or belonging to another user or purpose. */
-    INVALID_CHALLENGE
+    /** Unknown, or belonging to another user or purpose. */
+    INVALID_CHALLENGE,
+    /**
+     * Already completed by another answer (a double-submit, or a second tab): not a failure. The
+     * host continues with the session the first answer signed in, if it is this browser's.
+     */
+    ALREADY_COMPLETE
   }
 }

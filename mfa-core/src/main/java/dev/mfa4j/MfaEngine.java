@@ -42,6 +42,7 @@ public final class MfaEngine {
   final List<SecurityListener> securityListeners;
   final PracticePolicy defaultPolicy;
   final BackupCodeHasher backupCodeHasher;
+  final java.time.Duration policyCache;
   private final Engine engine;
 
   private MfaEngine(Builder b) {
@@ -55,6 +56,7 @@ public final class MfaEngine {
     this.securityListeners = List.copyOf(b.securityListeners);
     this.defaultPolicy = b.defaultPolicy;
     this.backupCodeHasher = b.backupCodeHasher;
+    this.policyCache = b.policyCache;
     this.engine = new Engine(this);
   }
 
@@ -104,6 +106,7 @@ public final class MfaEngine {
     private final List<AuditListener> auditListeners = new ArrayList<>();
     private final List<SecurityListener> securityListeners = new ArrayList<>();
     private PracticePolicy defaultPolicy = PracticePolicy.defaults();
+    private java.time.Duration policyCache = java.time.Duration.ofSeconds(5);
     private BackupCodeHasher backupCodeHasher = BackupCodeHasher.owasp();
 
     private Builder() {}
@@ -178,6 +181,23 @@ public final class MfaEngine {
      */
     public Builder backupCodeHasher(BackupCodeHasher hasher) {
       this.backupCodeHasher = Objects.requireNonNull(hasher, "hasher");
+      return this;
+    }
+
+    /**
+     * How long an engine may use a practice policy it read before reading it again (default 5
+     * seconds; {@link java.time.Duration#ZERO} reads it at every step). A policy set through this
+     * engine's {@link Administration#setPolicy} applies at once here; other nodes see it within
+     * this bound. At most 1 minute.
+     *
+     * @throws IllegalArgumentException if negative or above 1 minute
+     */
+    public Builder policyCache(java.time.Duration staleness) {
+      Objects.requireNonNull(staleness, "staleness");
+      if (staleness.isNegative() || staleness.compareTo(java.time.Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("policy cache must be 0 to 1 minute");
+      }
+      this.policyCache = staleness;
       return this;
     }
 

@@ -52,9 +52,8 @@ final class PasswordFlow {
     if (passwords.isEmpty() || !passwords.get().requiresChange(user)) {
       return Optional.empty();
     }
-    Engine.Issued c = engine.issue(user, ChallengePurpose.SIGN_IN_PASSWORD_CHANGE,
+    Engine.Issued c = engine.ceremonies.issue(user, ChallengePurpose.SIGN_IN_PASSWORD_CHANGE,
         Optional.empty(), PracticePolicy.MAX_CODE_LIFETIME, CHANGE_ATTEMPTS);
-    engine.store.challenges().insert(c.record());
     engine.audit(user, AuditType.CHALLENGE_ISSUED, AuditOutcome.SUCCESS, request,
         Map.of("purpose", "sign_in_password_change"));
     return Optional.of(new LoginStep.PasswordChangeRequired(c.id(), c.record().expires(),
@@ -69,18 +68,20 @@ final class PasswordFlow {
     Objects.requireNonNull(next, "next");
     Objects.requireNonNull(request, "request");
     Passwords passwords = required();
-    Instant now = engine.now();
-    Optional<ChallengeRecord> rec = engine.store.challenges().find(challenge.hash());
-    if (rec.isEmpty() || rec.get().purpose() != ChallengePurpose.SIGN_IN_PASSWORD_CHANGE
-        || !rec.get().practice().equals(user.practice()) || !rec.get().user().equals(user.user())
-        || rec.get().consumed().isPresent()) {
-      return rejected(user, LoginStep.Reason.INVALID_CHALLENGE, request);
+    return engine.atomically(() -> completeChangeInUnit(passwords, user, challenge, next,
+        request));
+  }
+
+  private LoginStep completeChangeInUnit(Passwords passwords, UserRef user, ChallengeId challenge,
+      Password next, RequestContext request) {
+    Ceremonies.Opened opened = engine.ceremonies.open(user, challenge,
+        ChallengePurpose.SIGN_IN_PASSWORD_CHANGE, Optional.empty());
+    if (opened instanceof Ceremonies.Closed c) {
+      return rejected(user, c.reason(), request);
     }
-    if (!now.isBefore(rec.get().expires())) {
-      return rejected(user, LoginStep.Reason.EXPIRED, request);
-    }
-    if (!engine.store.challenges().takeAttempt(challenge.hash(), now)) {
-      return rejected(user, LoginStep.Reason.ATTEMPTS_EXHAUSTED, request);
+    ChallengeRecord rec = ((Ceremonies.Open) opened).record();
+    if (!engine.ceremonies.take(challenge)) {
+      throw new Engine.Undo(new LoginStep.Rejected(LoginStep.Reason.ALREADY_COMPLETE));
     }
     PracticePolicy policy = engine.policy(user.practice());
     boolean secondFactor = engine.twoFactorOn(user);
@@ -88,16 +89,15 @@ final class PasswordFlow {
     if (!check.accepted()) {
       engine.audit(user, AuditType.PASSWORD_CHANGED, AuditOutcome.FAILURE, request,
           Map.of("via", "temporary_password", "reasons", reasons(check)));
-      int left = engine.store.challenges().find(challenge.hash())
-          .map(c -> c.maxAttempts() - c.attempts()).orElse(0);
+      int left = rec.maxAttempts() - rec.attempts() - 1;
       if (left <= 0) {
         return new LoginStep.Rejected(LoginStep.Reason.ATTEMPTS_EXHAUSTED);
       }
-      return new LoginStep.PasswordChangeRequired(challenge, rec.get().expires(),
+      return new LoginStep.PasswordChangeRequired(challenge, rec.expires(),
           check.minLength(), check.problems());
     }
-    if (!engine.store.challenges().consume(challenge.hash(), now)) {
-      return rejected(user, LoginStep.Reason.INVALID_CHALLENGE, request);
+    if (!engine.ceremonies.complete(challenge)) {
+      throw new Engine.Undo(new LoginStep.Rejected(LoginStep.Reason.ALREADY_COMPLETE));
     }
     try {
       passwords.replaceTemporary(user, next, policy, secondFactor);
@@ -117,27 +117,10 @@ final class PasswordFlow {
     Objects.requireNonNull(request, "request");
     Passwords passwords = required();
     PracticePolicy policy = engine.policy(user.practice());
-    // Like the other password confirmations: while the user is locked, no password is checked.
-    Optional<Instant> locked = engine.lockedUntil(user);
-    if (locked.isPresent()) {
-      engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
-          Map.of("action", "change_password", "reason", "locked"));
-      throw new RateLimitedException("too many failures: try again later", locked.get());
-    }
-    PasswordCheck check;
-    try {
-      check = passwords.change(user, current, next, policy, engine.twoFactorOn(user));
-    } catch (PasswordRejectedException e) {
-      engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
-          Map.of("action", "change_password"));
-      // counted like any other failure of the user, so reaching the threshold here locks too
-      engine.countUserFailure(user, policy, request);
-      throw e;
-    } catch (RateLimitedException e) {
-      engine.audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
-          Map.of("action", "change_password", "reason", "throttled"));
-      throw e;
-    }
+    // Like the other password confirmations: while the user is locked, no password is checked;
+    // a wrong current password counts with the user's failures, under the user's lock.
+    PasswordCheck check = engine.passwordCheck(user, "change_password", request,
+        () -> passwords.change(user, current, next, policy, engine.twoFactorOn(user)));
     if (!check.accepted()) {
       engine.audit(user, AuditType.PASSWORD_CHANGED, AuditOutcome.FAILURE, request,
           Map.of("via", "user", "reasons", reasons(check)));

@@ -22,7 +22,11 @@ public interface UserStateStore {
   /** Adds one consecutive failure atomically (creating the row if needed); returns the new count. */
   int recordFailure(PracticeId practice, UserId user);
 
-  /** Locks the user's second step until {@code until}. */
+  /**
+   * Locks the user's second step until {@code until}, or leaves a lock that ends later: a lock
+   * only ever extends ({@code … SET locked_until = CASE WHEN locked_until IS NULL OR locked_until
+   * < ? THEN ? ELSE locked_until END}).
+   */
   void lockUntil(PracticeId practice, UserId user, Instant until);
 
   /** Records a completed sign-in: sets last sign-in, clears failures and lock. */
@@ -41,4 +45,12 @@ public interface UserStateStore {
    * instead of signing in on grace. Idempotent.
    */
   void endGrace(PracticeId practice, UserId user, Instant at);
+
+  /**
+   * Locks the user's state row until the current unit of work ({@link MfaStore#atomically}) ends,
+   * creating it if absent, and returns it as it is now. Units that lock the same user run one
+   * after another, on every node sharing the store ({@code SELECT … FOR UPDATE} in the JDBC
+   * store). Must run inside a unit.
+   */
+  UserSecurityState lock(PracticeId practice, UserId user);
 }
