@@ -54,11 +54,14 @@ final class GuardedStore {
       return method.invoke(store, tracked);
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
-      if (cause != null && cause == fromWork[0]) {
-        if (cause instanceof Error err) {
-          throw err;
+      for (Throwable t = cause; t != null && fromWork[0] != null; t = t.getCause()) {
+        if (t == fromWork[0]) {
+          // the work's own exception, maybe wrapped by a proxy of the host's on the way out
+          if (t instanceof Error err) {
+            throw err;
+          }
+          throw (RuntimeException) t;
         }
-        throw (RuntimeException) cause;
       }
       if (cause instanceof MfaException m) {
         throw m;

@@ -76,7 +76,7 @@ class AccountSecurityTest {
         .isInstanceOf(EnrollmentOutcome.Confirmed.class);
     assertThat(account.confirmEnrollment(start.ceremony(), Answer.code(start.factor(),
         start.details(TestCodeFactor.Details.class).code()), fx.request))
-        .isEqualTo(new EnrollmentOutcome.Rejected(LoginStep.Reason.INVALID_CHALLENGE));
+        .isEqualTo(new EnrollmentOutcome.Rejected(LoginStep.Reason.ALREADY_COMPLETE));
   }
 
   @Test

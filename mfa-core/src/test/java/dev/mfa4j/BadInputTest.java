@@ -118,7 +118,7 @@ class BadInputTest {
 
     assertThat(fx.answer(ALICE, unknown, f.id(), f.code()))
         .isEqualTo(new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE));
-    assertThat(fx.engine.login().completeEnrollment(ALICE, unknown, fx.request))
+    assertThat(fx.engine.login().completeEnrollment(ALICE, unknown, f.ceremony(), fx.request))
         .isInstanceOf(LoginStep.Rejected.class);
     assertThatThrownBy(() -> fx.engine.login().prompt(ALICE, unknown, f.id(), Map.of(),
         fx.request)).isInstanceOf(InvalidInputException.class);

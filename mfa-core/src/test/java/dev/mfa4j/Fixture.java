@@ -45,6 +45,8 @@ final class Fixture {
     random.nextBytes(key);
     protector = AesGcmSecretProtector.fromKey("test-1", key);
     MfaEngine.Builder b = MfaEngine.builder()
+        // tests change policies in the store, as another node would: read them at every step
+        .policyCache(java.time.Duration.ZERO)
         .store(storeOverride == null ? store : storeOverride)
         .secretProtector(protector)
         .passwordVerifier((user, password) -> {
@@ -69,7 +71,8 @@ final class Fixture {
   }
 
   /** An enrolled factor and what is needed to answer with it. */
-  record Enrolled(FactorId id, String code, Optional<BackupCodes> backupCodes) {}
+  record Enrolled(FactorId id, String code, Optional<BackupCodes> backupCodes,
+      ChallengeId ceremony) {}
 
   Enrolled enroll(UserRef user, FactorKind kind) {
     EnrollmentStart start = engine.account(user).beginEnrollment(kind, "My " + kind.id(),
@@ -80,7 +83,7 @@ final class Fixture {
     if (!(out instanceof EnrollmentOutcome.Confirmed c)) {
       throw new AssertionError("enrollment not confirmed: " + out);
     }
-    return new Enrolled(start.factor(), code, c.backupCodes());
+    return new Enrolled(start.factor(), code, c.backupCodes(), start.ceremony());
   }
 
   Enrolled enroll(UserRef user) {

@@ -76,15 +76,18 @@ class LoginFlowTest {
   }
 
   @Test
-  void afterPrimary_onlyFactorOfDisallowedKind_enrollmentRequiredNotAuthenticated() {
+  void afterPrimary_onlyFactorOfDisallowedKind_secondStepWithItNotEnrollment() {
     Fixture fx = new Fixture(requiring(TwoFactorRequirement.ALL_STAFF));
-    fx.enroll(ALICE, Fixture.PHONE);
+    Fixture.Enrolled phone = fx.enroll(ALICE, Fixture.PHONE);
     fx.setPolicy(ALICE.practice(), requiring(TwoFactorRequirement.ALL_STAFF).toBuilder()
         .staffMethods(Set.of(FactorKind.TOTP, FactorKind.PASSKEY)).build());
 
     LoginStep step = fx.engine.login().afterPrimary(ALICE, fx.request);
 
-    assertThat(step).isInstanceOf(LoginStep.EnrollmentRequired.class);
+    // the password alone must not open an enrollment (an attacker would enroll their own app)
+    assertThat(step).isInstanceOf(LoginStep.SecondFactorRequired.class);
+    assertThat(((LoginStep.SecondFactorRequired) step).methods())
+        .extracting(FactorSummary::id).containsExactly(phone.id());
   }
 
   @Test
@@ -120,14 +123,20 @@ class LoginFlowTest {
     LoginStep.EnrollmentRequired er =
         (LoginStep.EnrollmentRequired) fx.engine.login().afterPrimary(ALICE, fx.request);
 
-    LoginStep tooEarly = fx.engine.login().completeEnrollment(ALICE, er.challenge(), fx.request);
-    fx.enroll(ALICE);
-    LoginStep done = fx.engine.login().completeEnrollment(ALICE, er.challenge(), fx.request);
-    LoginStep again = fx.engine.login().completeEnrollment(ALICE, er.challenge(), fx.request);
+    EnrollmentStart begun = fx.engine.account(ALICE).beginEnrollment(Fixture.APP,
+        "App", Fixture.password(), Map.of(), fx.request);
+    LoginStep tooEarly = fx.engine.login().completeEnrollment(ALICE, er.challenge(),
+        begun.ceremony(), fx.request);
+    fx.engine.account(ALICE).confirmEnrollment(begun.ceremony(), Answer.code(begun.factor(),
+        begun.details(TestCodeFactor.Details.class).code()), fx.request);
+    LoginStep done = fx.engine.login().completeEnrollment(ALICE, er.challenge(),
+        begun.ceremony(), fx.request);
+    LoginStep again = fx.engine.login().completeEnrollment(ALICE, er.challenge(),
+        begun.ceremony(), fx.request);
 
     assertThat(tooEarly).isInstanceOf(LoginStep.Rejected.class);
     assertThat(done).isInstanceOf(LoginStep.Authenticated.class);
-    assertThat(again).isEqualTo(new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE));
+    assertThat(again).isEqualTo(new LoginStep.Rejected(LoginStep.Reason.ALREADY_COMPLETE));
   }
 
   @Test
@@ -142,7 +151,8 @@ class LoginFlowTest {
     // cannot complete an enrollment sign-in
     assertThat(fx.answer(ALICE, er.challenge(), f.id(), f.code()))
         .isEqualTo(new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE));
-    assertThat(fx.engine.login().completeEnrollment(ALICE, s.challenge(), fx.request))
+    assertThat(fx.engine.login().completeEnrollment(ALICE, s.challenge(), f.ceremony(),
+        fx.request))
         .isEqualTo(new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE));
   }
 
@@ -203,7 +213,7 @@ class LoginFlowTest {
     assertThat(fx.answer(ALICE, s.challenge(), f.id(), f.code()))
         .isInstanceOf(LoginStep.Authenticated.class);
     assertThat(fx.answer(ALICE, s.challenge(), f.id(), f.code()))
-        .isEqualTo(new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE));
+        .isEqualTo(new LoginStep.Rejected(LoginStep.Reason.ALREADY_COMPLETE));
   }
 
   @Test
@@ -592,9 +602,11 @@ class LoginFlowTest {
     assertThat(withBackup).isInstanceOf(LoginStep.SecondFactorRequired.class);
     assertThat(((LoginStep.SecondFactorRequired) withBackup).backupCodesRemaining())
         .isEqualTo(10);
-    assertThat(without).isInstanceOf(LoginStep.EnrollmentRequired.class);
-    assertThat(((LoginStep.EnrollmentRequired) without).allowedMethods())
-        .containsExactly(FactorKind.TOTP);
+    // no backup codes either: the phone may still prove the user, for re-enrollment only
+    assertThat(without).isInstanceOf(LoginStep.SecondFactorRequired.class);
+    assertThat(((LoginStep.SecondFactorRequired) without).methods())
+        .extracting(FactorSummary::kind).containsExactly(FactorKind.PHONE);
+    assertThat(((LoginStep.SecondFactorRequired) without).backupCodesRemaining()).isZero();
   }
 
   @Test

@@ -72,10 +72,11 @@ class LoginGapsMutationTest {
         (LoginStep.EnrollmentRequired) fx.engine.login().afterPrimary(ALICE, fx.request);
     assertThat(last(fx, AuditType.CHALLENGE_ISSUED).details())
         .containsEntry("purpose", "sign_in_enrollment");
-    fx.enroll(ALICE);
+    Fixture.Enrolled enrolled = fx.enroll(ALICE);
     fx.clock.advance(Duration.ofSeconds(20));
 
-    LoginStep step = fx.engine.login().completeEnrollment(ALICE, required.challenge(), fx.request);
+    LoginStep step = fx.engine.login().completeEnrollment(ALICE, required.challenge(),
+        enrolled.ceremony(), fx.request);
 
     assertThat(step).isInstanceOf(LoginStep.Authenticated.class);
     assertThat(lastSignIn(fx)).map(SignIn::at).contains(fx.clock.instant());

@@ -192,7 +192,7 @@ class PasswordFlowTest {
     LoginStep second = fx.engine.login().completePasswordChange(JANE, p.challenge(),
         Password.of("another quiet harbour lantern"), fx.request);
 
-    assertThat(second).isEqualTo(new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE));
+    assertThat(second).isEqualTo(new LoginStep.Rejected(LoginStep.Reason.ALREADY_COMPLETE));
     assertThat(passwords.verify(JANE, Password.of(NEW))).isTrue();
   }
 
