@@ -33,9 +33,14 @@ final class Jdbc {
     T map(ResultSet rs) throws SQLException;
   }
 
+  /** One SQL statement with its parameters. */
+  record Sql(String text, Object... params) {}
+
   final DataSource dataSource;
   final Dialect dialect;
   final String prefix;
+  /** The connection of the unit of work the current thread runs on this store, if any. */
+  private final ThreadLocal<Connection> unit = new ThreadLocal<>();
 
   Jdbc(DataSource dataSource, Dialect dialect, String prefix) {
     this.dataSource = dataSource;
@@ -48,8 +53,66 @@ final class Jdbc {
     return text.replace("${prefix}", prefix);
   }
 
-  /** Runs {@code work} on a connection in auto-commit mode. */
+  /**
+   * Runs {@code work} as one unit of work (see {@link dev.mfa4j.spi.MfaStore#atomically}): one
+   * pooled connection, auto-commit off, is bound to the current thread while it runs, so that
+   * {@link #auto} and {@link #tx} use it; commits when {@code work} returns, rolls back when it
+   * throws (rethrown unchanged). Inside another unit of this store, joins it.
+   */
+  <T> T atomically(java.util.function.Supplier<T> work) {
+    if (unit.get() != null) {
+      return work.get();
+    }
+    Connection c;
+    try {
+      c = dataSource.getConnection();
+    } catch (SQLException e) {
+      throw failure("begin unit of work", e);
+    }
+    boolean auto = true;
+    try {
+      try {
+        auto = c.getAutoCommit();
+        if (auto) {
+          c.setAutoCommit(false);
+        }
+      } catch (SQLException e) {
+        throw failure("begin unit of work", e);
+      }
+      T result;
+      unit.set(c);
+      try {
+        result = work.get();
+      } catch (Throwable t) {
+        rollbackQuietly(c, t);
+        throw t;
+      } finally {
+        unit.remove();
+      }
+      try {
+        c.commit();
+      } catch (SQLException e) {
+        rollbackQuietly(c, e);
+        throw failure("commit unit of work", e);
+      }
+      return result;
+    } finally {
+      restoreAutoCommit(c, auto);
+      closeQuietly(c);
+    }
+  }
+
+  /** Whether the current thread runs a unit of work on this store. */
+  boolean inUnit() {
+    return unit.get() != null;
+  }
+
+  /** Runs {@code work} on a connection in auto-commit mode (inside a unit: on its connection). */
   <T> T auto(String op, Work<T> work) {
+    Connection bound = unit.get();
+    if (bound != null) {
+      return joined(op, bound, work);
+    }
     try (Connection c = dataSource.getConnection()) {
       if (!c.getAutoCommit()) {
         c.setAutoCommit(true);
@@ -60,8 +123,12 @@ final class Jdbc {
     }
   }
 
-  /** Runs {@code work} in one transaction; rolls back on any failure. */
+  /** Runs {@code work} in one transaction; rolls back on any failure. Inside a unit, joins it. */
   <T> T tx(String op, Work<T> work) {
+    Connection bound = unit.get();
+    if (bound != null) {
+      return joined(op, bound, work);
+    }
     try (Connection c = dataSource.getConnection()) {
       boolean auto = c.getAutoCommit();
       c.setAutoCommit(false);
@@ -80,7 +147,23 @@ final class Jdbc {
     }
   }
 
-  private static void rollbackQuietly(Connection c, Exception cause) {
+  private static <T> T joined(String op, Connection c, Work<T> work) {
+    try {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw failure(op, e);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // the unit has ended; the pool discards a broken connection
+    }
+  }
+
+  private static void rollbackQuietly(Connection c, Throwable cause) {
     try {
       c.rollback();
     } catch (SQLException r) {
@@ -157,6 +240,31 @@ final class Jdbc {
     }
   }
 
+  static int update(Connection c, Sql sql) throws SQLException {
+    return update(c, sql.text(), sql.params());
+  }
+
+  /**
+   * Inserts a row unless one with the same key exists; whether it inserted. Never fails on a
+   * duplicate key, and never aborts the surrounding transaction: PostgreSQL uses {@code ON
+   * CONFLICT DO NOTHING} (a failed statement would abort the transaction), MariaDB and H2 roll
+   * back only the failed statement.
+   */
+  boolean insertIfAbsent(Connection c, String insertSql, Object... params) throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) {
+      return update(c, insertSql + " ON CONFLICT DO NOTHING", params) > 0;
+    }
+    try {
+      update(c, insertSql, params);
+      return true;
+    } catch (SQLException e) {
+      if (isDuplicateKey(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   static int update(Connection c, String sql, Object... params) throws SQLException {
     try (PreparedStatement ps = prepare(c, sql, params)) {
       return ps.executeUpdate();
@@ -207,18 +315,8 @@ final class Jdbc {
       Object[] insertParams) {
     for (int i = 0; i < 3; i++) {
       boolean done = auto(op, c -> {
-        if (update(c, updateSql, updateParams) > 0) {
-          return true;
-        }
-        try {
-          update(c, insertSql, insertParams);
-          return true;
-        } catch (SQLException e) {
-          if (isDuplicateKey(e)) {
-            return false;
-          }
-          throw e;
-        }
+        return update(c, updateSql, updateParams) > 0
+            || insertIfAbsent(c, insertSql, insertParams);
       });
       if (done) {
         return;
@@ -256,17 +354,7 @@ final class Jdbc {
       if (insertSql == null) {
         return missing;
       }
-      boolean inserted = auto(op, c -> {
-        try {
-          update(c, insertSql, insertParams);
-          return true;
-        } catch (SQLException e) {
-          if (isDuplicateKey(e)) {
-            return false;
-          }
-          throw e;
-        }
-      });
+      boolean inserted = auto(op, c -> insertIfAbsent(c, insertSql, insertParams));
       if (inserted) {
         return insertedValue;
       }
@@ -293,6 +381,39 @@ final class Jdbc {
         throw unreadable(table, e);
       }
     };
+  }
+
+  /** {@code a.x AS a_x, a.y AS a_y, …} for a comma-separated column list. */
+  static String columnsAs(String columns, String alias) {
+    StringBuilder sb = new StringBuilder();
+    for (String col : columns.split(",")) {
+      String name = col.trim();
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(alias).append('.').append(name).append(" AS ").append(alias).append('_')
+          .append(name);
+    }
+    return sb.toString();
+  }
+
+  /**
+   * {@code mapper} reading a row whose columns carry the prefix {@code alias_} (see {@link
+   * #columnsAs}), so that one table's mapper serves plain reads and joins alike.
+   */
+  static <T> RowMapper<T> aliased(String alias, RowMapper<T> mapper) {
+    String prefix = alias + "_";
+    return rs -> mapper.map((ResultSet) java.lang.reflect.Proxy.newProxyInstance(
+        ResultSet.class.getClassLoader(), new Class<?>[] {ResultSet.class}, (p, m, a) -> {
+          if (a != null && a.length > 0 && a[0] instanceof String label) {
+            a[0] = prefix + label;
+          }
+          try {
+            return m.invoke(rs, a);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        }));
   }
 
   static Object[] args(Object... values) {

@@ -47,11 +47,14 @@ final class JdbcAuditStore implements AuditStore {
   @Override
   public void append(AuditEvent e) {
     Objects.requireNonNull(e, "event");
-    db.auto("append audit event", c -> Jdbc.update(c,
-        "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?)",
+    db.auto("append audit event", c -> Jdbc.update(c, insertSql(e)));
+  }
+
+  Jdbc.Sql insertSql(AuditEvent e) {
+    return new Jdbc.Sql("INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?)",
         e.id(), e.at(), e.practice().value(), e.subject().map(UserId::value).orElse(null),
         e.actor().map(UserId::value).orElse(null), e.type().name(), e.outcome().name(), e.ip(),
-        e.userAgent(), Codec.encodeMap(e.details())));
+        e.userAgent(), Codec.encodeMap(e.details()));
   }
 
   @Override

@@ -73,9 +73,15 @@ final class JdbcBackupCodeStore implements BackupCodeStore {
     owner(practice, user);
     Objects.requireNonNull(lookupId, "lookupId");
     Objects.requireNonNull(at, "at");
-    return db.auto("consume backup code", c -> Jdbc.update(c, "UPDATE " + table
+    return db.auto("consume backup code", c -> Jdbc.update(c,
+        consumeSql(practice, user, lookupId, at))) == 1;
+  }
+
+  /** Spends an unspent backup code; 0 rows if it is unknown or spent. */
+  Jdbc.Sql consumeSql(PracticeId practice, UserId user, String lookupId, Instant at) {
+    return new Jdbc.Sql("UPDATE " + table
         + " SET used = ? WHERE practice = ? AND user_id = ? AND lookup_id = ? AND used IS NULL",
-        at, practice.value(), user.value(), lookupId)) == 1;
+        at, practice.value(), user.value(), lookupId);
   }
 
   @Override

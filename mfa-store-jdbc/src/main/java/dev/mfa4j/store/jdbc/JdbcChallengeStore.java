@@ -65,9 +65,34 @@ final class JdbcChallengeStore implements ChallengeStore {
   public boolean takeAttempt(byte[] idHash, Instant now) {
     Objects.requireNonNull(idHash, "idHash");
     Objects.requireNonNull(now, "now");
-    return db.auto("take challenge attempt", c -> Jdbc.update(c, "UPDATE " + table
-        + " SET attempts = attempts + 1 WHERE id_hash = ? AND attempts < max_attempts"
-        + " AND consumed IS NULL AND expires > ?", idHash, now)) == 1;
+    return db.auto("take challenge attempt", c -> Jdbc.update(c, takeAttemptSql(idHash, now, false)))
+        == 1;
+  }
+
+  /**
+   * Takes one attempt of an open ceremony and, when {@code complete}, completes it in the same
+   * statement; 1 row if the ceremony was open (attempt left, not consumed, not expired).
+   */
+  Jdbc.Sql takeAttemptSql(byte[] idHash, Instant now, boolean complete) {
+    String where = " WHERE id_hash = ? AND attempts < max_attempts AND consumed IS NULL"
+        + " AND expires > ?";
+    return complete
+        ? new Jdbc.Sql("UPDATE " + table + " SET attempts = attempts + 1, consumed = ?" + where,
+            now, idHash, now)
+        : new Jdbc.Sql("UPDATE " + table + " SET attempts = attempts + 1" + where, idHash, now);
+  }
+
+  /** The ceremony's columns as {@code alias.column AS alias_column}, for joins. */
+  static String columnsAs(String alias) {
+    return Jdbc.columnsAs(COLUMNS, alias);
+  }
+
+  Jdbc.RowMapper<ChallengeRecord> mapper() {
+    return mapper;
+  }
+
+  String table() {
+    return table;
   }
 
   @Override

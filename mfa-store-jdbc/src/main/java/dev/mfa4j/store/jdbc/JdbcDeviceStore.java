@@ -38,10 +38,13 @@ final class JdbcDeviceStore implements DeviceStore {
   @Override
   public void insert(DeviceRecord d) {
     Objects.requireNonNull(d, "device");
-    db.auto("insert device", c -> Jdbc.update(c,
-        "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)",
+    db.auto("insert device", c -> Jdbc.update(c, insertSql(d)));
+  }
+
+  Jdbc.Sql insertSql(DeviceRecord d) {
+    return new Jdbc.Sql("INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)",
         d.id(), d.practice().value(), d.user().value(), d.tokenHash(), d.label(), d.ip(),
-        d.created(), d.expires(), d.lastSeen()));
+        d.created(), d.expires(), d.lastSeen());
   }
 
   @Override

@@ -23,6 +23,8 @@ import java.util.Optional;
 final class JdbcFactorStore implements FactorStore {
   private static final String COLUMNS = "id, practice, user_id, kind, label, state, created,"
       + " last_used, counter, failures, lookup_key, lookup_hash, sealed_secret, attributes";
+  private static final String BY_ID = "practice = ? AND user_id = ? AND id = ?";
+  private static final String ADD_FAILURE = "failures = failures + 1";
 
   private final Jdbc db;
   private final String table;
@@ -87,6 +89,19 @@ final class JdbcFactorStore implements FactorStore {
             Tokens.sha256(f.lookupKey().get()), Tokens.sha256(lookupKey)));
   }
 
+  /** The factor's columns as {@code alias.column AS alias_column}, for joins. */
+  static String columnsAs(String alias) {
+    return Jdbc.columnsAs(COLUMNS, alias);
+  }
+
+  Jdbc.RowMapper<FactorRecord> mapper() {
+    return mapper;
+  }
+
+  String table() {
+    return table;
+  }
+
   @Override
   public boolean transition(PracticeId practice, UserId user, FactorId id, FactorState from,
       FactorState to) {
@@ -94,9 +109,14 @@ final class JdbcFactorStore implements FactorStore {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
-    return db.auto("transition factor", c -> Jdbc.update(c, "UPDATE " + table
-        + " SET state = ? WHERE practice = ? AND user_id = ? AND id = ? AND state = ?",
-        to.name(), practice.value(), user.value(), id.value(), from.name())) == 1;
+    return db.auto("transition factor", c -> Jdbc.update(c,
+        transitionSql(practice, user, id, from, to))) == 1;
+  }
+
+  Jdbc.Sql transitionSql(PracticeId practice, UserId user, FactorId id, FactorState from,
+      FactorState to) {
+    return new Jdbc.Sql("UPDATE " + table + " SET state = ? WHERE " + BY_ID + " AND state = ?",
+        to.name(), practice.value(), user.value(), id.value(), from.name());
   }
 
   @Override
@@ -105,15 +125,26 @@ final class JdbcFactorStore implements FactorStore {
     owner(practice, user);
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(at, "at");
+    return db.auto("record factor use", c -> Jdbc.update(c,
+        recordUseSql(practice, user, id, newCounter, at))) == 1;
+  }
+
+  /** A successful use; a non-negative counter must be above the stored one (else 0 rows). */
+  Jdbc.Sql recordUseSql(PracticeId practice, UserId user, FactorId id, long newCounter,
+      Instant at) {
     if (newCounter < 0) {
-      return db.auto("record factor use", c -> Jdbc.update(c, "UPDATE " + table
-          + " SET last_used = ?, failures = 0 WHERE practice = ? AND user_id = ? AND id = ?",
-          at, practice.value(), user.value(), id.value())) == 1;
+      return new Jdbc.Sql("UPDATE " + table + " SET last_used = ?, failures = 0 WHERE " + BY_ID,
+          at, practice.value(), user.value(), id.value());
     }
-    return db.auto("record factor use", c -> Jdbc.update(c, "UPDATE " + table
-        + " SET counter = ?, last_used = ?, failures = 0"
-        + " WHERE practice = ? AND user_id = ? AND id = ? AND counter < ?",
-        newCounter, at, practice.value(), user.value(), id.value(), newCounter)) == 1;
+    return new Jdbc.Sql("UPDATE " + table + " SET counter = ?, last_used = ?, failures = 0"
+        + " WHERE " + BY_ID + " AND counter < ?",
+        newCounter, at, practice.value(), user.value(), id.value(), newCounter);
+  }
+
+  /** One more failure of the factor. */
+  Jdbc.Sql addFailureSql(PracticeId practice, UserId user, FactorId id) {
+    return new Jdbc.Sql("UPDATE " + table + " SET " + ADD_FAILURE + " WHERE " + BY_ID,
+        practice.value(), user.value(), id.value());
   }
 
   @Override
@@ -121,7 +152,7 @@ final class JdbcFactorStore implements FactorStore {
     owner(practice, user);
     Objects.requireNonNull(id, "id");
     return (int) db.updateAndRead("record factor failure", table, "failures",
-        "practice = ? AND user_id = ? AND id = ?", "failures = failures + 1", args(),
+        BY_ID, ADD_FAILURE, args(),
         args(practice.value(), user.value(), id.value()), null, null, 0, 0);
   }
 
@@ -132,9 +163,15 @@ final class JdbcFactorStore implements FactorStore {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(label, "label");
     String attrs = Codec.encodeMap(Map.copyOf(attributes));
-    return db.auto("update factor", c -> Jdbc.update(c, "UPDATE " + table
-        + " SET label = ?, attributes = ? WHERE practice = ? AND user_id = ? AND id = ?",
-        label, attrs, practice.value(), user.value(), id.value())) == 1;
+    return db.auto("update factor", c -> Jdbc.update(c,
+        updateSql(practice, user, id, label, attrs))) == 1;
+  }
+
+  /** New label and (encoded) attributes. */
+  Jdbc.Sql updateSql(PracticeId practice, UserId user, FactorId id, String label,
+      String encodedAttributes) {
+    return new Jdbc.Sql("UPDATE " + table + " SET label = ?, attributes = ? WHERE " + BY_ID,
+        label, encodedAttributes, practice.value(), user.value(), id.value());
   }
 
   @Override

@@ -11,12 +11,26 @@ import dev.mfa4j.spi.MfaStore;
 import dev.mfa4j.spi.PasswordStore;
 import dev.mfa4j.spi.PolicyStore;
 import dev.mfa4j.spi.UserStateStore;
+import dev.mfa4j.FactorId;
+import dev.mfa4j.PracticeId;
+import dev.mfa4j.UserId;
+import dev.mfa4j.spi.Answering;
+import dev.mfa4j.spi.AuditEvent;
+import dev.mfa4j.spi.ChallengeRecord;
+import dev.mfa4j.spi.FactorRecord;
+import dev.mfa4j.spi.FactorState;
+import dev.mfa4j.spi.Settlement;
+import dev.mfa4j.spi.UserSecurityState;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -53,15 +67,18 @@ public final class JdbcMfaStore implements MfaStore {
 
   private final Jdbc db;
   private final Clock clock;
-  private final FactorStore factors;
-  private final ChallengeStore challenges;
-  private final BackupCodeStore backupCodes;
-  private final DeviceStore devices;
-  private final UserStateStore users;
-  private final AuditStore audit;
+  private final JdbcFactorStore factors;
+  private final JdbcChallengeStore challenges;
+  private final JdbcBackupCodeStore backupCodes;
+  private final JdbcDeviceStore devices;
+  private final JdbcUserStateStore users;
+  private final JdbcAuditStore audit;
   private final PolicyStore policies;
   private final CounterStore counters;
   private final PasswordStore passwords;
+  private final Jdbc.RowMapper<UserSecurityState> answerState;
+  private final Jdbc.RowMapper<ChallengeRecord> answerChallenge;
+  private final Jdbc.RowMapper<FactorRecord> answerFactor;
 
   private JdbcMfaStore(Jdbc db, Clock clock) {
     this.db = db;
@@ -75,6 +92,9 @@ public final class JdbcMfaStore implements MfaStore {
     this.policies = new JdbcPolicyStore(db, clock);
     this.counters = new JdbcCounterStore(db);
     this.passwords = new JdbcPasswordStore(db);
+    this.answerState = Jdbc.aliased("u", users.mapper());
+    this.answerChallenge = Jdbc.aliased("c", challenges.mapper());
+    this.answerFactor = Jdbc.aliased("f", factors.mapper());
   }
 
   /**
@@ -165,6 +185,170 @@ public final class JdbcMfaStore implements MfaStore {
   @Override
   public PasswordStore passwords() {
     return passwords;
+  }
+
+  /**
+   * Binds one pooled connection (auto-commit off) to the current thread while {@code work} runs:
+   * every repository of this store uses it, and it commits when {@code work} returns or rolls
+   * back when it throws (rethrown unchanged). A unit inside another of this store joins it.
+   *
+   * @throws StoreException if the unit cannot begin or commit
+   */
+  @Override
+  public <T> T atomically(Supplier<T> work) {
+    return db.atomically(Objects.requireNonNull(work, "work"));
+  }
+
+  /**
+   * One statement: the user's state, the ceremony and (if named) the factor, joined and locked
+   * ({@code SELECT … FOR UPDATE} locks the rows of every joined table, so that on PostgreSQL a
+   * unit that waited for the lock re-reads all three as the previous unit left them). If the join
+   * finds no row (no state recorded yet, unknown ceremony or another user's, no such factor),
+   * falls back to the three separate reads of {@link MfaStore#answering}.
+   */
+  @Override
+  public Answering answering(byte[] challenge, PracticeId practice, UserId user,
+      Optional<FactorId> factor) {
+    Objects.requireNonNull(challenge, "challenge");
+    Objects.requireNonNull(practice, "practice");
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(factor, "factor");
+    boolean withFactor = factor.isPresent();
+    String sql = "SELECT " + JdbcUserStateStore.columnsAs("u") + ", "
+        + JdbcChallengeStore.columnsAs("c")
+        + (withFactor ? ", " + JdbcFactorStore.columnsAs("f") : "")
+        + " FROM " + users.table() + " u JOIN " + challenges.table()
+        + " c ON c.practice = u.practice AND c.user_id = u.user_id"
+        + (withFactor ? " JOIN " + factors.table()
+            + " f ON f.practice = u.practice AND f.user_id = u.user_id" : "")
+        + " WHERE u.practice = ? AND u.user_id = ? AND c.id_hash = ?"
+        + (withFactor ? " AND f.id = ?" : "") + " FOR UPDATE";
+    Object[] params = withFactor
+        ? Jdbc.args(practice.value(), user.value(), challenge, factor.get().value())
+        : Jdbc.args(practice.value(), user.value(), challenge);
+    Optional<Answering> joined = db.tx("read answer", c -> Jdbc.queryOne(c, sql,
+        rs -> new Answering(answerState.map(rs), Optional.of(answerChallenge.map(rs)),
+            withFactor ? Optional.of(answerFactor.map(rs)) : Optional.empty()), params));
+    return joined.orElseGet(() -> MfaStore.super.answering(challenge, practice, user, factor));
+  }
+
+  /**
+   * Writes the settlement with the repositories' own statements, in the order of {@link
+   * MfaStore#settle} (the attempt and the completion are one UPDATE). On PostgreSQL all of them go
+   * in one round trip (one prepared statement of {@code ;}-separated statements, one update count
+   * each); on MariaDB and H2 one by one, stopping at the first conditional write that did not
+   * hold. Outside a unit, runs as one.
+   */
+  @Override
+  public boolean settle(Settlement s) {
+    Objects.requireNonNull(s, "settlement");
+    if (!db.inUnit()) {
+      return atomically(() -> settle(s));
+    }
+    List<Step> steps = steps(s);
+    return db.tx("settle answer", c -> db.dialect == Dialect.POSTGRESQL
+        ? settleInOneRoundTrip(c, steps) : settleOneByOne(c, steps));
+  }
+
+  /**
+   * One write of a settlement: {@code required} ones must change exactly one row (else the
+   * settlement fails); {@code ifNoRow}, if given, writes through the repository when the
+   * statement found no row (a user state row not created yet).
+   */
+  private record Step(Jdbc.Sql sql, boolean required, Runnable ifNoRow) {}
+
+  private List<Step> steps(Settlement s) {
+    PracticeId p = s.practice();
+    UserId u = s.user();
+    List<Step> steps = new ArrayList<>();
+    steps.add(new Step(challenges.takeAttemptSql(s.challenge(), s.at(), s.complete()), true, null));
+    s.use().ifPresent(use -> {
+      steps.add(new Step(factors.recordUseSql(p, u, use.id(), use.counter(), s.at()), true, null));
+      use.attributes().ifPresent(a -> steps.add(new Step(
+          factors.updateSql(p, u, use.id(), use.label(), Codec.encodeMap(a)), true, null)));
+    });
+    s.failedFactor().ifPresent(f -> {
+      steps.add(new Step(factors.addFailureSql(p, u, f.id()), false, null));
+      if (f.disable()) {
+        steps.add(new Step(factors.transitionSql(p, u, f.id(), FactorState.ACTIVE,
+            FactorState.DISABLED), false, null));
+      }
+    });
+    s.spentBackupCode().ifPresent(code ->
+        steps.add(new Step(backupCodes.consumeSql(p, u, code, s.at()), true, null)));
+    if (s.userChange() instanceof Settlement.SignedIn in) {
+      steps.add(new Step(users.signInSql(p, u, in.signIn()), false,
+          () -> users.recordSignIn(p, u, in.signIn())));
+    } else if (s.userChange() instanceof Settlement.Failed failed) {
+      steps.add(new Step(users.addFailureSql(p, u), false, () -> users.recordFailure(p, u)));
+      failed.lockUntil().ifPresent(t -> steps.add(new Step(users.extendLockSql(p, u, t), false,
+          () -> users.lockUntil(p, u, t))));
+    }
+    s.device().ifPresent(d -> steps.add(new Step(devices.insertSql(d), false, null)));
+    for (AuditEvent e : s.audit()) {
+      steps.add(new Step(audit.insertSql(e), false, null));
+    }
+    return steps;
+  }
+
+  private static boolean settleOneByOne(Connection c, List<Step> steps) throws SQLException {
+    for (Step step : steps) {
+      int n = Jdbc.update(c, step.sql());
+      if (step.required() && n != 1) {
+        return false;
+      }
+      if (n == 0 && step.ifNoRow() != null) {
+        step.ifNoRow().run();
+      }
+    }
+    return true;
+  }
+
+  private static boolean settleInOneRoundTrip(Connection c, List<Step> steps)
+      throws SQLException {
+    StringBuilder text = new StringBuilder();
+    List<Object> params = new ArrayList<>();
+    for (Step step : steps) {
+      if (text.length() > 0) {
+        text.append(";\n");
+      }
+      text.append(step.sql().text());
+      params.addAll(Arrays.asList(step.sql().params()));
+    }
+    int[] counts = new int[steps.size()];
+    int seen = 0;
+    try (PreparedStatement ps = Jdbc.prepare(c, text.toString(), params.toArray())) {
+      boolean rows = ps.execute();
+      while (true) {
+        if (rows) {
+          throw new SQLException("settlement statement returned rows", "XX000");
+        }
+        int n = ps.getUpdateCount();
+        if (n == -1) {
+          break;
+        }
+        if (seen == counts.length) {
+          throw new SQLException("settlement returned more update counts than statements",
+              "XX000");
+        }
+        counts[seen++] = n;
+        rows = ps.getMoreResults();
+      }
+    }
+    if (seen != counts.length) {
+      throw new SQLException("settlement returned fewer update counts than statements", "XX000");
+    }
+    for (int i = 0; i < counts.length; i++) {
+      if (steps.get(i).required() && counts[i] != 1) {
+        return false;
+      }
+    }
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == 0 && steps.get(i).ifNoRow() != null) {
+        steps.get(i).ifNoRow().run();
+      }
+    }
+    return true;
   }
 
   @Override
