@@ -248,8 +248,9 @@ final class SecurityController {
       String notices = String.join(" ", ok.notices());
       if (s.signIn().isPresent()) {
         // mfa4j: the sign-in that required enrollment may now finish.
+        // Only the enrollment this session just confirmed completes this session's sign-in.
         LoginStep step = app.mfa.login().completeEnrollment(s.user().ref(), s.signIn().get(),
-            r.context());
+            e.ceremony(), r.context());
         r.session.flash("Two-step verification is on. " + notices);
         return signIn.next(r, s.user(), step);
       }
