@@ -88,6 +88,15 @@ public abstract class MfaStoreContractTest {
     }
   }
 
+  /** Units of work, the user's lock, {@code answering} and {@code settle}. */
+  @Nested
+  public class Units extends UnitOfWorkContract {
+    @Override
+    protected MfaStore newStore() {
+      return MfaStoreContractTest.this.newStore();
+    }
+  }
+
   /** {@link dev.mfa4j.spi.PasswordStore}. */
   @Nested
   public class Passwords extends PasswordStoreContract {
