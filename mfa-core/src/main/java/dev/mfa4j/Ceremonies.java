@@ -18,6 +18,15 @@ import java.util.Optional;
  * unit of work.
  */
 final class Ceremonies {
+  /**
+   * The reserved owner of passwordless sign-in ceremonies, which have no user when issued. It owns
+   * ceremonies of purpose {@link ChallengePurpose#PASSWORDLESS_SIGN_IN} only, and those only: a
+   * ceremony for this id of any other purpose is never issued nor opened, and a passwordless
+   * ceremony is opened only through {@link #openPasswordless} (for the user whose credential
+   * answered it), never as another user's or this id's second step.
+   */
+  static final UserId PASSWORDLESS_OWNER = UserId.of("mfa4j.passwordless:ceremony");
+
   private final Engine engine;
 
   Ceremonies(Engine engine) {
@@ -34,7 +43,57 @@ final class Ceremonies {
 
   /** Stores a ceremony made by {@link Engine#issue} (after its provider prepared it). */
   void store(Engine.Issued c) {
-    engine.store.challenges().insert(c.record());
+    ChallengeRecord r = c.record();
+    boolean passwordless = r.purpose() == ChallengePurpose.PASSWORDLESS_SIGN_IN;
+    if (r.user().equals(PASSWORDLESS_OWNER) != passwordless) {
+      throw new InvalidInputException("the user id is reserved");
+    }
+    engine.store.challenges().insert(r);
+  }
+
+  /**
+   * Issues and stores a passwordless sign-in ceremony of the practice, owned by {@link
+   * #PASSWORDLESS_OWNER}, answerable once.
+   *
+   */
+  Engine.Issued issuePasswordless(PracticeId practice, Duration lifetime) {
+    Engine.Issued c = engine.issue(owner(practice), ChallengePurpose.PASSWORDLESS_SIGN_IN,
+        Optional.empty(), lifetime, 1);
+    store(c);
+    return c;
+  }
+
+  /** The reserved owner of the practice's passwordless ceremonies, as a user reference. */
+  static UserRef owner(PracticeId practice) {
+    return new UserRef(practice, PASSWORDLESS_OWNER, Audience.STAFF, false);
+  }
+
+  /**
+   * Opens a passwordless ceremony for the user whose factor answered it, inside a unit of work:
+   * locks that user (answers of one user, passwordless or not, are decided one after another) and
+   * reads the ceremony, the user's state and the answering factor in one store call. The ceremony
+   * must be the practice's passwordless ceremony ({@link #PASSWORDLESS_OWNER}).
+   */
+  Opened openPasswordless(UserRef user, ChallengeId id, FactorId factor) {
+    Answering a = engine.store.answering(id.hash(), user.practice(), user.user(),
+        Optional.of(factor));
+    Optional<FactorRecord> f = a.factor()
+        .filter(r -> r.practice().equals(user.practice()) && r.user().equals(user.user()));
+    return check(owner(user.practice()), a.challenge(), ChallengePurpose.PASSWORDLESS_SIGN_IN)
+        .map(c -> (Opened) c)
+        .orElseGet(() -> new Open(a.challenge().orElseThrow(), a.state(), f));
+  }
+
+  /**
+   * Reads a passwordless ceremony of the practice without a user (an answer that identified
+   * nobody); the state is the reserved owner's initial state, never stored.
+   */
+  Opened peekPasswordless(PracticeId practice, ChallengeId id) {
+    UserRef owner = owner(practice);
+    Optional<ChallengeRecord> c = engine.store.challenges().find(id.hash());
+    return check(owner, c, ChallengePurpose.PASSWORDLESS_SIGN_IN).map(x -> (Opened) x)
+        .orElseGet(() -> new Open(c.orElseThrow(),
+            UserSecurityState.initial(practice, PASSWORDLESS_OWNER), Optional.empty()));
   }
 
   /** An open ceremony, or why it is not. */
@@ -86,7 +145,9 @@ final class Ceremonies {
   private Optional<Closed> check(UserRef user, Optional<ChallengeRecord> c,
       ChallengePurpose purpose) {
     if (c.isEmpty() || c.get().purpose() != purpose
-        || !c.get().practice().equals(user.practice()) || !c.get().user().equals(user.user())) {
+        || !c.get().practice().equals(user.practice()) || !c.get().user().equals(user.user())
+        || c.get().user().equals(PASSWORDLESS_OWNER)
+            != (purpose == ChallengePurpose.PASSWORDLESS_SIGN_IN)) {
       return Optional.of(new Closed(LoginStep.Reason.INVALID_CHALLENGE));
     }
     if (c.get().consumed().isPresent()) {

@@ -28,6 +28,8 @@ final class EngineContext implements FactorContext {
   private final byte[] ceremony;
   private final FactorId factor;
   private final FactorKind kind;
+  /** What state keys are scoped to: the factor, or the whole ceremony (passwordless). */
+  private String scope;
   private Map<String, String> buffered;
   private boolean advanced;
   /** In an answer's unit: the ceremony's factor as read under the user's lock, else null. */
@@ -44,8 +46,20 @@ final class EngineContext implements FactorContext {
     this.ceremony = ceremony.clone();
     this.factor = factor;
     this.kind = kind;
+    this.scope = factor.value();
     this.buffered = buffer ? new LinkedHashMap<>() : null;
   }
+
+  /**
+   * Makes this context one of a passwordless ceremony: its state is the ceremony's, not a
+   * factor's, since the factor that answers is known only after the prompt was made.
+   */
+  EngineContext passwordless() {
+    this.scope = PASSWORDLESS_SCOPE;
+    return this;
+  }
+
+  private static final String PASSWORDLESS_SCOPE = "mfa4j.passwordless";
 
   @Override
   public UserRef user() {
@@ -161,7 +175,7 @@ final class EngineContext implements FactorContext {
 
   private String scoped(String key) {
     Objects.requireNonNull(key, "key");
-    return factor.value() + "|" + key;
+    return scope + "|" + key;
   }
 
   @Override

@@ -24,13 +24,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The sign-in steps. */
 final class Login implements LoginFlow {
   private final Engine engine;
+  private final Passwordless passwordless;
 
   Login(Engine engine) {
     this.engine = engine;
+    this.passwordless = new Passwordless(engine, this);
   }
 
   @Override
@@ -194,12 +197,12 @@ final class Login implements LoginFlow {
             && now.isBefore(d.created().plus(policy.rememberDevice())));
   }
 
-  private static String lower(Enum<?> e) {
+  static String lower(Enum<?> e) {
     return e.name().toLowerCase(Locale.ROOT);
   }
 
   /** Audits a ceremony that could not be answered and says why. */
-  private LoginStep closed(UserRef user, Ceremonies.Closed c, RequestContext request) {
+  LoginStep closed(UserRef user, Ceremonies.Closed c, RequestContext request) {
     engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
         Map.of("reason", lower(c.reason())));
     return new LoginStep.Rejected(c.reason());
@@ -280,12 +283,9 @@ final class Login implements LoginFlow {
       return closed(user, c, request);
     }
     Ceremonies.Open open = (Ceremonies.Open) opened;
-    Instant now = engine.now();
-    Optional<Instant> locked = open.state().lockedUntil().filter(now::isBefore);
+    Optional<LoginStep> locked = locked(user, open, request);
     if (locked.isPresent()) {
-      engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
-          Map.of("reason", "locked"));
-      return new LoginStep.Locked(locked.get());
+      return locked.get();
     }
     PracticePolicy policy = engine.policy(user.practice());
     if (answer instanceof Answer.BackupCode code) {
@@ -308,23 +308,10 @@ final class Login implements LoginFlow {
         f.kind(), false).answering(f);
     Verification v = engine.provider(f.kind()).orElseThrow().verify(ctx, f, answer);
     if (!v.isAccepted()) {
-      if (v.outcome() == VerificationOutcome.COUNTER_REGRESSION) {
-        // the provider's non-secret facts name the credential (it may not be the prompted one)
-        Map<String, String> clone = new LinkedHashMap<>(v.details());
-        clone.put("factor", f.id().value());
-        clone.put("kind", f.kind().id());
-        engine.audit(user, AuditType.CREDENTIAL_CLONE_SUSPECTED, AuditOutcome.FAILURE, request,
-            clone);
-      }
-      return refused(user, policy, challenge, open, Optional.of(f), lower(v.outcome()),
-          v.outcome() == VerificationOutcome.REPLAYED, request);
+      return refused(user, policy, challenge, open, f, v, request);
     }
     FactorRecord answered = answering(user, policy, f, v);
-    Optional<Map<String, String>> attributes = v.updated()
-        .map(FactorRecord::attributes)
-        .filter(a -> !a.equals(answered.attributes()));
-    Settlement.FactorUse use = new Settlement.FactorUse(answered.id(),
-        ctx.pendingCounter(answered.id()), answered.label(), attributes);
+    Settlement.FactorUse use = use(answered, v, ctx);
     Map<String, String> details = new LinkedHashMap<>(v.details());
     details.put("factor", answered.id().value());
     if (!allowed) {
@@ -336,10 +323,55 @@ final class Login implements LoginFlow {
   }
 
   /**
+   * Refuses when the user's second step is locked now (read under the user's lock): audited,
+   * nothing counted, nothing spent.
+   */
+  Optional<LoginStep> locked(UserRef user, Ceremonies.Open open, RequestContext request) {
+    Optional<Instant> locked = open.state().lockedUntil().filter(engine.now()::isBefore);
+    if (locked.isEmpty()) {
+      return Optional.empty();
+    }
+    engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
+        Map.of("reason", "locked"));
+    return Optional.of(new LoginStep.Locked(locked.get()));
+  }
+
+  /**
+   * A factor's refused answer: a counter regression is audited as a suspected clone, then the
+   * answer is refused and counted like any other ({@link #refused(UserRef, PracticePolicy,
+   * ChallengeId, Ceremonies.Open, Optional, String, boolean, RequestContext)}).
+   */
+  LoginStep refused(UserRef user, PracticePolicy policy, ChallengeId challenge,
+      Ceremonies.Open open, FactorRecord f, Verification v, RequestContext request) {
+    if (v.outcome() == VerificationOutcome.COUNTER_REGRESSION) {
+      // the provider's non-secret facts name the credential (it may not be the prompted one)
+      Map<String, String> clone = new LinkedHashMap<>(v.details());
+      clone.put("factor", f.id().value());
+      clone.put("kind", f.kind().id());
+      engine.audit(user, AuditType.CREDENTIAL_CLONE_SUSPECTED, AuditOutcome.FAILURE, request,
+          clone);
+    }
+    return refused(user, policy, challenge, open, Optional.of(f), lower(v.outcome()),
+        v.outcome() == VerificationOutcome.REPLAYED, request);
+  }
+
+  /**
+   * The accepted answer's use of the factor that answered: the counter the provider advanced in
+   * this unit, and its attributes if the provider changed them.
+   */
+  static Settlement.FactorUse use(FactorRecord answered, Verification v, EngineContext ctx) {
+    Optional<Map<String, String>> attributes = v.updated()
+        .map(FactorRecord::attributes)
+        .filter(a -> !a.equals(answered.attributes()));
+    return new Settlement.FactorUse(answered.id(), ctx.pendingCounter(answered.id()),
+        answered.label(), attributes);
+  }
+
+  /**
    * The factor that answered: {@code prompted}, or (a prompt that covered several factors of one
    * kind, see {@link Verification#updated}) another active factor of the same user and kind.
    */
-  private FactorRecord answering(UserRef user, PracticePolicy policy, FactorRecord prompted,
+  FactorRecord answering(UserRef user, PracticePolicy policy, FactorRecord prompted,
       Verification v) {
     if (v.updated().isEmpty()) {
       return prompted;
@@ -383,10 +415,10 @@ final class Login implements LoginFlow {
   }
 
   /** What a race loser is told once its unit is undone. */
-  private static final LoginStep LOST =
+  static final LoginStep LOST =
       new LoginStep.Rejected(LoginStep.Reason.ALREADY_COMPLETE);
 
-  private LoginStep succeeded(UserRef user, PracticePolicy policy, ChallengeId challenge,
+  LoginStep succeeded(UserRef user, PracticePolicy policy, ChallengeId challenge,
       Ceremonies.Open open, Optional<Settlement.FactorUse> use, Optional<String> backupCode,
       FactorKind method, RememberDevice remember, RequestContext request,
       Map<String, String> details) {
@@ -443,7 +475,7 @@ final class Login implements LoginFlow {
    * are reached, audits the true reason and tells the user only "not accepted". Decided from the
    * state read under the user's lock, so parallel wrong answers are counted one after another.
    */
-  private LoginStep refused(UserRef user, PracticePolicy policy, ChallengeId challenge,
+  LoginStep refused(UserRef user, PracticePolicy policy, ChallengeId challenge,
       Ceremonies.Open open, Optional<FactorRecord> factor, String reason, boolean replay,
       RequestContext request) {
     Instant now = engine.now();
@@ -534,6 +566,18 @@ final class Login implements LoginFlow {
     engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.SUCCESS, request,
         Map.of("method", f.kind().id(), "via", "enrollment", "factor", f.id().value()));
     return new LoginStep.Authenticated(user, Optional.of(f.kind()), false, Optional.empty());
+  }
+
+  @Override
+  public PasswordlessStart beginPasswordless(PracticeId practice, RequestContext request) {
+    return passwordless.begin(practice, request);
+  }
+
+  @Override
+  public LoginStep finishPasswordless(PracticeId practice, ChallengeId ceremony, String response,
+      Function<UserId, Optional<UserRef>> users, RememberDevice remember,
+      RequestContext request) {
+    return passwordless.finish(practice, ceremony, response, users, remember, request);
   }
 
   @Override

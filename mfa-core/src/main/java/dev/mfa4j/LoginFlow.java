@@ -1,11 +1,14 @@
 package dev.mfa4j;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * The sign-in steps after the host's own first-factor (password) check. Obtain from {@link
- * MfaEngine#login()}. Every call checks that the challenge belongs to the given user, so a second
- * step can never combine with another user's first step.
+ * The sign-in steps after the host's own first-factor (password) check, and the passwordless
+ * sign-in with a passkey ({@link #beginPasswordless}, {@link #finishPasswordless}). Obtain from
+ * {@link MfaEngine#login()}. Every call checks that the challenge belongs to the given user, so a
+ * second step can never combine with another user's first step.
  */
 public interface LoginFlow {
   /**
@@ -83,4 +86,51 @@ public interface LoginFlow {
    */
   LoginStep completePasswordChange(UserRef user, ChallengeId challenge, Password newPassword,
       RequestContext request);
+
+  /**
+   * Starts a passwordless sign-in on a sign-in page of {@code practice}: nobody is identified yet.
+   * Keep {@link PasswordlessStart#ceremony()} in the server-side session and give the page {@link
+   * PasswordlessStart#prompt()}'s {@code clientJson} (for a passkey: {@code
+   * navigator.credentials.get} options for a discoverable credential, no {@code allowCredentials},
+   * user verification required). The ceremony lives for the policy's {@code challengeLifetime},
+   * by the engine's clock, and answers once.
+   *
+   * @throws PolicyViolationException if the practice allows passkeys for no audience
+   * @throws IllegalStateException if no registered provider does passwordless sign-in (for {@code
+   *     PasskeyFactor}: built without {@code passwordless(true)})
+   * @throws StoreException if the store fails
+   */
+  PasswordlessStart beginPasswordless(PracticeId practice, RequestContext request);
+
+  /**
+   * Finishes a passwordless sign-in with the browser's response (for a passkey: {@code
+   * JSON.stringify(credential.toJSON())}), as one unit of work, like {@link #verify}: the
+   * credential's owner is identified, locked, and decided exactly like a second-step answer.
+   * Refused while that user is locked ({@link LoginStep.Locked}; nothing counted or spent), or if
+   * the policy does not allow passkeys for the user's audience (not counted). A wrong signature,
+   * a disabled passkey, a failed user verification or a counter regression counts a failure
+   * toward the user's lockout and the passkey's failure limit, audits {@code
+   * SECOND_FACTOR_FAILED} and notifies the user; a credential of nobody in this practice counts
+   * toward nobody (audited without a subject). Any refused answer ends the ceremony: {@link
+   * LoginStep.Rejected} with {@link LoginStep.Reason#ATTEMPTS_EXHAUSTED} (begin again), or
+   * {@link LoginStep.Locked} if this failure locked the user. A double submit or a lost race
+   * spends nothing, counts nothing, and gets {@link LoginStep.Reason#ALREADY_COMPLETE}. Success
+   * audits {@code SIGN_IN_SUCCEEDED} with {@code via=passwordless}, records the sign-in and the
+   * passkey's use, and returns {@link LoginStep.Authenticated} with method {@link
+   * FactorKind#PASSKEY}.
+   *
+   * @param ceremony {@link PasswordlessStart#ceremony()} from the session
+   * @param response the browser's response, at most {@link Answer#MAX_LENGTH} characters
+   * @param users the host's directory: the user of {@code practice} with this id, with audience
+   *     and admin flag, or empty if the host has no such user or does not let them sign in (the
+   *     answer is then refused as an unknown credential); a reference of another user or practice
+   *     is treated as empty
+   * @param remember whether to remember the browser (if the policy allows it)
+   * @return {@link LoginStep.Authenticated}, {@link LoginStep.Locked} or {@link
+   *     LoginStep.Rejected}
+   * @throws InvalidInputException if the response is longer than {@link Answer#MAX_LENGTH}
+   * @throws StoreException if the store fails: the sign-in fails closed
+   */
+  LoginStep finishPasswordless(PracticeId practice, ChallengeId ceremony, String response,
+      Function<UserId, Optional<UserRef>> users, RememberDevice remember, RequestContext request);
 }

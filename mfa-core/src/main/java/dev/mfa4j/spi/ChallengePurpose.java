@@ -9,5 +9,12 @@ public enum ChallengePurpose {
   /** A sign-in that may complete only once the user has changed a temporary password. */
   SIGN_IN_PASSWORD_CHANGE,
   /** Confirming a factor being enrolled. */
-  ENROLLMENT
+  ENROLLMENT,
+  /**
+   * A passwordless sign-in ({@link dev.mfa4j.LoginFlow#beginPasswordless}): issued before anyone
+   * is identified, so its {@link ChallengeRecord#user()} is the reserved owner {@code
+   * mfa4j.passwordless:ceremony}, which owns no ceremony of any other purpose (the engine refuses
+   * both combinations). The user is known only once a credential answers it.
+   */
+  PASSWORDLESS_SIGN_IN
 }

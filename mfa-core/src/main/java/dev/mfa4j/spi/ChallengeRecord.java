@@ -8,12 +8,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A pending ceremony: a sign-in's second step or a factor's enrollment. Keyed by the SHA-256 of the
- * {@link dev.mfa4j.ChallengeId}; the store never sees the id itself.
+ * A pending ceremony: a sign-in's second step, a passwordless sign-in or a factor's enrollment.
+ * Keyed by the SHA-256 of the {@link dev.mfa4j.ChallengeId}; the store never sees the id itself.
  *
  * @param idHash SHA-256 of the challenge id (32 bytes)
  * @param practice the user's practice
- * @param user the only user who may answer it
+ * @param user the only user who may answer it; for {@link ChallengePurpose#PASSWORDLESS_SIGN_IN},
+ *     which has no user when issued, the reserved owner {@code mfa4j.passwordless:ceremony} (never
+ *     a host user: the engine issues and accepts that owner for this purpose only, and this
+ *     purpose for that owner only)
  * @param purpose what it is for
  * @param factor the factor being enrolled ({@link ChallengePurpose#ENROLLMENT}), else empty
  * @param created when it was issued

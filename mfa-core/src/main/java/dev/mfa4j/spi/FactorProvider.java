@@ -3,6 +3,7 @@ package dev.mfa4j.spi;
 import dev.mfa4j.Answer;
 import dev.mfa4j.FactorKind;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One kind of second factor. Registered on {@link dev.mfa4j.MfaEngine.Builder#factor}; the engine
@@ -55,6 +56,31 @@ public interface FactorProvider {
    * step through {@link FactorContext#advanceCounter}).
    */
   Verification verify(FactorContext ctx, FactorRecord factor, Answer answer);
+
+  /**
+   * Opt-in: starts a passwordless sign-in, where this factor alone signs the user in and nobody is
+   * identified yet ({@link dev.mfa4j.LoginFlow#beginPasswordless}). Builds what the browser needs
+   * (for a passkey: a request for a discoverable credential, no {@code allowCredentials}, user
+   * verification required) and keeps it in the ceremony's state, where {@link #verify} finds it.
+   * The context's {@link FactorContext#user()} is the ceremony's reserved owner, not a user: it
+   * has no factors, and its state belongs to the ceremony. The default (and a provider that has
+   * passwordless sign-in switched off) returns empty, and the engine refuses to begin.
+   */
+  default Optional<Prompt> passwordlessPrompt(FactorContext ctx) {
+    return Optional.empty();
+  }
+
+  /**
+   * Opt-in: the lookup key ({@link FactorRecord#lookupKey()}, found through {@link
+   * FactorStore#findByLookupKey}) of the factor that produced a passwordless {@code response},
+   * read from the response alone, without checking it (for a passkey: the credential id). The
+   * engine then locks that factor's owner and checks the response with {@link #verify}, whose
+   * context carries the state {@link #passwordlessPrompt} kept. Empty when the response is
+   * malformed or the provider does not do passwordless sign-in (the default).
+   */
+  default Optional<String> passwordlessLookupKey(String response) {
+    return Optional.empty();
+  }
 
   /** Non-secret facts to show in factor lists (masked destination, synced or device-bound). */
   default Map<String, String> display(FactorRecord factor) {

@@ -80,6 +80,12 @@ import org.slf4j.LoggerFactory;
  * allowCredentials} would turn into a passkey-only sign-in. Each request answers at most once;
  * after a refusal, prompt again.
  *
+ * <p>Passwordless sign-in (opt-in, {@link Builder#passwordless(boolean)}) is an engine flow
+ * ({@link dev.mfa4j.LoginFlow#beginPasswordless}): {@link #passwordlessPrompt} builds a request
+ * for a discoverable credential with user verification required, {@link #passwordlessLookupKey}
+ * names the credential that answered, and {@link #verify} checks the answer as above, refusing
+ * one whose user was not verified.
+ *
  * <p>Signature counters: a counter that advances is stored through {@link
  * FactorContext#advanceCounter}; 0 after 0 (synced passkeys never count) is accepted and the engine
  * records the use; anything else is refused as {@link VerificationOutcome#COUNTER_REGRESSION},
@@ -95,6 +101,8 @@ public final class PasskeyFactor implements FactorProvider {
 
   static final String STATE_CREATION = "passkey.creation";
   static final String STATE_REQUEST = "passkey.request";
+  /** A passwordless ceremony's request (no allowCredentials, user verification required). */
+  static final String STATE_PASSWORDLESS = "passkey.passwordless";
   /** The only "username" Yubico ever sees: each {@link CredentialView} holds one user. */
   static final String VIEW_USER = "user";
   private static final int USER_HANDLE_BYTES = 32;
@@ -334,10 +342,16 @@ public final class PasskeyFactor implements FactorProvider {
       return Verification.rejected(VerificationOutcome.MALFORMED, reason("not_a_response"));
     }
     Optional<Ceremony> ceremony = ctx.state(STATE_REQUEST).flatMap(Ceremony::decode);
+    boolean passwordless = false;
+    if (ceremony.isEmpty() && passwordlessEnabled) {
+      // a passwordless ceremony: the engine found this factor by the response's credential id
+      ceremony = ctx.state(STATE_PASSWORDLESS).flatMap(Ceremony::decode);
+      passwordless = ceremony.isPresent();
+    }
     if (ceremony.isEmpty()) {
       return Verification.rejected(VerificationOutcome.NOT_PROMPTED, reason("no_request"));
     }
-    ctx.putState(STATE_REQUEST, "");
+    ctx.putState(passwordless ? STATE_PASSWORDLESS : STATE_REQUEST, "");
     if (ceremony.get().expired(ctx.clock().instant(), ctx.policy().challengeLifetime())) {
       return Verification.rejected(VerificationOutcome.EXPIRED, reason("request_expired"));
     }
@@ -364,6 +378,10 @@ public final class PasskeyFactor implements FactorProvider {
         ctx.clock());
     if (checked.refusal.isPresent()) {
       return checked.refusal.get();
+    }
+    if (passwordless && !checked.result.isUserVerified()) {
+      // the passkey is the only factor: it must have verified the person (PIN, biometrics)
+      return Verification.rejected(VerificationOutcome.INVALID, reason("user_not_verified"));
     }
     Verification v = counted(ctx, used.get(), checked.result);
     if (v.isAccepted() && v.updated().isEmpty() && !used.get().id().equals(factor.id())) {
@@ -477,19 +495,45 @@ public final class PasskeyFactor implements FactorProvider {
   // ---------------------------------------------------------------- passwordless
 
   /**
-   * The opt-in passwordless (discoverable credential) sign-in over the same store and clock as the
-   * engine. Off unless the builder enabled it with {@link Builder#passwordless(boolean)}.
-   *
-   * @throws IllegalStateException if passwordless sign-in was not enabled
+   * Starts a passwordless sign-in (see {@link dev.mfa4j.LoginFlow#beginPasswordless}) when the
+   * builder enabled it with {@link Builder#passwordless(boolean)}: the browser's {@code
+   * navigator.credentials.get} request for a discoverable credential, without {@code
+   * allowCredentials}, with user verification required, kept in the ceremony state for {@link
+   * #verify}. Empty when passwordless sign-in is off.
    */
-  public PasskeyPasswordless passwordless(MfaStore store, Clock clock) {
-    Objects.requireNonNull(store, "store");
-    Objects.requireNonNull(clock, "clock");
+  @Override
+  public Optional<Prompt> passwordlessPrompt(FactorContext ctx) {
+    Objects.requireNonNull(ctx, "ctx");
     if (!passwordlessEnabled) {
-      throw new IllegalStateException(
-          "passwordless sign-in is off; enable it with PasskeyFactor.builder().passwordless(true)");
+      return Optional.empty();
     }
-    return new PasskeyPasswordless(this, store, clock);
+    AssertionRequest request = relyingParty(
+        new CredentialView(VIEW_USER, List.of(), Optional.empty()), ctx.clock())
+        .startAssertion(StartAssertionOptions.builder()
+            .userVerification(UserVerificationRequirement.REQUIRED)
+            .timeout(ctx.policy().challengeLifetime().toMillis())
+            .build());
+    ctx.putState(STATE_PASSWORDLESS, Ceremony.encode(ctx.clock().instant(), Json.write(request)));
+    return Optional.of(new Prompt(
+        Optional.of(Json.write(request.getPublicKeyCredentialRequestOptions())),
+        Map.of("method", FactorKind.PASSKEY.id(), "passwordless", "true"), Optional.empty()));
+  }
+
+  /**
+   * The credential id of a passwordless response (the browser's {@code credential.toJSON()}),
+   * unchecked; empty if it is not an assertion or passwordless sign-in is off.
+   */
+  @Override
+  public Optional<String> passwordlessLookupKey(String response) {
+    Objects.requireNonNull(response, "response");
+    if (!passwordlessEnabled) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Json.assertion(response).getId().getBase64Url());
+    } catch (Json.MalformedException e) {
+      return Optional.empty();
+    }
   }
 
   // ---------------------------------------------------------------- internals
@@ -666,8 +710,9 @@ public final class PasskeyFactor implements FactorProvider {
     }
 
     /**
-     * Allows passwordless sign-in with discoverable credentials as a first factor through {@link
-     * PasskeyFactor#passwordless}. Off by default.
+     * Allows passwordless sign-in with discoverable credentials, through the engine's {@link
+     * dev.mfa4j.LoginFlow#beginPasswordless} and {@link dev.mfa4j.LoginFlow#finishPasswordless}.
+     * Off by default: the engine then refuses to begin one.
      */
     public Builder passwordless(boolean enabled) {
       this.passwordless = enabled;

@@ -52,7 +52,6 @@ class PasskeyEngineTest {
   final PasskeyFactor passkeys = PasskeyFactor.builder()
       .relyingParty("app.example.com", "Sunrise Therapy")
       .origins(Set.of(ORIGIN))
-      .passwordless(true)
       .credentialRegistry(store)
       .build();
   final MfaEngine mfa;
@@ -451,112 +450,5 @@ class PasskeyEngineTest {
     assertThat(mfa.account(alice).twoFactorEnabled()).isFalse();
     assertThat(mfa.login().afterPrimary(alice, request))
         .isInstanceOf(LoginStep.Authenticated.class);
-  }
-
-  // ------------------------------------------------------------------ passwordless
-
-  @Test
-  void passwordless_discoverablePasskey_signsInTheOwner() throws Exception {
-    SoftwareAuthenticator passkey = SoftwareAuthenticator.syncedPasskey();
-    FactorId f = enroll(alice, passkey, "iPhone").factor;
-    PasskeyPasswordless pl = passkeys.passwordless(store, clock);
-
-    PasskeyPasswordless.Start start = pl.start(alice.practice(), request);
-    JsonNode options = JSON.readTree(start.requestOptionsJson());
-    assertThat(options.has("allowCredentials")).isFalse();
-    assertThat(options.path("userVerification").asText()).isEqualTo("required");
-
-    String json = passkey.assertion(start.requestOptionsJson(), ORIGIN);
-    assertThat(pl.finish(alice.practice(), start.ceremony(), json, request))
-        .isEqualTo(new PasskeyPasswordless.SignedIn(alice.practice(), alice.user(), f));
-    assertThat(store.factors().find(alice.practice(), alice.user(), f).orElseThrow().lastUsed())
-        .contains(clock.instant());
-    assertThat(pl.finish(alice.practice(), start.ceremony(), json, request))
-        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.INVALID_CEREMONY));
-  }
-
-  @Test
-  void passwordless_refusals() {
-    SoftwareAuthenticator passkey = SoftwareAuthenticator.syncedPasskey();
-    enroll(alice, passkey, "iPhone");
-    PasskeyPasswordless pl = passkeys.passwordless(store, clock);
-    List<Essence> before = stored(alice);
-
-    PasskeyPasswordless.Start a = pl.start(alice.practice(), request);
-    assertThat(pl.finish(dev.mfa4j.PracticeId.of("clinic-2"), a.ceremony(),
-        passkey.assertion(a.requestOptionsJson(), ORIGIN), request))
-        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.INVALID_CEREMONY));
-
-    PasskeyPasswordless.Start b = pl.start(alice.practice(), request);
-    String late = passkey.assertion(b.requestOptionsJson(), ORIGIN);
-    clock.advance(Duration.ofMinutes(5));
-    assertThat(pl.finish(alice.practice(), b.ceremony(), late, request))
-        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.EXPIRED));
-
-    PasskeyPasswordless.Start c = pl.start(alice.practice(), request);
-    assertThat(pl.finish(alice.practice(), c.ceremony(),
-        SoftwareAuthenticator.syncedPasskey().assertion(c.requestOptionsJson(), ORIGIN), request))
-        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.UNKNOWN_CREDENTIAL));
-
-    PasskeyPasswordless.Start d = pl.start(alice.practice(), request);
-    assertThat(pl.finish(alice.practice(), d.ceremony(), "{", request))
-        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.MALFORMED));
-
-    PasskeyPasswordless.Start e = pl.start(alice.practice(), request);
-    assertThat(pl.finish(alice.practice(), e.ceremony(),
-        passkey.answer(e.requestOptionsJson(), ORIGIN).flipSignatureBit().json(), request))
-        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.NOT_VERIFIED));
-
-    PasskeyPasswordless.Start g = pl.start(alice.practice(), request);
-    assertThat(pl.finish(alice.practice(), g.ceremony(),
-        passkey.answer(g.requestOptionsJson(), ORIGIN).withoutUserHandle().json(), request))
-        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.MALFORMED));
-
-    assertThat(stored(alice)).isEqualTo(before);
-  }
-
-  @Test
-  void passwordless_keyWithoutUserVerification_notVerified() {
-    SoftwareAuthenticator touch = SoftwareAuthenticator.touchOnlyKey();
-    enroll(alice, touch, "Old key");
-    PasskeyPasswordless pl = passkeys.passwordless(store, clock);
-    PasskeyPasswordless.Start s = pl.start(alice.practice(), request);
-    assertThat(pl.finish(alice.practice(), s.ceremony(),
-        touch.assertion(s.requestOptionsJson(), ORIGIN), request))
-        .isEqualTo(new PasskeyPasswordless.Refused(PasskeyPasswordless.Reason.NOT_VERIFIED));
-  }
-
-  @Test
-  void passwordless_ceremonyIsNotASignInChallengeOfAnyUser() {
-    enroll(alice, SoftwareAuthenticator.syncedPasskey(), "iPhone");
-    PasskeyPasswordless.Start s = passkeys.passwordless(store, clock)
-        .start(alice.practice(), request);
-    UserRef owner = UserRef.staff("clinic-1", PasskeyPasswordless.CEREMONY_OWNER);
-    assertThat(mfa.login().verify(alice, s.ceremony(), Answer.backupCode("AAAA-BBBB"),
-        RememberDevice.NO, request)).isInstanceOf(LoginStep.Rejected.class);
-    assertThat(mfa.login().verify(owner, s.ceremony(), Answer.backupCode("AAAA-BBBB"),
-        RememberDevice.NO, request)).isInstanceOf(LoginStep.Rejected.class);
-    assertThat(mfa.account(owner).confirmEnrollment(s.ceremony(),
-        Answer.response(FactorId.of("AAAA"), "{}"), request))
-        .isInstanceOf(EnrollmentOutcome.Rejected.class);
-  }
-
-  @Test
-  void passwordless_counterRegression_refusedAndAudited() {
-    SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
-    FactorId f = enroll(alice, key, "YubiKey").factor;
-    PasskeyPasswordless pl = passkeys.passwordless(store, clock);
-    PasskeyPasswordless.Start s = pl.start(alice.practice(), request);
-    assertThat(pl.finish(alice.practice(), s.ceremony(), key.assertion(s.requestOptionsJson(),
-        ORIGIN), request)).isInstanceOf(PasskeyPasswordless.SignedIn.class);
-    PasskeyPasswordless.Start again = pl.start(alice.practice(), request);
-    assertThat(pl.finish(alice.practice(), again.ceremony(),
-        key.answer(again.requestOptionsJson(), ORIGIN).counter(1).json(), request))
-        .isEqualTo(new PasskeyPasswordless.Refused(
-            PasskeyPasswordless.Reason.COUNTER_REGRESSION));
-    assertThat(store.factors().find(alice.practice(), alice.user(), f).orElseThrow().counter())
-        .isEqualTo(1);
-    assertThat(audit(alice)).extracting(AuditEvent::type)
-        .contains(AuditType.CREDENTIAL_CLONE_SUSPECTED);
   }
 }
