@@ -101,11 +101,14 @@ final class Account implements AccountSecurity {
         || !p.user().equals(user.user()) || !p.kind().equals(kind)) {
       throw new IllegalStateException("provider " + kind.id() + " changed the factor's identity");
     }
-    engine.ceremonies.store(c);
-    ctx.flush();
-    engine.store.factors().insert(p);
-    engine.audit(user, AuditType.ENROLLMENT_STARTED, AuditOutcome.SUCCESS, request,
-        Map.of("factor", p.id().value(), "kind", kind.id()));
+    engine.atomically(() -> {
+      engine.ceremonies.store(c);
+      ctx.flush();
+      engine.store.factors().insert(p);
+      engine.audit(user, AuditType.ENROLLMENT_STARTED, AuditOutcome.SUCCESS, request,
+          Map.of("factor", p.id().value(), "kind", kind.id()));
+      return null;
+    });
     return new EnrollmentStart(c.id(), p.id(), kind, c.record().expires(), e.details());
   }
 
@@ -270,13 +273,16 @@ final class Account implements AccountSecurity {
     Objects.requireNonNull(factor, "factor");
     Objects.requireNonNull(request, "request");
     String clean = Engine.checkLabel(label);
-    FactorRecord f = ownFactor(factor);
-    if (!engine.store.factors().update(user.practice(), user.user(), factor, clean,
-        f.attributes())) {
-      throw new NotFoundException("no such factor");
-    }
-    engine.audit(user, AuditType.FACTOR_RENAMED, AuditOutcome.SUCCESS, request,
-        Map.of("factor", factor.value(), "kind", f.kind().id()));
+    engine.atomically(() -> {
+      FactorRecord f = ownFactor(factor);
+      if (!engine.store.factors().update(user.practice(), user.user(), factor, clean,
+          f.attributes())) {
+        throw new NotFoundException("no such factor");
+      }
+      engine.audit(user, AuditType.FACTOR_RENAMED, AuditOutcome.SUCCESS, request,
+          Map.of("factor", factor.value(), "kind", f.kind().id()));
+      return null;
+    });
   }
 
   @Override
@@ -284,8 +290,18 @@ final class Account implements AccountSecurity {
     Objects.requireNonNull(factor, "factor");
     Objects.requireNonNull(password, "password");
     Objects.requireNonNull(request, "request");
-    FactorRecord f = ownFactor(factor);
+    ownFactor(factor);
     confirmPassword(password, request, "remove_factor");
+    engine.atomically(() -> {
+      removeInUnit(factor, request);
+      return null;
+    });
+  }
+
+  /** Removes the factor and, with the last one, turns two-factor off: one unit of work. */
+  private void removeInUnit(FactorId factor, RequestContext request) {
+    engine.store.users().lock(user.practice(), user.user());
+    FactorRecord f = ownFactor(factor);
     PracticePolicy policy = engine.policy(user.practice());
     if (policy.requireNonPhoneFactor() && f.state() == FactorState.ACTIVE
         && !engine.provider(f.kind()).map(FactorProvider::restricted).orElse(true)) {
@@ -319,10 +335,13 @@ final class Account implements AccountSecurity {
     Objects.requireNonNull(password, "password");
     Objects.requireNonNull(request, "request");
     confirmPassword(password, request, "regenerate_backup_codes");
-    if (!engine.twoFactorOn(user)) {
-      throw new PolicyViolationException("two-factor is off: there are no backup codes to renew");
-    }
-    return engine.issueBackupCodes(user, request);
+    return engine.atomically(() -> {
+      if (!engine.twoFactorOn(user)) {
+        throw new PolicyViolationException(
+            "two-factor is off: there are no backup codes to renew");
+      }
+      return engine.issueBackupCodes(user, request);
+    });
   }
 
   @Override
@@ -335,7 +354,11 @@ final class Account implements AccountSecurity {
     Objects.requireNonNull(password, "password");
     Objects.requireNonNull(request, "request");
     confirmPassword(password, request, "disable_two_factor");
-    engine.turnOff(user, Optional.empty(), request, Map.of("reason", "user"));
+    engine.atomically(() -> {
+      engine.store.users().lock(user.practice(), user.user());
+      engine.turnOff(user, Optional.empty(), request, Map.of("reason", "user"));
+      return null;
+    });
   }
 
   @Override
@@ -357,19 +380,25 @@ final class Account implements AccountSecurity {
     if (deviceId.isEmpty() || deviceId.length() > 64 || !Tokens.isBase64Url(deviceId)) {
       throw new InvalidInputException("device id is malformed");
     }
-    if (!engine.store.devices().delete(user.practice(), user.user(), deviceId)) {
-      throw new NotFoundException("no such device");
-    }
-    engine.audit(user, AuditType.DEVICE_REVOKED, AuditOutcome.SUCCESS, request,
-        Map.of("device", deviceId));
+    engine.atomically(() -> {
+      if (!engine.store.devices().delete(user.practice(), user.user(), deviceId)) {
+        throw new NotFoundException("no such device");
+      }
+      engine.audit(user, AuditType.DEVICE_REVOKED, AuditOutcome.SUCCESS, request,
+          Map.of("device", deviceId));
+      return null;
+    });
   }
 
   @Override
   public void revokeAllDevices(RequestContext request) {
     Objects.requireNonNull(request, "request");
-    int n = engine.store.devices().deleteAll(user.practice(), user.user());
-    engine.audit(user, AuditType.DEVICE_REVOKED, AuditOutcome.SUCCESS, request,
-        Map.of("count", Integer.toString(n)));
+    engine.atomically(() -> {
+      int n = engine.store.devices().deleteAll(user.practice(), user.user());
+      engine.audit(user, AuditType.DEVICE_REVOKED, AuditOutcome.SUCCESS, request,
+          Map.of("count", Integer.toString(n)));
+      return null;
+    });
   }
 
   @Override

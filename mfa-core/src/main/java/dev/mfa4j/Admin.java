@@ -52,13 +52,17 @@ final class Admin implements Administration {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(request, "request");
     authorize(actor.practice(), Optional.empty(), "set_policy", request);
-    engine.store.policies().put(actor.practice(), policy);
+    // the policy and its audit row commit together, or neither does
+    engine.atomically(() -> {
+      engine.store.policies().put(actor.practice(), policy);
+      engine.audit(actor.practice(), Optional.empty(), Optional.of(actor.user()),
+          AuditType.POLICY_CHANGED, AuditOutcome.SUCCESS, request,
+          Map.of("requirement", policy.requirement().name(),
+              "remember_device", policy.rememberDevice().toString(),
+              "nist_departures", Integer.toString(policy.warnings().size())));
+      return null;
+    });
     engine.policyChanged(actor.practice());
-    engine.audit(actor.practice(), Optional.empty(), Optional.of(actor.user()),
-        AuditType.POLICY_CHANGED, AuditOutcome.SUCCESS, request,
-        Map.of("requirement", policy.requirement().name(),
-            "remember_device", policy.rememberDevice().toString(),
-            "nist_departures", Integer.toString(policy.warnings().size())));
   }
 
   @Override
@@ -72,7 +76,11 @@ final class Admin implements Administration {
     }
     Engine.checkNoControl(r, "reason");
     authorize(target.practice(), Optional.of(target.user()), "disable_two_factor", request);
-    engine.turnOff(target, Optional.of(actor.user()), request, Map.of("reason", r));
+    engine.atomically(() -> {
+      engine.store.users().lock(target.practice(), target.user());
+      engine.turnOff(target, Optional.of(actor.user()), request, Map.of("reason", r));
+      return null;
+    });
   }
 
   @Override
@@ -119,7 +127,7 @@ final class Admin implements Administration {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(request, "request");
     authorize(target.practice(), Optional.of(target.user()), "reset_password", request);
-    return new PasswordFlow(engine).reset(actor, target, request);
+    return engine.atomically(() -> new PasswordFlow(engine).reset(actor, target, request));
   }
 
   @Override

@@ -119,15 +119,18 @@ final class PasswordFlow {
     PracticePolicy policy = engine.policy(user.practice());
     // Like the other password confirmations: while the user is locked, no password is checked;
     // a wrong current password counts with the user's failures, under the user's lock.
-    PasswordCheck check = engine.passwordCheck(user, "change_password", request,
-        () -> passwords.change(user, current, next, policy, engine.twoFactorOn(user)));
-    if (!check.accepted()) {
-      engine.audit(user, AuditType.PASSWORD_CHANGED, AuditOutcome.FAILURE, request,
-          Map.of("via", "user", "reasons", reasons(check)));
+    // The new password, the devices it revokes and its audit row commit together.
+    return engine.passwordCheck(user, "change_password", request, () -> {
+      PasswordCheck check = passwords.change(user, current, next, policy,
+          engine.twoFactorOn(user));
+      if (!check.accepted()) {
+        engine.audit(user, AuditType.PASSWORD_CHANGED, AuditOutcome.FAILURE, request,
+            Map.of("via", "user", "reasons", reasons(check)));
+        return check;
+      }
+      changed(user, Optional.empty(), passwords.revokesDevicesOnChange(), request, "user");
       return check;
-    }
-    changed(user, Optional.empty(), passwords.revokesDevicesOnChange(), request, "user");
-    return check;
+    });
   }
 
   /** {@link Administration#resetPassword}, once the actor is authorised. */
