@@ -99,6 +99,26 @@ class ArchitectureTest {
           (JavaClass c) -> CONSTANT_TIME_COMPARERS.contains(c.getName())))
       .should().callMethod(MessageDigest.class, "isEqual", byte[].class, byte[].class);
 
+  /**
+   * One ceremony path: only {@code Ceremonies} issues, opens, takes attempts on and completes
+   * ceremonies; {@code EngineContext} keeps a provider's state on them. Flows (sign-in, account,
+   * passwords, passwordless, providers) never reach the challenge repository themselves. Stores
+   * and the store's own default methods implement it.
+   */
+  @ArchTest
+  static final ArchRule ceremonyBookkeeping_onlyThroughCeremonies = noClasses()
+      .that().resideOutsideOfPackages("dev.mfa4j.spi..", "dev.mfa4j.store..")
+      .and().doNotHaveFullyQualifiedName("dev.mfa4j.Ceremonies")
+      .and().doNotHaveFullyQualifiedName("dev.mfa4j.EngineContext")
+      .and().doNotHaveFullyQualifiedName("dev.mfa4j.InMemoryMfaStore")
+      .and(DescribedPredicate.describe("are not nested in InMemoryMfaStore",
+          (JavaClass c) -> !outermost(c).getName().equals("dev.mfa4j.InMemoryMfaStore")))
+      .and().doNotHaveFullyQualifiedName("dev.mfa4j.GuardedStore")
+      .should().callMethodWhere(DescribedPredicate.describe("a method of ChallengeStore",
+          call -> call.getTarget().getOwner().getName().equals("dev.mfa4j.spi.ChallengeStore")))
+      .because("the check 'is this ceremony open, for this user and purpose' is written once,"
+          + " in Ceremonies, and every flow uses it");
+
   @ArchTest
   static final ArchRule mainCode_writesNoConsole = noClasses()
       .should().accessField(System.class, "out")

@@ -18,7 +18,10 @@ final class StoreSpy {
   /** Repository methods that only read. Everything else counts as a write. */
   private static final Set<String> READS = Set.of(
       "find", "list", "findByLookupKey", "findByTokenHash", "state", "countUnused", "get",
-      "toString", "hashCode", "equals");
+      "toString", "hashCode", "equals",
+      // takes the user's row lock for the unit; creates at most the initial state, which reads
+      // like no state at all
+      "lock");
 
   private final MfaStore target;
   private final List<String> writes = new CopyOnWriteArrayList<>();
@@ -28,8 +31,14 @@ final class StoreSpy {
     this.target = target;
     this.proxy = (MfaStore) Proxy.newProxyInstance(MfaStore.class.getClassLoader(),
         new Class<?>[] {MfaStore.class}, (p, m, args) -> {
+          if (m.getName().equals("settle")) {
+            // the coarse write of an answer (its repository calls run beneath this proxy)
+            writes.add("store.settle");
+          }
           Object repo = invoke(target, m, args);
-          if (repo == null || m.getDeclaringClass() == Object.class) {
+          if (repo == null || m.getDeclaringClass() == Object.class
+              || !m.getReturnType().isInterface()) {
+            // atomically's result, answering's record, settle's boolean: not repositories
             return repo;
           }
           return wrap(m.getReturnType(), repo, m.getName());
