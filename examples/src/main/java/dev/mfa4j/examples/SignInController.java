@@ -176,6 +176,13 @@ final class SignInController {
       return restart(r, "Too many wrong codes. Two-step verification is locked until "
           + Views.time(locked.until()) + ".");
     }
+    if (step instanceof LoginStep.Rejected rejected
+        && rejected.reason() == LoginStep.Reason.ALREADY_COMPLETE) {
+      // A double-click or a second tab: another request already finished this sign-in. Not a
+      // failure; the browser that sent the first answer is signed in.
+      return restart(r, "This sign-in was already completed. If you are not signed in yet,"
+          + " please sign in again.");
+    }
     // LoginStep.Rejected: expired, used up, or not this user's. Start again.
     return restart(r, "Your sign-in has expired. Please sign in again.");
   }
