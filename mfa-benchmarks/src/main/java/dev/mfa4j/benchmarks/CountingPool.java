@@ -16,14 +16,16 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * A tiny connection pool that also counts SQL round trips per thread: every statement execution,
- * commit and rollback. Reused connections keep their server-side prepared statements cold (no
- * statement cache), as a plain pool without one would.
+ * A tiny connection pool that also counts, per thread, SQL round trips (every statement execution,
+ * commit and rollback) and pool checkouts ({@link #getConnection()} calls). Reused connections keep
+ * their server-side prepared statements cold (no statement cache), as a plain pool without one
+ * would.
  */
 final class CountingPool implements DataSource, AutoCloseable {
   private static final Set<String> EXECUTES = Set.of("execute", "executeQuery", "executeUpdate",
       "executeBatch", "executeLargeUpdate", "executeLargeBatch");
-  private static final ThreadLocal<long[]> TRIPS = ThreadLocal.withInitial(() -> new long[1]);
+  /** Per thread: [0] round trips, [1] checkouts. */
+  private static final ThreadLocal<long[]> TRIPS = ThreadLocal.withInitial(() -> new long[2]);
 
   private final DataSource target;
   private final Semaphore permits;
@@ -39,13 +41,21 @@ final class CountingPool implements DataSource, AutoCloseable {
     return TRIPS.get()[0];
   }
 
-  /** Resets the calling thread's round-trip count. */
+  /** Connections the calling thread took from the pool since its last reset. */
+  static long checkouts() {
+    return TRIPS.get()[1];
+  }
+
+  /** Resets the calling thread's round-trip and checkout counts. */
   static void resetTrips() {
-    TRIPS.get()[0] = 0;
+    long[] t = TRIPS.get();
+    t[0] = 0;
+    t[1] = 0;
   }
 
   @Override
   public Connection getConnection() throws SQLException {
+    TRIPS.get()[1]++;
     permits.acquireUninterruptibly();
     try {
       Connection c = idle.pollFirst();

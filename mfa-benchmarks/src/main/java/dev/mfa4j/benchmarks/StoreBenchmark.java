@@ -3,6 +3,7 @@ package dev.mfa4j.benchmarks;
 import dev.mfa4j.AesGcmSecretProtector;
 import dev.mfa4j.Answer;
 import dev.mfa4j.BackupCodeHasher;
+import dev.mfa4j.BackupCodes;
 import dev.mfa4j.ChallengeId;
 import dev.mfa4j.EnrollmentOutcome;
 import dev.mfa4j.EnrollmentStart;
@@ -22,6 +23,7 @@ import dev.mfa4j.totp.OtpAuthUri;
 import dev.mfa4j.totp.TotpEnrollment;
 import dev.mfa4j.totp.TotpFactor;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,8 +34,10 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,17 +45,22 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Second-factor verification through the engine on embedded PostgreSQL, beside a raw-JDBC
- * baseline doing only the minimal conditional {@code UPDATE … SET consumed = ? WHERE id_hash = ?
- * AND consumed IS NULL AND expires > ?}, in the same run, with the same pool and thread count.
+ * Second-factor answers through the engine on embedded PostgreSQL — a TOTP code and a backup
+ * code — beside a raw-JDBC baseline doing only the minimal conditional {@code UPDATE … SET
+ * consumed = ? WHERE id_hash = ? AND consumed IS NULL AND expires > ?}, in the same run, with the
+ * same pool and thread count.
  *
  * <p>Each thread has its own user with a real TOTP factor (mfa-totp) and its own clock, moved one
- * period before every verification so that every code is fresh. Only the {@code verify} call (or
- * the baseline UPDATE) is timed; issuing the challenge is not. Round trips are counted by {@link
- * CountingPool} (statement executions, commits, rollbacks) for the timed call only.
+ * period before every answer so that every code is fresh. Only the {@code verify} call (or the
+ * baseline UPDATE) is timed; issuing the challenge ({@code afterPrimary}) is not, nor is
+ * regenerating a user's 10 backup codes once they are spent. The engine caches the practice
+ * policy for 5 s (its default). Round trips (statement executions, commits, rollbacks) and pool
+ * checkouts ({@code getConnection} calls) are counted by {@link CountingPool} for the timed call
+ * only. The backup-code hasher is Argon2id m=64 KiB, t=1, p=1 (far below {@link
+ * BackupCodeHasher#owasp()}); its one hash per answer is part of the timed cost.
  *
  * <p>Run: {@code java -cp mfa-benchmarks/target/benchmarks.jar dev.mfa4j.benchmarks.StoreBenchmark}
- * with optional {@code -Dthreads=16 -Dwarmup=10 -Dseconds=20}.
+ * with optional {@code -Dthreads=16 -Dwarmup=10 -Dseconds=20 -Dscenarios=totp,backup,baseline}.
  */
 public final class StoreBenchmark {
   private static final RequestContext REQUEST = RequestContext.of("127.0.0.1", "bench/1.0");
@@ -94,10 +103,28 @@ public final class StoreBenchmark {
     Op prepare() throws Exception;
   }
 
-  record Result(String name, long ops, double seconds, long[] latencies, double tripsPerOp,
-      long failures) {
+  record Result(String name, int threads, long ops, double seconds, long[] latencies, long trips,
+      long maxTrips, long checkouts, long maxCheckouts, long failures) {
     double throughput() {
       return ops / seconds;
+    }
+
+    /** Throughput if the threads did nothing but the timed call: threads ÷ mean latency. */
+    double timedOnlyThroughput() {
+      return threads * 1000 / meanMillis();
+    }
+
+    double tripsPerOp() {
+      return ops == 0 ? Double.NaN : (double) trips / ops;
+    }
+
+    double checkoutsPerOp() {
+      return ops == 0 ? Double.NaN : (double) checkouts / ops;
+    }
+
+    double meanMillis() {
+      return latencies.length == 0 ? Double.NaN
+          : Arrays.stream(latencies).average().orElse(Double.NaN) / 1e6;
     }
 
     double percentileMillis(double p) {
@@ -114,6 +141,15 @@ public final class StoreBenchmark {
     int threads = Integer.getInteger("threads", 16);
     int warmup = Integer.getInteger("warmup", 10);
     int seconds = Integer.getInteger("seconds", 20);
+    List<String> scenarios = Arrays.stream(System.getProperty("scenarios", "totp,backup,baseline")
+        .split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    for (String name : scenarios) {
+      if (!List.of("totp", "backup", "baseline").contains(name)) {
+        throw new IllegalArgumentException("unknown scenario " + name
+            + " (known: totp, backup, baseline)");
+      }
+    }
+    double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("max_connections", "100")
@@ -131,23 +167,47 @@ public final class StoreBenchmark {
           .factor(TotpFactor.builder().issuer("mfa4j bench").build())
           .clock(clock)
           .defaultPolicy(PracticePolicy.defaults())
+          .policyCache(Duration.ofSeconds(5))
           .backupCodeHasher(BackupCodeHasher.argon2id(64, 1, 1))
           .build();
 
-      List<Result> results = new ArrayList<>();
-      results.add(run("engine verify (TOTP, JdbcMfaStore)", threads, warmup, seconds,
-          i -> engineWorker(engine, clock, i)));
-      results.add(run("raw JDBC conditional UPDATE (baseline)", threads, warmup, seconds,
-          i -> baselineWorker(store, pool)));
-
-      System.out.printf("%n%d threads, %d s warm-up, %d s measured, embedded PostgreSQL %s%n%n",
-          threads, warmup, seconds, serverVersion(pool));
-      System.out.println("| scenario | ops/s | p50 ms | p99 ms | SQL round trips/op | failed |");
-      System.out.println("|---|---:|---:|---:|---:|---:|");
-      for (Result r : results) {
-        System.out.printf("| %s | %.0f | %.2f | %.2f | %.2f | %d |%n", r.name(), r.throughput(),
-            r.percentileMillis(0.50), r.percentileMillis(0.99), r.tripsPerOp(), r.failures());
+      Map<String, Result> results = new LinkedHashMap<>();
+      for (String name : scenarios) {
+        switch (name) {
+          case "totp" -> results.put(name, run("engine verify, TOTP code", threads, warmup,
+              seconds, i -> totpWorker(engine, clock, i)));
+          case "backup" -> results.put(name, run("engine verify, backup code", threads, warmup,
+              seconds, i -> backupCodeWorker(engine, clock, i)));
+          default -> results.put(name, run("raw JDBC conditional UPDATE (baseline)", threads,
+              warmup, seconds, i -> baselineWorker(store, pool)));
+        }
       }
+      double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+
+      System.out.printf("%n%d threads, %d s warm-up, %d s measured per scenario, embedded"
+          + " PostgreSQL %s, JDK %s, %d CPUs, load average %.2f before / %.2f after%n%n",
+          threads, warmup, seconds, serverVersion(pool), System.getProperty("java.version"),
+          Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
+      System.out.println("| scenario | ops/s | vs baseline | mean ms | p50 ms | p99 ms"
+          + " | timed-only ops/s | vs baseline | round trips/op (max) | pool checkouts/op (max)"
+          + " | failed |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+      Result baseline = results.get("baseline");
+      for (Result r : results.values()) {
+        String ratio = baseline == null ? "—"
+            : String.format("%.1f %%", 100 * r.throughput() / baseline.throughput());
+        String timedRatio = baseline == null ? "—" : String.format("%.1f %%",
+            100 * r.timedOnlyThroughput() / baseline.timedOnlyThroughput());
+        System.out.printf("| %s | %.0f | %s | %.2f | %.2f | %.2f | %.0f | %s | %.2f (%d)"
+            + " | %.2f (%d) | %d |%n", r.name(), r.throughput(), ratio, r.meanMillis(),
+            r.percentileMillis(0.50), r.percentileMillis(0.99), r.timedOnlyThroughput(),
+            timedRatio, r.tripsPerOp(), r.maxTrips(), r.checkoutsPerOp(), r.maxCheckouts(),
+            r.failures());
+      }
+      System.out.println();
+      System.out.println("ops/s: timed calls completed per second of wall time (the untimed"
+          + " preparation of each call runs on the same threads). timed-only ops/s: threads"
+          + " ÷ mean latency of the timed call.");
     }
   }
 
@@ -157,7 +217,10 @@ public final class StoreBenchmark {
     }
   }
 
-  private static Worker engineWorker(MfaEngine engine, ThreadClock clock, int index) {
+  /** A new user of thread {@code index} with a confirmed TOTP factor and its first backup codes. */
+  record Enrolled(UserRef user, FactorId factor, OtpAuthUri uri, BackupCodes backupCodes) {}
+
+  private static Enrolled enroll(MfaEngine engine, ThreadClock clock, int index) {
     UserRef user = UserRef.staff("bench", "user-" + index + "-" + System.nanoTime());
     EnrollmentStart start = engine.account(user).beginEnrollment(dev.mfa4j.FactorKind.TOTP,
         "app", Password.of(PASSWORD), Map.of(), REQUEST);
@@ -166,18 +229,50 @@ public final class StoreBenchmark {
     EnrollmentOutcome out = engine.account(user).confirmEnrollment(start.ceremony(),
         Answer.code(factor, Otp.totp(uri.secret().reveal(), clock.instant(), uri.parameters())),
         REQUEST);
-    if (!(out instanceof EnrollmentOutcome.Confirmed)) {
+    if (!(out instanceof EnrollmentOutcome.Confirmed confirmed)
+        || confirmed.backupCodes().isEmpty()) {
       throw new IllegalStateException("enrollment failed: " + out);
     }
-    byte[] secret = uri.secret().reveal();
-    Duration period = Duration.ofSeconds(uri.parameters().periodSeconds());
+    return new Enrolled(user, factor, uri, confirmed.backupCodes().get());
+  }
+
+  /** Issues the challenge of a new sign-in (untimed). */
+  private static ChallengeId challenge(MfaEngine engine, UserRef user) {
+    LoginStep step = engine.login().afterPrimary(user, REQUEST);
+    if (!(step instanceof LoginStep.SecondFactorRequired required)) {
+      throw new IllegalStateException("no second step: " + step);
+    }
+    return required.challenge();
+  }
+
+  private static Worker totpWorker(MfaEngine engine, ThreadClock clock, int index) {
+    Enrolled e = enroll(engine, clock, index);
+    byte[] secret = e.uri().secret().reveal();
+    Duration period = Duration.ofSeconds(e.uri().parameters().periodSeconds());
     return () -> {
       clock.advance(period);
-      LoginStep step = engine.login().afterPrimary(user, REQUEST);
-      ChallengeId c = ((LoginStep.SecondFactorRequired) step).challenge();
-      String code = Otp.totp(secret, clock.instant(), uri.parameters());
-      return () -> engine.login().verify(user, c, Answer.code(factor, code), RememberDevice.NO,
-          REQUEST) instanceof LoginStep.Authenticated;
+      ChallengeId c = challenge(engine, e.user());
+      String code = Otp.totp(secret, clock.instant(), e.uri().parameters());
+      return () -> engine.login().verify(e.user(), c, Answer.code(e.factor(), code),
+          RememberDevice.NO, REQUEST) instanceof LoginStep.Authenticated;
+    };
+  }
+
+  private static Worker backupCodeWorker(MfaEngine engine, ThreadClock clock, int index) {
+    Enrolled e = enroll(engine, clock, index);
+    Duration period = Duration.ofSeconds(e.uri().parameters().periodSeconds());
+    ArrayDeque<String> codes = new ArrayDeque<>(e.backupCodes().reveal());
+    return () -> {
+      clock.advance(period);
+      if (codes.isEmpty()) {
+        // all 10 spent: a new set, untimed
+        codes.addAll(engine.account(e.user())
+            .regenerateBackupCodes(Password.of(PASSWORD), REQUEST).reveal());
+      }
+      ChallengeId c = challenge(engine, e.user());
+      String code = codes.removeFirst();
+      return () -> engine.login().verify(e.user(), c, Answer.backupCode(code),
+          RememberDevice.NO, REQUEST) instanceof LoginStep.Authenticated;
     };
   }
 
@@ -216,6 +311,9 @@ public final class StoreBenchmark {
     long end = warmupEnd + seconds * 1_000_000_000L;
     AtomicLong ops = new AtomicLong();
     AtomicLong trips = new AtomicLong();
+    AtomicLong maxTrips = new AtomicLong();
+    AtomicLong checkouts = new AtomicLong();
+    AtomicLong maxCheckouts = new AtomicLong();
     AtomicLong failures = new AtomicLong();
     List<long[]> perThread = new ArrayList<>();
     List<Throwable> errors = new ArrayList<>();
@@ -241,7 +339,12 @@ public final class StoreBenchmark {
             }
             if (t0 >= warmupEnd) {
               ops.incrementAndGet();
-              trips.addAndGet(CountingPool.trips());
+              long tr = CountingPool.trips();
+              long co = CountingPool.checkouts();
+              trips.addAndGet(tr);
+              maxTrips.accumulateAndGet(tr, Math::max);
+              checkouts.addAndGet(co);
+              maxCheckouts.accumulateAndGet(co, Math::max);
               if (!ok) {
                 failures.incrementAndGet();
               }
@@ -270,7 +373,7 @@ public final class StoreBenchmark {
     }
     long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
     long count = ops.get();
-    return new Result(name, count, seconds, all, count == 0 ? 0 : (double) trips.get() / count,
-        failures.get());
+    return new Result(name, threads, count, seconds, all, trips.get(), maxTrips.get(), checkouts.get(),
+        maxCheckouts.get(), failures.get());
   }
 }
