@@ -1,5 +1,6 @@
 package dev.mfa4j.security;
 
+import dev.mfa4j.tck.MutableClock;
 import dev.mfa4j.AesGcmSecretProtector;
 import dev.mfa4j.Answer;
 import dev.mfa4j.BackupCodeHasher;
@@ -56,7 +57,7 @@ import java.util.stream.Collectors;
 
 /**
  * Two engines over one {@link InMemoryMfaStore} (behind a {@link FaultyStore}), one secret key and
- * one {@link MovableClock}, beside a reference model of what they must do. Each action calls an
+ * one {@link MutableClock}, beside a reference model of what they must do. Each action calls an
  * engine, compares the answer with the model's prediction and the safety rules, then updates the
  * model; {@link #checkInvariants} compares the store with the model after every action.
  *
@@ -214,7 +215,7 @@ final class EngineSystem {
 
   final InMemoryMfaStore memory = new InMemoryMfaStore();
   final FaultyStore store = new FaultyStore(memory);
-  final MovableClock clock = new MovableClock(START);
+  final MutableClock clock = MutableClock.at(START);
   final List<MfaEngine> engines = new ArrayList<>();
   final List<UserModel> users = new ArrayList<>();
   final UserRef admin = UserRef.admin("sunrise", "a-1");

@@ -1,5 +1,6 @@
 package dev.mfa4j.security;
 
+import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mfa4j.AesGcmSecretProtector;
@@ -48,7 +49,7 @@ class StoreFaultAtomicityTest {
   static final class Setup {
     final InMemoryMfaStore memory = new InMemoryMfaStore();
     final FaultyStore store = new FaultyStore(memory);
-    final MovableClock clock = new MovableClock(SecurityFixture.START);
+    final MutableClock clock = MutableClock.at(SecurityFixture.START);
     final MfaEngine engine;
     final FactorId factor;
 
