@@ -23,11 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,31 +70,10 @@ class AtomicAnswerTest {
   private static List<LoginStep> race(List<Callable<LoginStep>> tasks) throws Exception {
     ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
     try {
-      return race(threads, tasks);
+      return Races.race(threads, tasks);
     } finally {
       threads.shutdownNow();
     }
-  }
-
-  private static List<LoginStep> race(ExecutorService threads, List<Callable<LoginStep>> tasks)
-      throws Exception {
-    CountDownLatch ready = new CountDownLatch(tasks.size());
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<LoginStep>> futures = new ArrayList<>();
-    for (Callable<LoginStep> t : tasks) {
-      futures.add(threads.submit(() -> {
-        ready.countDown();
-        go.await();
-        return t.call();
-      }));
-    }
-    ready.await();
-    go.countDown();
-    List<LoginStep> out = new ArrayList<>();
-    for (Future<LoginStep> f : futures) {
-      out.add(f.get(120, TimeUnit.SECONDS));
-    }
-    return out;
   }
 
   private static long count(List<LoginStep> results, Class<?> type) {
