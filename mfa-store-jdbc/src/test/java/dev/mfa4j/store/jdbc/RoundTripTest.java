@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * cached by the engine, so one sign-in warms it first. Budgets: PostgreSQL at most 3 for a TOTP
  * answer (the locking join with pgjdbc's BEGIN, the settlement batch, COMMIT); the other bounds
  * are the counts measured when this test was written (PostgreSQL backup code 6; MariaDB and H2:
- * TOTP 6, backup code 10, as their settlements go statement by statement). SMS answers are not
- * measured here (mfa-sms-spi is not a dependency of this module). Run alone with {@code mvn -o -B verify -pl
+ * TOTP 6, backup code 10, as their settlements go statement by statement). SMS answers: {@link
+ * SmsRoundTripTest}. Run alone with {@code mvn -o -B verify -pl
  * mfa-store-jdbc -Dtest=RoundTripTest}; the counts are printed.
  */
 class RoundTripTest {
