@@ -59,11 +59,6 @@ public record ChallengeRecord(
     return idHash.clone();
   }
 
-  /** Whether it can still be answered at {@code now}. */
-  public boolean openAt(Instant now) {
-    return consumed.isEmpty() && now.isBefore(expires) && attempts < maxAttempts;
-  }
-
   @Override
   public String toString() {
     return "ChallengeRecord[purpose=" + purpose + ", practice=" + practice.value() + ", user="
