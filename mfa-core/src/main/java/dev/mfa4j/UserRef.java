@@ -9,14 +9,21 @@ import java.util.Objects;
  * @param practice the practice the user belongs to
  * @param user the user's id within the practice
  * @param audience staff or client; decides which policy rules apply
- * @param admin whether the user administers the practice (may call {@link MfaEngine#admin})
+ * @param admin whether the user administers the practice (may call {@link MfaEngine#admin});
+ *     administrators are staff, so {@code true} requires {@link Audience#STAFF}
+ * @throws NullPointerException if a component is null, naming it
+ * @throws InvalidInputException if {@code admin} is {@code true} for a {@link Audience#CLIENT}
  */
 public record UserRef(PracticeId practice, UserId user, Audience audience, boolean admin) {
-  /** Checks that no component is null. */
+  /** Checks that no component is null and that only staff administer. */
   public UserRef {
     Objects.requireNonNull(practice, "practice");
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(audience, "audience");
+    if (admin && audience != Audience.STAFF) {
+      throw new InvalidInputException("a client cannot be an administrator:"
+          + " administrators are staff (audience STAFF)");
+    }
   }
 
   /** A staff member who is not an administrator. */
