@@ -17,8 +17,16 @@ import java.util.function.Supplier;
 final class GuardedStore {
   private GuardedStore() {}
 
+  /** The last repository a store method returned, and its guard. */
+  private record Guarded(Object repository, Object proxy) {}
+
+  /**
+   * Guards the store and every repository it returns. A store may hand out a fresh repository per
+   * call (per transaction, per tenant): each call's own repository is guarded and reached. The
+   * guard is reused only while a method keeps returning the very same repository object.
+   */
   static MfaStore wrap(MfaStore store) {
-    Map<Method, Object> repositories = new ConcurrentHashMap<>();
+    Map<Method, Guarded> last = new ConcurrentHashMap<>();
     return (MfaStore) Proxy.newProxyInstance(MfaStore.class.getClassLoader(),
         new Class<?>[] {MfaStore.class}, (proxy, method, args) -> {
           if (method.getDeclaringClass() == Object.class) {
@@ -32,7 +40,12 @@ final class GuardedStore {
           if (!type.isInterface() || repository == null) {
             return repository;
           }
-          return repositories.computeIfAbsent(method, m -> guard(type, repository));
+          Guarded g = last.get(method);
+          if (g == null || g.repository() != repository) {
+            g = new Guarded(repository, guard(type, repository));
+            last.put(method, g);
+          }
+          return g.proxy();
         });
   }
 
