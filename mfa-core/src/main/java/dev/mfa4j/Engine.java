@@ -465,7 +465,10 @@ final class Engine {
   }
 
   /**
-   * Checks a label: 1 to 64 characters, no control characters, not blank.
+   * Checks a label: 1 to 64 characters, not blank, no control characters and no invisible or
+   * direction-changing characters (Unicode category Cf: U+200B–U+200F, U+202A–U+202E,
+   * U+2060–U+2064, U+2066–U+2069, U+FEFF and the rest), so that a label cannot be made to read as
+   * something else. This refuses zero-width joiners inside emoji sequences too.
    *
    * @throws InvalidInputException otherwise
    */
@@ -479,12 +482,23 @@ final class Engine {
     return s;
   }
 
+  /**
+   * Refuses control characters (and line separators) and invisible or direction-changing
+   * characters (Unicode category Cf) in free text from users.
+   *
+   * @throws InvalidInputException naming {@code what}, never quoting the text
+   */
   static void checkNoControl(String s, String what) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
+    for (int i = 0; i < s.length(); ) {
+      int c = s.codePointAt(i);
       if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
         throw new InvalidInputException(what + " must not contain control characters");
       }
+      if (Ids.invisibleOrDirectional(c)) {
+        throw new InvalidInputException(what
+            + " must not contain invisible or direction-changing characters");
+      }
+      i += Character.charCount(c);
     }
   }
 }

@@ -36,4 +36,23 @@ final class Ids {
     }
     return value;
   }
+
+  /**
+   * Whether a code point is an invisible format or direction-changing character (Unicode category
+   * Cf: zero-width spaces and joiners, bidi embeddings, overrides and isolates, the byte-order
+   * mark, invisible operators, tag characters).
+   */
+  static boolean invisibleOrDirectional(int codePoint) {
+    return Character.getType(codePoint) == Character.FORMAT;
+  }
+
+  /** The text without its invisible and direction-changing characters. */
+  static String stripInvisible(String s) {
+    if (s.codePoints().noneMatch(Ids::invisibleOrDirectional)) {
+      return s;
+    }
+    StringBuilder b = new StringBuilder(s.length());
+    s.codePoints().filter(c -> !invisibleOrDirectional(c)).forEach(b::appendCodePoint);
+    return b.toString();
+  }
 }

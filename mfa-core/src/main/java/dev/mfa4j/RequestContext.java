@@ -10,11 +10,19 @@ import java.util.Optional;
  *
  * @param ip the client IP as the host determined it (after its own proxy handling); at most 64
  *     characters, {@code ""} if unknown
- * @param userAgent the User-Agent header, truncated to 512 characters; {@code ""} if absent
+ * @param userAgent the User-Agent header without its invisible and direction-changing characters
+ *     (Unicode category Cf, such as U+202E or U+200B, are removed), then truncated to 512
+ *     characters; {@code ""} if absent. Remembered devices are labelled from it, so a device's
+ *     label cannot be made to read as something else
  * @param deviceToken the remembered-device cookie, if any
  */
 public record RequestContext(String ip, String userAgent, Optional<DeviceToken> deviceToken) {
-  /** Validates and truncates. */
+  /**
+   * Validates, strips the User-Agent of invisible and direction-changing characters, truncates.
+   *
+   * @throws NullPointerException if a component is null, naming it
+   * @throws InvalidInputException if {@code ip} is longer than 64 characters
+   */
   public RequestContext {
     Objects.requireNonNull(ip, "ip");
     Objects.requireNonNull(userAgent, "userAgent");
@@ -22,6 +30,7 @@ public record RequestContext(String ip, String userAgent, Optional<DeviceToken> 
     if (ip.length() > 64) {
       throw new InvalidInputException("ip is longer than 64 characters");
     }
+    userAgent = Ids.stripInvisible(userAgent);
     if (userAgent.length() > 512) {
       userAgent = userAgent.substring(0, 512);
     }
@@ -34,6 +43,7 @@ public record RequestContext(String ip, String userAgent, Optional<DeviceToken> 
 
   /** A copy carrying the given remembered-device cookie. */
   public RequestContext withDeviceToken(DeviceToken token) {
+    Objects.requireNonNull(token, "token");
     return new RequestContext(ip, userAgent, Optional.of(token));
   }
 
