@@ -18,8 +18,11 @@ import java.util.Set;
  *
  * @param requirement who must use two-factor
  * @param staffMethods kinds staff may use (include {@link FactorKind#BACKUP_CODE} to allow backup
- *     codes)
- * @param clientMethods kinds clients may use
+ *     codes). When {@code requirement} covers staff it must hold a kind other than {@link
+ *     FactorKind#BACKUP_CODE}: backup codes are issued only with the first other factor, so they
+ *     alone cannot satisfy the requirement, and such a policy is refused
+ * @param clientMethods kinds clients may use; the same rule holds when {@code requirement} covers
+ *     clients
  * @param rememberDevice how long "remember this device" lasts; {@link Duration#ZERO} asks at every
  *     sign-in. A remembered browser skips the second factor: NIST SP 800-63B-4 §5.1 allows that only
  *     within the session's overall timeout (at most 24 h), so 30 days or a year is a deliberate,
@@ -72,8 +75,8 @@ public record PracticePolicy(
   /** Validates every field; throws {@link PolicyViolationException} naming the broken rule. */
   public PracticePolicy {
     Objects.requireNonNull(requirement, "requirement");
-    staffMethods = Set.copyOf(staffMethods);
-    clientMethods = Set.copyOf(clientMethods);
+    staffMethods = Set.copyOf(Objects.requireNonNull(staffMethods, "staffMethods"));
+    clientMethods = Set.copyOf(Objects.requireNonNull(clientMethods, "clientMethods"));
     Objects.requireNonNull(rememberDevice, "rememberDevice");
     Objects.requireNonNull(challengeLifetime, "challengeLifetime");
     Objects.requireNonNull(lockoutBase, "lockoutBase");
@@ -104,8 +107,25 @@ public record PracticePolicy(
         "minPasswordLength must be 0 (NIST default) or 8 to 64");
     check(passwordCharacterClasses >= 0 && passwordCharacterClasses <= 4,
         "passwordCharacterClasses must be 0 to 4");
+    checkSatisfiable(requirement, Audience.STAFF, staffMethods, "staff", "staffMethods");
+    checkSatisfiable(requirement, Audience.CLIENT, clientMethods, "clients", "clientMethods");
     checkMethods(staffMethods, "staffMethods");
     checkMethods(clientMethods, "clientMethods");
+  }
+
+  /**
+   * A requirement nobody can meet is refused: an audience that must use two-factor needs at least
+   * one method it can enroll. Backup codes do not count, because they are issued only with the
+   * first other factor.
+   */
+  private static void checkSatisfiable(TwoFactorRequirement requirement, Audience audience,
+      Set<FactorKind> methods, String who, String name) {
+    if (requirement.requires(audience)
+        && methods.stream().allMatch(k -> k.equals(FactorKind.BACKUP_CODE))) {
+      throw new PolicyViolationException("two-factor is required of " + who + " (" + requirement
+          + ") but " + name + " offers them no method to enroll; backup codes alone do not count,"
+          + " they come only with another factor");
+    }
   }
 
   private static void checkMethods(Set<FactorKind> methods, String name) {

@@ -127,4 +127,37 @@ class PracticePolicyTest {
     assertThat(p.toBuilder().rememberDevice(java.time.Duration.ofHours(24)).build().warnings())
         .isEmpty();
   }
+
+  @Test
+  void build_requiredWithNoMethodForThatAudience_refusedNamingTheAudience() {
+    assertThatThrownBy(() -> PracticePolicy.builder().requirement(TwoFactorRequirement.ALL_STAFF)
+        .staffMethods(Set.of()).build())
+        .isInstanceOf(PolicyViolationException.class).hasMessageContaining("staff");
+    assertThatThrownBy(() -> PracticePolicy.builder()
+        .requirement(TwoFactorRequirement.ALL_STAFF_AND_CLIENTS)
+        .clientMethods(Set.of()).build())
+        .isInstanceOf(PolicyViolationException.class).hasMessageContaining("clients");
+    // backup codes come only with another factor, so they alone satisfy no requirement
+    assertThatThrownBy(() -> PracticePolicy.builder()
+        .requirement(TwoFactorRequirement.ALL_STAFF_AND_CLIENTS)
+        .clientMethods(Set.of(FactorKind.BACKUP_CODE)).build())
+        .isInstanceOf(PolicyViolationException.class).hasMessageContaining("clients")
+        .hasMessageContaining("backup codes");
+  }
+
+  @Test
+  void build_noMethodForAnAudienceNotRequired_accepted() {
+    assertThat(PracticePolicy.builder().requirement(TwoFactorRequirement.ALL_STAFF)
+        .clientMethods(Set.of()).build().clientMethods()).isEmpty();
+    assertThat(PracticePolicy.builder().staffMethods(Set.of()).clientMethods(Set.of()).build()
+        .requirement()).isEqualTo(TwoFactorRequirement.NONE);
+  }
+
+  @Test
+  void build_nullMethods_npeNamingTheParameter() {
+    assertThatThrownBy(() -> PracticePolicy.builder().staffMethods(null).build())
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("staffMethods");
+    assertThatThrownBy(() -> PracticePolicy.builder().clientMethods(null).build())
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("clientMethods");
+  }
 }
