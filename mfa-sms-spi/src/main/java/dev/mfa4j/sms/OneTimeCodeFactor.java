@@ -23,7 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IllformedLocaleException;
 import java.util.Locale;
 import java.util.Map;
@@ -73,7 +75,11 @@ import org.slf4j.LoggerFactory;
  * <h2>Numbers</h2>
  * Parsed and normalised to E.164 with libphonenumber; invalid, premium-rate, shared-cost,
  * toll-free, personal, UAN, pager, voicemail and VoIP numbers are refused (landlines only for
- * VOICE), as are regions the practice does not accept. The number is sealed ({@link
+ * VOICE), as are regions the practice does not accept ({@link RegionNotAcceptedException}, worded
+ * for staff and clients). A practice's regions are, in this order: {@link
+ * Builder#allowedRegions(Function)} if set; else the regions of the practice's own numbers ({@link
+ * Builder#practiceNumbers}) if set; else {@link #DEFAULT_REGIONS}. Every region is accepted only
+ * after {@link Builder#allowAllRegions()}. The number is sealed ({@link
  * FactorContext#seal}); the factor's lookup key is a keyed hash of the number followed by the
  * factor id, so it is unique per factor and never tells whether another account uses the number.
  * Lists show it masked ({@link #display}).
@@ -81,10 +87,13 @@ import org.slf4j.LoggerFactory;
  * <h2>Throttles (against SMS pumping)</h2>
  * Before every send, in this order: at most {@link Builder#maxSendsPerChallenge} sends per ceremony;
  * a cooldown between sends of one user ({@link Builder#resendCooldown}, default 30 s); per user
- * (default 10 an hour), per destination number (keyed hash; default 20 a day, counted over every
- * user and practice), per number block (the number without its last four digits; default 30 an
- * hour), per client IP address (default 100 an hour) and per practice (a daily budget, default
- * 1000). A refusal is a {@link
+ * (default 10 an hour); per destination number (keyed hash) within the practice (default 20 a day)
+ * and over all practices (default 100 a day); per number block (the number without its last four
+ * digits) within the practice (default 30 an hour) and over all practices (default 300 an hour); per
+ * client IP address (default 100 an hour) and per practice (a daily budget, default 1000). Keeping
+ * the number and block limits per practice means that one practice's users cannot use up another
+ * practice's sends to a number; the ceilings over all practices stop a number or block from being
+ * pumped through many practices at once. A refusal is a {@link
  * RateLimitedException} with the earliest retry time, audited as {@code CODE_SEND_FAILED}, and
  * nothing is sent. No message says whether a number is registered anywhere.
  *
@@ -110,6 +119,16 @@ public final class OneTimeCodeFactor implements FactorProvider {
   static final String MAC_NUMBER = "mfa4j.phone.number";
   static final String MAC_THROTTLE = "mfa4j.phone.throttle";
 
+  /**
+   * The regions accepted when the host names neither {@link Builder#allowedRegions(Function)} nor
+   * {@link Builder#practiceNumbers} nor {@link Builder#allowAllRegions()}: the United States and
+   * Canada (not the other +1 countries), the United Kingdom, Ireland, Australia, New Zealand, the
+   * EU and EEA countries and Switzerland. A practice should narrow it to where its clients live.
+   */
+  public static final Set<String> DEFAULT_REGIONS = Set.of("US", "CA", "GB", "IE", "AU", "NZ",
+      "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IT", "LV",
+      "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "CH");
+
   private static final Set<String> BEGIN_PARAMETERS =
       Set.of("phone", "channel", "locale", "region", "replaces");
   private static final Set<String> PROMPT_PARAMETERS = Set.of("channel", "locale");
@@ -123,7 +142,9 @@ public final class OneTimeCodeFactor implements FactorProvider {
   private final int maxSendsPerChallenge;
   private final SendLimit perUser;
   private final SendLimit perDestination;
+  private final SendLimit perDestinationAllPractices;
   private final SendLimit perPrefix;
+  private final SendLimit perPrefixAllPractices;
   private final SendLimit perIp;
   private final Function<PracticeId, Integer> practiceDailyBudget;
   private final int visibleDigits;
@@ -132,13 +153,15 @@ public final class OneTimeCodeFactor implements FactorProvider {
     this.sender = b.sender;
     this.templates = b.templates;
     this.practiceName = b.practiceName;
-    this.allowedRegions = b.allowedRegions;
+    this.allowedRegions = b.regions();
     this.defaultRegion = b.defaultRegion;
     this.resendCooldown = b.resendCooldown;
     this.maxSendsPerChallenge = b.maxSendsPerChallenge;
     this.perUser = b.perUser;
     this.perDestination = b.perDestination;
+    this.perDestinationAllPractices = b.perDestinationAllPractices;
     this.perPrefix = b.perPrefix;
+    this.perPrefixAllPractices = b.perPrefixAllPractices;
     this.perIp = b.perIp;
     this.practiceDailyBudget = b.practiceDailyBudget;
     this.visibleDigits = b.visibleDigits;
@@ -167,6 +190,7 @@ public final class OneTimeCodeFactor implements FactorProvider {
    *
    * @throws InvalidInputException for a bad number, channel, locale, unknown parameter or a
    *     {@code replaces} that is not one of the user's phone factors
+   * @throws RegionNotAcceptedException for a number of a region the practice does not accept
    * @throws RateLimitedException if a send throttle bites (nothing sent)
    * @throws DeliveryException if the provider did not take the message
    */
@@ -378,11 +402,22 @@ public final class OneTimeCodeFactor implements FactorProvider {
     }
     limit(ctx, audit, "user", "mfa4j.phone.user:" + userKey, perUser, now,
         "too many codes were sent to this account; try again later");
-    limit(ctx, audit, "destination",
-        "mfa4j.phone.destination:" + throttleKey(ctx, "destination\0" + e164), perDestination,
+    // Number and block: first within the practice, then over all practices. The practice's own
+    // limit comes first so that a practice that reached it adds nothing more to the shared
+    // ceiling; both refusals say the same, so a user never learns that another practice sends to
+    // the number.
+    String practice = factor.practice().value();
+    limit(ctx, audit, "destination", "mfa4j.phone.destination:"
+        + throttleKey(ctx, "destination\0" + practice + "\0" + e164), perDestination,
         now, "too many codes were sent to this number; try again later");
-    limit(ctx, audit, "prefix",
-        "mfa4j.phone.prefix:" + throttleKey(ctx, "prefix\0" + prefix(e164)), perPrefix, now,
+    limit(ctx, audit, "destination_all", "mfa4j.phone.destination-all:"
+        + throttleKey(ctx, "destination\0" + e164), perDestinationAllPractices,
+        now, "too many codes were sent to this number; try again later");
+    limit(ctx, audit, "prefix", "mfa4j.phone.prefix:"
+        + throttleKey(ctx, "prefix\0" + practice + "\0" + prefix(e164)), perPrefix, now,
+        "too many codes were sent to numbers like this one; try again later");
+    limit(ctx, audit, "prefix_all", "mfa4j.phone.prefix-all:"
+        + throttleKey(ctx, "prefix\0" + prefix(e164)), perPrefixAllPractices, now,
         "too many codes were sent to numbers like this one; try again later");
     if (!ctx.request().ip().isEmpty()) {
       limit(ctx, audit, "ip", "mfa4j.phone.ip:" + throttleKey(ctx, "ip\0" + ctx.request().ip()),
@@ -613,13 +648,17 @@ public final class OneTimeCodeFactor implements FactorProvider {
     private MessageSender sender;
     private MessageTemplates templates = MessageTemplates.english();
     private Function<PracticeId, String> practiceName = PracticeId::value;
-    private Function<PracticeId, Set<String>> allowedRegions = p -> Set.of();
+    private Function<PracticeId, Set<String>> allowedRegions;
+    private Function<PracticeId, ? extends Collection<String>> practiceNumbers;
+    private boolean allowAllRegions;
     private Optional<String> defaultRegion = Optional.empty();
     private Duration resendCooldown = Duration.ofSeconds(30);
     private int maxSendsPerChallenge = 5;
     private SendLimit perUser = SendLimit.perHour(10);
     private SendLimit perDestination = SendLimit.perDay(20);
+    private SendLimit perDestinationAllPractices = SendLimit.perDay(100);
     private SendLimit perPrefix = SendLimit.perHour(30);
+    private SendLimit perPrefixAllPractices = SendLimit.perHour(300);
     private SendLimit perIp = SendLimit.perHour(100);
     private Function<PracticeId, Integer> practiceDailyBudget = p -> 1000;
     private int visibleDigits = 2;
@@ -645,11 +684,45 @@ public final class OneTimeCodeFactor implements FactorProvider {
     }
 
     /**
-     * The ISO 3166 regions whose numbers a practice accepts ({@code Set.of("US", "CA")}); an empty
-     * set accepts every region (the default). Checked at enrollment and before every send.
+     * The ISO 3166 regions whose numbers each practice accepts ({@code p -> Set.of("US", "CA")});
+     * an empty set (or null) accepts none. Checked at enrollment and before every send; a number
+     * of another region is refused with a {@link RegionNotAcceptedException}. Default: the regions
+     * of the practice's own numbers ({@link #practiceNumbers}) if given, else {@link
+     * #DEFAULT_REGIONS}.
      */
     public Builder allowedRegions(Function<PracticeId, Set<String>> allowedRegions) {
       this.allowedRegions = Objects.requireNonNull(allowedRegions, "allowedRegions");
+      return this;
+    }
+
+    /** The same ISO 3166 regions for every practice ({@code Set.of("US")}). */
+    public Builder allowedRegions(Set<String> regions) {
+      Set<String> fixed = Set.copyOf(Objects.requireNonNull(regions, "regions"));
+      for (String r : fixed) {
+        if (!r.matches("[A-Z]{2}")) {
+          throw new IllegalArgumentException("regions must be ISO 3166 two-letter codes");
+        }
+      }
+      return allowedRegions(p -> fixed);
+    }
+
+    /**
+     * The practice's own phone numbers (office, front desk; with {@code +} and the country code):
+     * when {@link #allowedRegions(Function)} is not set, a practice accepts the regions of these
+     * numbers (a practice with none accepts {@link #DEFAULT_REGIONS}).
+     */
+    public Builder practiceNumbers(Function<PracticeId, ? extends Collection<String>> numbers) {
+      this.practiceNumbers = Objects.requireNonNull(numbers, "numbers");
+      return this;
+    }
+
+    /**
+     * Accepts numbers of every region for every practice: the widest door for SMS pumping, so
+     * only on purpose (and never with {@link #allowedRegions(Function)} or {@link
+     * #practiceNumbers}).
+     */
+    public Builder allowAllRegions() {
+      this.allowAllRegions = true;
       return this;
     }
 
@@ -689,18 +762,33 @@ public final class OneTimeCodeFactor implements FactorProvider {
       return this;
     }
 
-    /** Sends per destination number, over all users and practices (default 20 a day). */
+    /** Sends per destination number within one practice, over its users (default 20 a day). */
     public Builder perDestination(SendLimit limit) {
       this.perDestination = Objects.requireNonNull(limit, "limit");
       return this;
     }
 
     /**
-     * Sends to one number block (the number without its last four digits), over all users and
-     * practices (default 30 an hour): pumping sweeps consecutive numbers.
+     * Sends per destination number over all practices (default 100 a day): the ceiling above
+     * {@link #perDestination}, so that a number cannot be pumped through many practices.
+     */
+    public Builder perDestinationAllPractices(SendLimit limit) {
+      this.perDestinationAllPractices = Objects.requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /**
+     * Sends to one number block (the number without its last four digits) within one practice
+     * (default 30 an hour): pumping sweeps consecutive numbers.
      */
     public Builder perPrefix(SendLimit limit) {
       this.perPrefix = Objects.requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /** Sends to one number block over all practices (default 300 an hour). */
+    public Builder perPrefixAllPractices(SendLimit limit) {
+      this.perPrefixAllPractices = Objects.requireNonNull(limit, "limit");
       return this;
     }
 
@@ -731,13 +819,59 @@ public final class OneTimeCodeFactor implements FactorProvider {
     /**
      * Builds the provider.
      *
-     * @throws IllegalStateException if no sender was set
+     * @throws IllegalStateException if no sender was set, or {@link #allowAllRegions()} was
+     *     combined with {@link #allowedRegions(Function)} or {@link #practiceNumbers}
      */
     public OneTimeCodeFactor build() {
       if (sender == null) {
         throw new IllegalStateException("sender is required");
       }
+      if (allowAllRegions && (allowedRegions != null || practiceNumbers != null)) {
+        throw new IllegalStateException(
+            "allowAllRegions cannot be combined with allowedRegions or practiceNumbers");
+      }
       return new OneTimeCodeFactor(this);
+    }
+
+    /** The regions per practice as configured; null from the function means every region. */
+    private Function<PracticeId, Set<String>> regions() {
+      if (allowAllRegions) {
+        return p -> null;
+      }
+      if (allowedRegions != null) {
+        Function<PracticeId, Set<String>> f = allowedRegions;
+        return p -> normalised(f.apply(p));
+      }
+      if (practiceNumbers != null) {
+        Function<PracticeId, ? extends Collection<String>> f = practiceNumbers;
+        return p -> {
+          Collection<String> own = f.apply(p);
+          if (own == null || own.isEmpty()) {
+            return DEFAULT_REGIONS;
+          }
+          Set<String> regions = new HashSet<>();
+          for (String n : own) {
+            String region = n == null ? null : PhoneNumbers.regionOf(n);
+            if (region == null || region.equals("ZZ") || region.equals("001")) {
+              throw new IllegalStateException("a practice number is not a number of a country");
+            }
+            regions.add(region);
+          }
+          return Set.copyOf(regions);
+        };
+      }
+      return p -> DEFAULT_REGIONS;
+    }
+
+    private static Set<String> normalised(Set<String> regions) {
+      if (regions == null) {
+        return Set.of();
+      }
+      Set<String> out = new HashSet<>();
+      for (String r : regions) {
+        out.add(r.trim().toUpperCase(Locale.ROOT));
+      }
+      return Set.copyOf(out);
     }
   }
 }

@@ -36,9 +36,10 @@ final class PhoneNumbers {
    *     is given
    * @param defaultRegion ISO 3166 region for national numbers, if any
    * @param channel the channel it will receive codes on (VOICE also accepts landlines)
-   * @param allowedRegions regions the practice accepts; empty accepts every region
-   * @throws InvalidInputException if it is malformed, invalid, of a costly or unsuitable type, or
-   *     in a region the practice does not accept
+   * @param allowedRegions regions the practice accepts, or {@code null} for every region (only
+   *     when the host asked for it: {@code allowAllRegions()}); an empty set accepts none
+   * @throws InvalidInputException if it is malformed, invalid, or of a costly or unsuitable type
+   * @throws RegionNotAcceptedException if it is in a region the practice does not accept
    */
   static Checked check(String input, Optional<String> defaultRegion, Channel channel,
       Set<String> allowedRegions) {
@@ -68,9 +69,8 @@ final class PhoneNumbers {
     if (region == null || "ZZ".equals(region) || "001".equals(region)) {
       throw new InvalidInputException("phone number is not a number of a country");
     }
-    if (!allowedRegions.isEmpty() && !allowedRegions.contains(region)) {
-      throw new InvalidInputException("phone numbers of " + region
-          + " are not accepted by this practice");
+    if (allowedRegions != null && !allowedRegions.contains(region)) {
+      throw new RegionNotAcceptedException(region, allowedRegions);
     }
     PhoneNumberType type = UTIL.getNumberType(number);
     if (!acceptable(type, channel)) {

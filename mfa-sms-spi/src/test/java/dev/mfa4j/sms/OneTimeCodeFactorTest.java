@@ -263,9 +263,76 @@ class OneTimeCodeFactorTest {
         .allowedRegions(p -> p.equals(PracticeId.of("sunrise")) ? Set.of("US", "CA") : Set.of())
         .build();
     assertThatThrownBy(() -> begin(Map.of("phone", MOBILE)))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("GB");
+        .isInstanceOfSatisfying(RegionNotAcceptedException.class, e -> {
+          assertThat(e.region()).isEqualTo("GB");
+          assertThat(e.acceptedRegions()).containsExactlyInAnyOrder("US", "CA");
+          assertThat(e.getMessage()).isEqualTo("Phone numbers from United Kingdom can't be used"
+              + " with this practice. Please use a phone number from Canada or United States.");
+        });
     begin(Map.of("phone", example("US", PhoneNumberType.MOBILE)));
     assertThat(outbox.calls()).isEqualTo(1);
+    // a practice whose set is empty accepts no number
+    FakeFactorContext elsewhere = ctx.forUser(UserRef.staff("moonrise", "u1"));
+    assertThatThrownBy(() -> factor.begin(elsewhere, pending(elsewhere.user()),
+        Map.of("phone", example("US", PhoneNumberType.MOBILE))))
+        .isInstanceOf(RegionNotAcceptedException.class)
+        .hasMessageContaining("ask the practice");
+    assertThat(outbox.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void begin_byDefault_onlyTheDefaultRegions() {
+    String nigeria = example("NG", PhoneNumberType.MOBILE);
+    assertThatThrownBy(() -> begin(Map.of("phone", nigeria)))
+        .isInstanceOfSatisfying(RegionNotAcceptedException.class, e -> {
+          assertThat(e.region()).isEqualTo("NG");
+          assertThat(e.acceptedRegions()).isEqualTo(OneTimeCodeFactor.DEFAULT_REGIONS);
+          assertThat(e.getMessage()).startsWith("Phone numbers from Nigeria can't be used")
+              .doesNotContain(nigeria.substring(1));
+        });
+    // +1 numbers outside the US and Canada are other regions
+    assertThatThrownBy(() -> begin(Map.of("phone", example("JM", PhoneNumberType.MOBILE))))
+        .isInstanceOf(RegionNotAcceptedException.class);
+    assertThat(outbox.calls()).isZero();
+    assertThat(ctx.counters.increments).isZero();
+    begin(Map.of("phone", MOBILE));
+    assertThat(outbox.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void begin_allowAllRegions_acceptsAnyCountryOnlyWhenAskedFor() {
+    factor = OneTimeCodeFactor.builder().sender(outbox).allowAllRegions().build();
+    begin(Map.of("phone", example("NG", PhoneNumberType.MOBILE)));
+    assertThat(outbox.calls()).isEqualTo(1);
+    assertThatThrownBy(() -> OneTimeCodeFactor.builder().sender(outbox).allowAllRegions()
+        .allowedRegions(Set.of("US")).build()).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void begin_practiceNumbers_acceptTheirRegionsOnly() {
+    factor = OneTimeCodeFactor.builder().sender(outbox)
+        .practiceNumbers(p -> p.value().equals("sunrise")
+            ? List.of(example("FR", PhoneNumberType.FIXED_LINE)) : List.of())
+        .build();
+    assertThatThrownBy(() -> begin(Map.of("phone", MOBILE)))
+        .isInstanceOf(RegionNotAcceptedException.class)
+        .hasMessage("Phone numbers from United Kingdom can't be used with this practice."
+            + " Please use a phone number from France.");
+    begin(Map.of("phone", example("FR", PhoneNumberType.MOBILE)));
+    // a practice without numbers falls back to the default regions
+    FakeFactorContext elsewhere = ctx.forUser(UserRef.staff("moonrise", "u1"));
+    factor.begin(elsewhere, pending(elsewhere.user()), Map.of("phone", MOBILE));
+    assertThat(outbox.calls()).isEqualTo(2);
+  }
+
+  @Test
+  void begin_staticRegionSet_sameForEveryPractice() {
+    factor = OneTimeCodeFactor.builder().sender(outbox).allowedRegions(Set.of("GB")).build();
+    begin(Map.of("phone", MOBILE));
+    assertThatThrownBy(() -> begin(Map.of("phone", example("US", PhoneNumberType.MOBILE))))
+        .isInstanceOf(RegionNotAcceptedException.class);
+    assertThatThrownBy(() -> OneTimeCodeFactor.builder().allowedRegions(Set.of("gb")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -471,12 +538,12 @@ class OneTimeCodeFactorTest {
   }
 
   @Test
-  void begin_perDestinationLimit_countsOverUsersThenLifts() {
+  void begin_perDestinationLimit_countsOverUsersOfThePracticeThenLifts() {
     factor = OneTimeCodeFactor.builder().sender(outbox).perDestination(SendLimit.perDay(2))
         .build();
     begin(Map.of("phone", MOBILE));
-    FakeFactorContext bob = ctx.forUser(UserRef.client("other-practice", "bob"));
-    factor.begin(bob, pending(bob.user()), Map.of("phone", MOBILE));
+    FakeFactorContext erin = ctx.forUser(UserRef.client("sunrise", "erin"));
+    factor.begin(erin, pending(erin.user()), Map.of("phone", MOBILE));
     FakeFactorContext carol = ctx.forUser(UserRef.client("sunrise", "carol"));
     assertThatThrownBy(() -> factor.begin(carol, pending(carol.user()), Map.of("phone", MOBILE)))
         .isInstanceOf(RateLimitedException.class)
@@ -484,15 +551,36 @@ class OneTimeCodeFactorTest {
         .satisfies(e -> assertThat(((RateLimitedException) e).retryAfter())
             .isEqualTo(Instant.parse("2026-11-24T00:00:00Z")));
     assertThat(outbox.calls()).isEqualTo(2);
+    // another practice's user of the same number is not affected
+    FakeFactorContext bob = ctx.forUser(UserRef.client("other-practice", "bob"));
+    factor.begin(bob, pending(bob.user()), Map.of("phone", MOBILE));
+    assertThat(outbox.calls()).isEqualTo(3);
     // another number for carol is fine
     factor.begin(carol, pending(carol.user()), Map.of("phone", example("US",
         PhoneNumberType.MOBILE)));
-    assertThat(outbox.calls()).isEqualTo(3);
+    assertThat(outbox.calls()).isEqualTo(4);
     assertThat(ctx.counters.keys()).allSatisfy(k -> assertThat(k).doesNotContain(MOBILE.substring(1)));
     clock.set(Instant.parse("2026-11-24T00:00:00Z"));
     factor.begin(ctx.forUser(UserRef.client("sunrise", "dave")), pending(UserRef.client("sunrise",
         "dave")), Map.of("phone", MOBILE));
-    assertThat(outbox.calls()).isEqualTo(4);
+    assertThat(outbox.calls()).isEqualTo(5);
+  }
+
+  @Test
+  void begin_perDestinationCeilingOverAllPractices_holds() {
+    factor = OneTimeCodeFactor.builder().sender(outbox).perDestination(SendLimit.perDay(2))
+        .perDestinationAllPractices(SendLimit.perDay(3)).build();
+    for (String practice : List.of("p1", "p2", "p3")) {
+      FakeFactorContext c = ctx.forUser(UserRef.client(practice, "u"));
+      factor.begin(c, pending(c.user()), Map.of("phone", MOBILE));
+    }
+    FakeFactorContext fourth = ctx.forUser(UserRef.client("p4", "u"));
+    assertThatThrownBy(() -> factor.begin(fourth, pending(fourth.user()),
+        Map.of("phone", MOBILE)))
+        .isInstanceOf(RateLimitedException.class)
+        .hasMessage("too many codes were sent to this number; try again later");
+    assertThat(outbox.calls()).isEqualTo(3);
+    assertThat(fourth.audits).anyMatch(a -> "destination_all".equals(a.details().get("throttle")));
   }
 
   @Test
@@ -523,14 +611,34 @@ class OneTimeCodeFactorTest {
       FakeFactorContext c = ctx.forUser(UserRef.client("sunrise", "victim" + i));
       factor.begin(c, pending(c.user()), Map.of("phone", block + "100" + i));
     }
-    FakeFactorContext fourth = ctx.forUser(UserRef.client("other", "victim3"));
+    FakeFactorContext fourth = ctx.forUser(UserRef.client("sunrise", "victim3"));
     assertThatThrownBy(() -> factor.begin(fourth, pending(fourth.user()),
         Map.of("phone", block + "1003"))).isInstanceOf(RateLimitedException.class);
     assertThat(outbox.calls()).isEqualTo(3);
-    FakeFactorContext elsewhere = ctx.forUser(UserRef.client("other", "someone"));
+    FakeFactorContext elsewhere = ctx.forUser(UserRef.client("sunrise", "someone"));
     factor.begin(elsewhere, pending(elsewhere.user()),
         Map.of("phone", example("US", PhoneNumberType.MOBILE)));
     assertThat(outbox.calls()).isEqualTo(4);
+    // the block limit is per practice: another practice's user in the block is not affected
+    FakeFactorContext other = ctx.forUser(UserRef.client("other", "victim4"));
+    factor.begin(other, pending(other.user()), Map.of("phone", block + "1004"));
+    assertThat(outbox.calls()).isEqualTo(5);
+  }
+
+  @Test
+  void begin_numberBlockCeilingOverAllPractices_holds() {
+    factor = OneTimeCodeFactor.builder().sender(outbox).perPrefix(SendLimit.perHour(2))
+        .perPrefixAllPractices(SendLimit.perHour(4)).build();
+    String block = OneTimeCodeFactor.prefix(MOBILE);
+    for (int i = 0; i < 4; i++) {
+      FakeFactorContext c = ctx.forUser(UserRef.client("p" + (i / 2), "victim" + i));
+      factor.begin(c, pending(c.user()), Map.of("phone", block + "100" + i));
+    }
+    FakeFactorContext fifth = ctx.forUser(UserRef.client("p9", "victim5"));
+    assertThatThrownBy(() -> factor.begin(fifth, pending(fifth.user()),
+        Map.of("phone", block + "1005"))).isInstanceOf(RateLimitedException.class);
+    assertThat(outbox.calls()).isEqualTo(4);
+    assertThat(fifth.audits).anyMatch(a -> "prefix_all".equals(a.details().get("throttle")));
   }
 
   @Test
