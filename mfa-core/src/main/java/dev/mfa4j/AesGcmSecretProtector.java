@@ -3,6 +3,7 @@ package dev.mfa4j;
 import dev.mfa4j.spi.SecretProtector;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,14 +26,27 @@ import org.bouncycastle.crypto.params.HKDFParameters;
  * identity) is authenticated but not stored, so a ciphertext opens only for the factor it was made
  * for. The header (version and key id) is authenticated too.
  *
- * <p>Rotation: the {@linkplain Builder#current current} key seals; every key in the ring opens.
- * Add the new key, make it current, re-seal at leisure, and remove the old key only when nothing
- * sealed under it remains.
- *
  * <p>{@link #mac} is HMAC-SHA-256 under a key derived per purpose with HKDF-SHA-256 from the
- * {@linkplain Builder#macKey MAC key} (by default the current key). Stored MACs (phone-number
- * lookups, code hashes) depend on that key: when rotating encryption keys, keep naming the old MAC
- * key with {@link Builder#macKey} until the stored MACs have been replaced.
+ * <em>MAC root</em>, which has its own id ({@link #macKeyId()}) and is chosen apart from the
+ * sealing key: either a separate 32-byte key ({@link Builder#macRootKey}, {@link #fromKeys}; the
+ * recommended setup, one key for each job) or, for keyrings started with {@link #fromKey}, the key
+ * that made the stored MACs, pinned by id ({@link Builder#macKey}). Stored MACs — SMS send
+ * throttle counters, phone-number lookup keys, the hashes of codes in flight — depend on the MAC
+ * root only, so they survive any rotation of the sealing key.
+ *
+ * <p>Rotation: the {@linkplain Builder#current current} key seals; every key in the ring opens.
+ * Add the new key, make it current, keep the MAC root as it was, re-seal at leisure, and remove the
+ * old key only when nothing sealed under it remains (a MAC root pinned to a ring key stays in the
+ * ring). A ring of two or more keys must name its MAC root, so a rotation can never move it
+ * silently:
+ *
+ * <pre>{@code
+ * // before: AesGcmSecretProtector.fromKey("k1", k1)
+ * AesGcmSecretProtector.builder().key("k1", k1).key("k2", k2).current("k2").macKey("k1").build();
+ * // before: AesGcmSecretProtector.fromKeys("k1", k1, "m1", m1)
+ * AesGcmSecretProtector.builder().key("k1", k1).key("k2", k2).current("k2")
+ *     .macRootKey("m1", m1).build();
+ * }</pre>
  *
  * <p>Keys are 32 bytes from a secure random source or a KMS; this class copies them and never
  * prints them.
@@ -45,14 +59,21 @@ public final class AesGcmSecretProtector implements SecretProtector {
 
   private final Map<String, byte[]> keys;
   private final String current;
-  private final String macKey;
+  private final String macKeyId;
+  private final byte[] macRoot;
   private final SecureRandom random;
   private final Map<String, byte[]> macKeys = new ConcurrentHashMap<>();
 
   private AesGcmSecretProtector(Builder b) {
     this.keys = Map.copyOf(b.keys);
     this.current = b.current;
-    this.macKey = b.macKey == null ? b.current : b.macKey;
+    if (b.macRoot != null) {
+      this.macKeyId = b.macRootId;
+      this.macRoot = b.macRoot.clone();
+    } else {
+      this.macKeyId = b.macKey == null ? b.current : b.macKey;
+      this.macRoot = keys.get(macKeyId);
+    }
     this.random = b.random == null ? new SecureRandom() : b.random;
   }
 
@@ -65,6 +86,22 @@ public final class AesGcmSecretProtector implements SecretProtector {
    */
   public static AesGcmSecretProtector fromKey(String keyId, byte[] key) {
     return builder().key(keyId, key).current(keyId).build();
+  }
+
+  /**
+   * A protector with one key for each job: {@code key} seals, {@code macKey} is the root of the
+   * keyed hashes. Rotate the sealing key later with {@link Builder#macRootKey} naming the same MAC
+   * root.
+   *
+   * @param keyId id of the sealing key, stored in every ciphertext
+   * @param key 32 bytes
+   * @param macKeyId id of the MAC root (1 to 64 characters of {@code [A-Za-z0-9._-]})
+   * @param macKey 32 bytes, not equal to {@code key}
+   * @throws IllegalArgumentException if an id or a key length is wrong, or the keys are equal
+   */
+  public static AesGcmSecretProtector fromKeys(String keyId, byte[] key, String macKeyId,
+      byte[] macKey) {
+    return builder().key(keyId, key).current(keyId).macRootKey(macKeyId, macKey).build();
   }
 
   /** A builder for a keyring. */
@@ -145,15 +182,24 @@ public final class AesGcmSecretProtector implements SecretProtector {
     return current;
   }
 
+  /**
+   * The id of the MAC root: a {@link Builder#macRootKey} id, or the id of the ring key pinned with
+   * {@link Builder#macKey} (of the only key for {@link #fromKey}).
+   */
+  public String macKeyId() {
+    return macKeyId;
+  }
+
   @Override
   public String toString() {
-    return "AesGcmSecretProtector[current=" + current + ", keys=" + keys.keySet() + "]";
+    return "AesGcmSecretProtector[current=" + current + ", keys=" + keys.keySet() + ", mac="
+        + macKeyId + "]";
   }
 
   private byte[] deriveMacKey(String purpose) {
     HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
     byte[] info = ("mfa4j mac v1|" + purpose).getBytes(StandardCharsets.UTF_8);
-    hkdf.init(new HKDFParameters(keys.get(macKey), null, info));
+    hkdf.init(new HKDFParameters(macRoot, null, info));
     byte[] out = new byte[32];
     hkdf.generateBytes(out, 0, out.length);
     return out;
@@ -179,6 +225,8 @@ public final class AesGcmSecretProtector implements SecretProtector {
     private final Map<String, byte[]> keys = new LinkedHashMap<>();
     private String current;
     private String macKey;
+    private String macRootId;
+    private byte[] macRoot;
     private SecureRandom random;
 
     private Builder() {}
@@ -191,14 +239,7 @@ public final class AesGcmSecretProtector implements SecretProtector {
      * @throws IllegalArgumentException if the id is malformed or taken, or the key is not 32 bytes
      */
     public Builder key(String id, byte[] key) {
-      Objects.requireNonNull(id, "id");
-      Objects.requireNonNull(key, "key");
-      if (id.isEmpty() || id.length() > 64 || !id.matches("[A-Za-z0-9._-]+")) {
-        throw new IllegalArgumentException("key id must be 1 to 64 characters of [A-Za-z0-9._-]");
-      }
-      if (key.length != KEY_BYTES) {
-        throw new IllegalArgumentException("AES-256 keys are 32 bytes");
-      }
+      checkKey(id, key);
       if (keys.putIfAbsent(id, key.clone()) != null) {
         throw new IllegalArgumentException("two keys with id " + id);
       }
@@ -211,10 +252,40 @@ public final class AesGcmSecretProtector implements SecretProtector {
       return this;
     }
 
-    /** The key MACs are derived from (default: the current key). */
+    /**
+     * Pins the MAC root to the ring key {@code id}: for keyrings that started with {@link
+     * #fromKey}, whose stored MACs were derived from that key. Required (or {@link #macRootKey})
+     * once the ring holds two or more keys.
+     */
     public Builder macKey(String id) {
       this.macKey = Objects.requireNonNull(id, "id");
       return this;
+    }
+
+    /**
+     * A separate MAC root: 32 bytes used only for keyed hashes, never to seal, with its own id.
+     * Give the same root across every rotation of the sealing keys.
+     *
+     * @param id 1 to 64 characters of {@code [A-Za-z0-9._-]}
+     * @param key exactly 32 bytes (copied), not equal to a sealing key
+     * @throws IllegalArgumentException if the id is malformed or the key is not 32 bytes
+     */
+    public Builder macRootKey(String id, byte[] key) {
+      checkKey(id, key);
+      this.macRootId = id;
+      this.macRoot = key.clone();
+      return this;
+    }
+
+    private static void checkKey(String id, byte[] key) {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(key, "key");
+      if (id.isEmpty() || id.length() > 64 || !id.matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException("key id must be 1 to 64 characters of [A-Za-z0-9._-]");
+      }
+      if (key.length != KEY_BYTES) {
+        throw new IllegalArgumentException("AES-256 keys are 32 bytes");
+      }
     }
 
     /** The nonce source (default: a new {@link SecureRandom}). */
@@ -226,7 +297,9 @@ public final class AesGcmSecretProtector implements SecretProtector {
     /**
      * Builds the protector.
      *
-     * @throws IllegalStateException if no key is current or a named key is missing
+     * @throws IllegalStateException if no key is current or a named key is missing, if a ring of
+     *     two or more keys does not name its MAC root, if both {@link #macKey} and {@link
+     *     #macRootKey} are given, or if the MAC root equals a sealing key
      */
     public AesGcmSecretProtector build() {
       if (current == null) {
@@ -240,6 +313,27 @@ public final class AesGcmSecretProtector implements SecretProtector {
       }
       if (macKey != null && !keys.containsKey(macKey)) {
         throw new IllegalStateException("the MAC key is not in the ring");
+      }
+      if (macKey != null && macRoot != null) {
+        throw new IllegalStateException("name the MAC root once: macKey or macRootKey");
+      }
+      if (macKey == null && macRoot == null && keys.size() > 1) {
+        throw new IllegalStateException("a keyring of several keys must name its MAC root"
+            + " (macKey with the id of the key the stored MACs came from, or macRootKey):"
+            + " otherwise rotating the current key would change every stored keyed hash"
+            + " (SMS send throttles, phone lookups)");
+      }
+      if (macRoot != null) {
+        for (Map.Entry<String, byte[]> k : keys.entrySet()) {
+          if (MessageDigest.isEqual(k.getValue(), macRoot)) {
+            throw new IllegalStateException("the MAC root must not be a sealing key (key "
+                + k.getKey() + "): one key for each job");
+          }
+        }
+        if (keys.containsKey(macRootId)) {
+          throw new IllegalStateException("the MAC root's id " + macRootId
+              + " is also a sealing key's id");
+        }
       }
       return new AesGcmSecretProtector(this);
     }

@@ -89,7 +89,7 @@ class AesGcmSecretProtectorTest {
     byte[] k2 = key();
     byte[] old = AesGcmSecretProtector.fromKey("k1", k1).seal(SECRET, AAD);
     AesGcmSecretProtector ring = AesGcmSecretProtector.builder().key("k1", k1).key("k2", k2)
-        .current("k2").build();
+        .current("k2").macKey("k1").build();
 
     byte[] fresh = ring.seal(SECRET, AAD);
 
@@ -135,6 +135,52 @@ class AesGcmSecretProtectorTest {
     AesGcmSecretProtector rotated = AesGcmSecretProtector.builder().key("k1", k1)
         .key("k2", key()).current("k2").macKey("k1").build();
     assertThat(rotated.mac("phone", data)).isEqualTo(p.mac("phone", data));
+  }
+
+  @Test
+  void rotation_withoutNamingTheMacRoot_refused() {
+    assertThatThrownBy(() -> AesGcmSecretProtector.builder().key("k1", key()).key("k2", key())
+        .current("k2").build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("MAC root");
+  }
+
+  @Test
+  void macRootKey_separateFromSealingKeysAndStableAcrossRotation() {
+    byte[] k1 = key();
+    byte[] m1 = key();
+    byte[] data = "+15555550123".getBytes(StandardCharsets.UTF_8);
+    AesGcmSecretProtector before = AesGcmSecretProtector.fromKeys("k1", k1, "m1", m1);
+    AesGcmSecretProtector after = AesGcmSecretProtector.builder().key("k1", k1).key("k2", key())
+        .current("k2").macRootKey("m1", m1).build();
+
+    assertThat(before.macKeyId()).isEqualTo("m1");
+    assertThat(after.macKeyId()).isEqualTo("m1");
+    assertThat(after.toString()).contains("mac=m1");
+    assertThat(after.mac("phone", data)).isEqualTo(before.mac("phone", data));
+    // the MAC root is not the sealing key: not the legacy derivation from k1
+    assertThat(before.mac("phone", data))
+        .isNotEqualTo(AesGcmSecretProtector.fromKey("k1", k1).mac("phone", data))
+        .isEqualTo(AesGcmSecretProtector.fromKeys("x", key(), "m1", m1).mac("phone", data));
+    assertThat(after.open(before.seal(SECRET, AAD), AAD)).isEqualTo(SECRET);
+    assertThat(after.currentKeyId()).isEqualTo("k2");
+  }
+
+  @Test
+  void macRootKey_misuseRefused() {
+    byte[] k1 = key();
+    assertThatThrownBy(() -> AesGcmSecretProtector.fromKeys("k1", k1, "m1", k1.clone()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("one key for each job");
+    assertThatThrownBy(() -> AesGcmSecretProtector.fromKeys("k1", k1, "k1", key()))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> AesGcmSecretProtector.builder().key("k1", k1).macKey("k1")
+        .macRootKey("m1", key()).build()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> AesGcmSecretProtector.fromKeys("k1", k1, "m1", new byte[16]))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void fromKey_macKeyIdIsTheOnlyKey() {
+    assertThat(AesGcmSecretProtector.fromKey("k1", key()).macKeyId()).isEqualTo("k1");
   }
 
   @Test

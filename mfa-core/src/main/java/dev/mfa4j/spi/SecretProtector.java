@@ -24,6 +24,11 @@ public interface SecretProtector {
   /**
    * A keyed hash (e.g. HMAC-SHA-256 under a key derived for {@code purpose}) of {@code data}, for
    * storing short codes and phone numbers so that a stolen database does not reveal them.
+   *
+   * <p>Its key must be separate from the sealing key and must not change when the sealing key
+   * rotates: stored keyed hashes (SMS send throttle counters, phone-number lookup keys, codes in
+   * flight) are compared with fresh ones, and a silent change would reset every throttle and break
+   * every lookup.
    */
   byte[] mac(String purpose, byte[] data);
 }
