@@ -759,5 +759,29 @@ public final class InMemoryMfaStore implements MfaStore {
       byOwner.put(o, next);
       return true;
     }
+
+    @Override
+    public synchronized boolean recordFailure(PracticeId practice, UserId user,
+        int expectedFailures, Optional<Instant> nextCheck) {
+      Objects.requireNonNull(nextCheck, "nextCheck");
+      Owner o = new Owner(practice, user);
+      PasswordRecord cur = byOwner.get(o);
+      if (cur == null || cur.failures() != expectedFailures) {
+        return false;
+      }
+      byOwner.put(o, new PasswordRecord(cur.practice(), cur.user(), cur.hash(), cur.changed(),
+          cur.temporary(), cur.expires(), cur.length(), expectedFailures + 1, nextCheck));
+      return true;
+    }
+
+    @Override
+    public synchronized void clearFailures(PracticeId practice, UserId user) {
+      Owner o = new Owner(practice, user);
+      PasswordRecord cur = byOwner.get(o);
+      if (cur != null) {
+        byOwner.put(o, new PasswordRecord(cur.practice(), cur.user(), cur.hash(), cur.changed(),
+            cur.temporary(), cur.expires(), cur.length(), 0, Optional.empty()));
+      }
+    }
   }
 }

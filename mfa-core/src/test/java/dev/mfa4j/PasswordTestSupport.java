@@ -46,6 +46,28 @@ final class PasswordTestSupport {
       return won[0];
     }
 
+    @Override
+    public boolean recordFailure(PracticeId practice, UserId user, int expectedFailures,
+        Optional<Instant> nextCheck) {
+      boolean[] won = {false};
+      rows.computeIfPresent(key(practice, user), (k, c) -> {
+        if (c.failures() != expectedFailures) {
+          return c;
+        }
+        won[0] = true;
+        return new PasswordRecord(c.practice(), c.user(), c.hash(), c.changed(), c.temporary(),
+            c.expires(), c.length(), expectedFailures + 1, nextCheck);
+      });
+      return won[0];
+    }
+
+    @Override
+    public void clearFailures(PracticeId practice, UserId user) {
+      rows.computeIfPresent(key(practice, user), (k, c) -> new PasswordRecord(c.practice(),
+          c.user(), c.hash(), c.changed(), c.temporary(), c.expires(), c.length(), 0,
+          Optional.empty()));
+    }
+
     PasswordRecord get(UserRef user) {
       return rows.get(key(user.practice(), user.user()));
     }

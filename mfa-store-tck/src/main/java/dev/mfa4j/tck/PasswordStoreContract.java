@@ -84,4 +84,59 @@ public abstract class PasswordStoreContract extends StoreContractSupport {
         new PasswordRecord(practice, alice, HASH_2, T0, false, Optional.empty()))).isFalse();
     assertThat(store.passwords().find(practice, alice)).isEmpty();
   }
+
+  @Test
+  void put_roundTripsLengthFailuresAndNextCheck() {
+    PasswordRecord rec = new PasswordRecord(practice, alice, HASH_1, T0, false, Optional.empty(),
+        17, 3, Optional.of(T0.plusSeconds(30)));
+    store.passwords().put(rec);
+
+    assertThat(store.passwords().find(practice, alice)).contains(rec);
+  }
+
+  @Test
+  void recordFailure_countsOnlyFromTheExpectedCount() {
+    store.passwords().put(new PasswordRecord(practice, alice, HASH_1, T0, false,
+        Optional.empty(), 20, 0, Optional.empty()));
+
+    assertThat(store.passwords().recordFailure(practice, alice, 0, Optional.empty())).isTrue();
+    assertThat(store.passwords().recordFailure(practice, alice, 0, Optional.empty())).isFalse();
+    assertThat(store.passwords().recordFailure(practice, alice, 1,
+        Optional.of(T0.plusSeconds(60)))).isTrue();
+
+    PasswordRecord got = store.passwords().find(practice, alice).orElseThrow();
+    assertThat(got.failures()).isEqualTo(2);
+    assertThat(got.nextCheck()).contains(T0.plusSeconds(60));
+    assertThat(got.hash()).isEqualTo(HASH_1);
+    assertThat(got.length()).isEqualTo(20);
+    assertThat(store.passwords().recordFailure(practice, bob, 0, Optional.empty())).isFalse();
+  }
+
+  @Test
+  void recordFailure_32ThreadsExpectingTheSameCount_exactlyOneWins() throws Exception {
+    store.passwords().put(new PasswordRecord(practice, alice, HASH_1, T0, false,
+        Optional.empty()));
+
+    java.util.List<Boolean> results = race(THREADS,
+        () -> store.passwords().recordFailure(practice, alice, 0, Optional.empty()));
+
+    assertThat(wins(results)).isEqualTo(1);
+    assertThat(store.passwords().find(practice, alice).orElseThrow().failures()).isEqualTo(1);
+  }
+
+  @Test
+  void clearFailures_resetsCountAndNextCheckOfThatUserOnly() {
+    store.passwords().put(new PasswordRecord(practice, alice, HASH_1, T0, false,
+        Optional.empty(), 16, 7, Optional.of(T0.plusSeconds(60))));
+    store.passwords().put(new PasswordRecord(practice, bob, HASH_2, T0, false,
+        Optional.empty(), 16, 7, Optional.of(T0.plusSeconds(60))));
+
+    store.passwords().clearFailures(practice, alice);
+
+    PasswordRecord a = store.passwords().find(practice, alice).orElseThrow();
+    assertThat(a.failures()).isZero();
+    assertThat(a.nextCheck()).isEmpty();
+    assertThat(a.hash()).isEqualTo(HASH_1);
+    assertThat(store.passwords().find(practice, bob).orElseThrow().failures()).isEqualTo(7);
+  }
 }

@@ -27,7 +27,8 @@ final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
   /** The versions bundled in this jar, in order. */
-  static final List<String> SCRIPTS = List.of("V1__mfa4j_schema.sql");
+  static final List<String> SCRIPTS = List.of("V1__mfa4j_schema.sql",
+      "V2__password_throttle.sql");
 
   private final Jdbc db;
   private final Clock clock;

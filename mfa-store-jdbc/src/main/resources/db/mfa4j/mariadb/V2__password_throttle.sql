@@ -1,0 +1,5 @@
+-- The built-in password throttle (consecutive failures, growing delay) and the password's length
+-- (never the password) for the single-factor minimum when two-factor is turned off.
+ALTER TABLE ${prefix}password ADD COLUMN pw_length INT NOT NULL DEFAULT 0;
+ALTER TABLE ${prefix}password ADD COLUMN failures INT NOT NULL DEFAULT 0;
+ALTER TABLE ${prefix}password ADD COLUMN next_check DATETIME(6);
