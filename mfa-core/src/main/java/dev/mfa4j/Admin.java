@@ -86,7 +86,10 @@ final class Admin implements Administration {
   @Override
   public List<UserTwoFactorStatus> twoFactorStatus(Collection<UserRef> users) {
     Objects.requireNonNull(users, "users");
-    List<UserRef> list = List.copyOf(users);
+    List<UserRef> list = new ArrayList<>(users.size());
+    for (UserRef u : users) {
+      list.add(Objects.requireNonNull(u, () -> "users[" + list.size() + "]"));
+    }
     for (UserRef u : list) {
       authorize(u.practice(), Optional.of(u.user()), "read_status", RequestContext.system());
     }

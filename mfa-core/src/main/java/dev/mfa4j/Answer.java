@@ -5,6 +5,10 @@ import java.util.Objects;
 /**
  * What a user answers to a challenge. Answers hold secrets, so none of them prints its content;
  * their content is read through {@code reveal()} by the factor provider that checks it.
+ *
+ * <p>A null argument is a {@link NullPointerException} naming the parameter. The content is judged
+ * by the factor, not parsed here: an empty or wrong code is a failed answer, and only its length is
+ * refused here ({@link InvalidInputException}).
  */
 public sealed interface Answer permits Answer.Code, Answer.BackupCode, Answer.Response {
   /** Longest answer accepted from outside: 64 KiB (a WebAuthn response is the largest). */
@@ -15,8 +19,8 @@ public sealed interface Answer permits Answer.Code, Answer.BackupCode, Answer.Re
    *
    * @throws InvalidInputException if the code is longer than 64 characters
    */
-  static Answer code(FactorId factor, String typed) {
-    return new Code(factor, typed);
+  static Answer code(FactorId factor, String code) {
+    return new Code(factor, code);
   }
 
   /**
@@ -24,8 +28,8 @@ public sealed interface Answer permits Answer.Code, Answer.BackupCode, Answer.Re
    *
    * @throws InvalidInputException if longer than 64 characters
    */
-  static Answer backupCode(String typed) {
-    return new BackupCode(typed);
+  static Answer backupCode(String code) {
+    return new BackupCode(code);
   }
 
   /**
@@ -34,8 +38,8 @@ public sealed interface Answer permits Answer.Code, Answer.BackupCode, Answer.Re
    *
    * @throws InvalidInputException if longer than {@link #MAX_LENGTH}
    */
-  static Answer response(FactorId factor, String json) {
-    return new Response(factor, json);
+  static Answer response(FactorId factor, String response) {
+    return new Response(factor, response);
   }
 
   /** A typed one-time code for one factor. */
@@ -73,7 +77,7 @@ public sealed interface Answer permits Answer.Code, Answer.BackupCode, Answer.Re
     private final String typed;
 
     BackupCode(String typed) {
-      Objects.requireNonNull(typed, "backup code");
+      Objects.requireNonNull(typed, "code");
       if (typed.length() > 64) {
         throw new InvalidInputException("backup code is longer than 64 characters");
       }

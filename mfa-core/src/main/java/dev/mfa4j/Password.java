@@ -20,14 +20,18 @@ public final class Password {
   /**
    * Wraps a typed password.
    *
+   * <p>An empty password is not refused here: a password is a secret that is judged (a wrong
+   * password, or one the checker finds too short), not parsed.
+   *
+   * @throws NullPointerException if {@code password} is null ("password")
    * @throws InvalidInputException if it is longer than {@link #MAX_LENGTH}
    */
-  public static Password of(String typed) {
-    Objects.requireNonNull(typed, "password");
-    if (typed.length() > MAX_LENGTH) {
+  public static Password of(String password) {
+    Objects.requireNonNull(password, "password");
+    if (password.length() > MAX_LENGTH) {
       throw new InvalidInputException("password is longer than " + MAX_LENGTH + " characters");
     }
-    return new Password(typed.toCharArray());
+    return new Password(password.toCharArray());
   }
 
   /** A copy of the characters. The caller should clear it when done. */

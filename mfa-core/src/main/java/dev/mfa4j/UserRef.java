@@ -28,17 +28,25 @@ public record UserRef(PracticeId practice, UserId user, Audience audience, boole
 
   /** A staff member who is not an administrator. */
   public static UserRef staff(String practice, String user) {
-    return new UserRef(PracticeId.of(practice), UserId.of(user), Audience.STAFF, false);
+    return new UserRef(practice(practice), userId(user), Audience.STAFF, false);
   }
 
   /** A practice administrator (always staff). */
   public static UserRef admin(String practice, String user) {
-    return new UserRef(PracticeId.of(practice), UserId.of(user), Audience.STAFF, true);
+    return new UserRef(practice(practice), userId(user), Audience.STAFF, true);
   }
 
   /** A client of the practice. */
   public static UserRef client(String practice, String user) {
-    return new UserRef(PracticeId.of(practice), UserId.of(user), Audience.CLIENT, false);
+    return new UserRef(practice(practice), userId(user), Audience.CLIENT, false);
+  }
+
+  private static PracticeId practice(String practice) {
+    return PracticeId.of(Objects.requireNonNull(practice, "practice"));
+  }
+
+  private static UserId userId(String user) {
+    return UserId.of(Objects.requireNonNull(user, "user"));
   }
 
   /** Whether {@code other} is the same person in the same practice (ignores audience and admin). */

@@ -11,6 +11,7 @@ import dev.mfa4j.FactorKind;
 import dev.mfa4j.InvalidInputException;
 import dev.mfa4j.Password;
 import dev.mfa4j.UserId;
+import dev.mfa4j.UserRef;
 import dev.mfa4j.sms.OneTimeCodeFactor;
 import dev.mfa4j.sms.SendResult;
 import dev.mfa4j.totp.OtpAuthUri;
@@ -51,7 +52,25 @@ class ErrorMessagesTest {
         Arguments.of("phone number", (ThrowingConsumer<String>) ErrorMessagesTest::enrollPhone,
             "+1 415 " + CANARY),
         Arguments.of("phone number (too long)",
-            (ThrowingConsumer<String>) ErrorMessagesTest::enrollPhone, "+1415" + CANARY.repeat(4)));
+            (ThrowingConsumer<String>) ErrorMessagesTest::enrollPhone, "+1415" + CANARY.repeat(4)),
+        Arguments.of("factor label (right-to-left override)",
+            (ThrowingConsumer<String>) ErrorMessagesTest::enrollLabelled, CANARY + "\u202Eexe"),
+        Arguments.of("factor label (zero-width space)",
+            (ThrowingConsumer<String>) ErrorMessagesTest::enrollLabelled, CANARY + "\u200B"),
+        Arguments.of("administrator's reason (right-to-left override)",
+            (ThrowingConsumer<String>) ErrorMessagesTest::disableWithReason, CANARY + "\u202E"));
+  }
+
+  private static void enrollLabelled(String label) {
+    SecurityFixture f = SecurityFixture.enrolled();
+    f.engine.account(f.user).beginEnrollment(CodeFactor.KIND, label,
+        Password.of(SecurityFixture.PASSWORD), Map.of(), f.request);
+  }
+
+  private static void disableWithReason(String reason) {
+    SecurityFixture f = SecurityFixture.enrolled();
+    f.engine.admin(UserRef.admin(f.user.practice().value(), "adm"))
+        .disableTwoFactor(f.user, reason, f.request);
   }
 
   private static void enrollPhone(String phone) {
