@@ -447,7 +447,8 @@ final class Engine {
   }
 
   /**
-   * Turns two-factor off: deletes every factor, backup code and remembered device.
+   * Turns two-factor off: deletes every factor, backup code and remembered device, and marks a
+   * password shorter than the single-factor minimum for change at the next sign-in.
    *
    * @param actor the administrator, or empty when the user did it
    */
@@ -456,8 +457,12 @@ final class Engine {
     int factors = store.factors().deleteAll(user.practice(), user.user());
     store.backupCodes().deleteAll(user.practice(), user.user());
     store.devices().deleteAll(user.practice(), user.user());
+    boolean mustChange = new PasswordFlow(this).twoFactorTurnedOff(user);
     Map<String, String> details = new LinkedHashMap<>(extra);
     details.put("factors", Integer.toString(factors));
+    if (mustChange) {
+      details.put("password_change_required", "true");
+    }
     audit(user.practice(), Optional.of(user.user()), actor, AuditType.TWO_FACTOR_DISABLED,
         AuditOutcome.SUCCESS, request, details);
     notifyUser(NotificationType.TWO_FACTOR_DISABLED, user, request,

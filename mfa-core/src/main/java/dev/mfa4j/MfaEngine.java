@@ -85,6 +85,24 @@ public final class MfaEngine {
     return engine.admin(actor);
   }
 
+  /**
+   * Sets a user's password without the current one: a new account, or the host's own recovery
+   * flow once it has verified the user another way (an e-mailed link). The new password is
+   * checked against the practice's rules (at least 15 characters while the user has no second
+   * factor); if accepted it replaces any password, ends the password throttle of the account,
+   * forgets the user's remembered devices, is audited ({@code PASSWORD_CHANGED}, {@code
+   * via=host}) and, if it replaced one, notifies the user ({@code PASSWORD_CHANGED}). Use it for
+   * every password set after the engine exists; {@link Passwords#set} only seeds a first one.
+   * Needs the built-in {@link Passwords} as the engine's password verifier.
+   *
+   * @return the verdict; stored exactly when accepted
+   * @throws IllegalStateException if the engine's password verifier is not {@link Passwords}
+   */
+  public dev.mfa4j.PasswordCheck setPassword(UserRef user, Password next,
+      RequestContext request) {
+    return new PasswordFlow(engine).set(user, next, request);
+  }
+
   /** The kinds registered on this engine. */
   public Set<FactorKind> kinds() {
     return providers.keySet();

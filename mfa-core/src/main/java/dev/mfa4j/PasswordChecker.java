@@ -79,16 +79,18 @@ public final class PasswordChecker {
   }
 
   /**
-   * The minimum length for a user: the practice's {@link PracticePolicy#minPasswordLength()} if it
-   * set one, else {@value #MULTI_FACTOR_MIN_LENGTH} if the user has a second factor and {@value
-   * #SINGLE_FACTOR_MIN_LENGTH} if the password is their only factor.
+   * The minimum length for a user (NIST SP 800-63B-4 §3.1.1.2). With a second factor: the
+   * practice's {@link PracticePolicy#minPasswordLength()} if it set one, else {@value
+   * #MULTI_FACTOR_MIN_LENGTH}. Without one (the password is their only factor): never below
+   * {@value #SINGLE_FACTOR_MIN_LENGTH}, whatever the practice sets; a practice minimum above it
+   * applies.
    */
   public static int minimumLength(PracticePolicy policy, boolean secondFactor) {
     Objects.requireNonNull(policy, "policy");
-    if (policy.minPasswordLength() > 0) {
-      return policy.minPasswordLength();
+    if (!secondFactor) {
+      return Math.max(SINGLE_FACTOR_MIN_LENGTH, policy.minPasswordLength());
     }
-    return secondFactor ? MULTI_FACTOR_MIN_LENGTH : SINGLE_FACTOR_MIN_LENGTH;
+    return policy.minPasswordLength() > 0 ? policy.minPasswordLength() : MULTI_FACTOR_MIN_LENGTH;
   }
 
   /** How many entries the blocklist holds. */

@@ -133,6 +133,49 @@ final class PasswordFlow {
     });
   }
 
+  /** {@link MfaEngine#setPassword}. */
+  PasswordCheck set(UserRef user, Password next, RequestContext request) {
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(next, "next");
+    Objects.requireNonNull(request, "request");
+    Passwords passwords = required();
+    return engine.atomically(() -> {
+      engine.store.users().lock(user.practice(), user.user());
+      PracticePolicy policy = engine.policy(user.practice());
+      boolean replacing = passwords.hasPassword(user);
+      PasswordCheck check = passwords.replace(user, next, policy, engine.twoFactorOn(user));
+      if (!check.accepted()) {
+        engine.audit(user, AuditType.PASSWORD_CHANGED, AuditOutcome.FAILURE, request,
+            Map.of("via", "host", "reasons", reasons(check)));
+        return check;
+      }
+      engine.revokeDevices(user, request, "password_changed");
+      Map<String, String> details = new LinkedHashMap<>();
+      details.put("via", "host");
+      details.put("devices_revoked", "true");
+      details.put("replaced", Boolean.toString(replacing));
+      engine.audit(user, AuditType.PASSWORD_CHANGED, AuditOutcome.SUCCESS, request, details);
+      if (replacing) {
+        engine.notifyUser(NotificationType.PASSWORD_CHANGED, user, request, Map.of("via", "host"));
+      }
+      return check;
+    });
+  }
+
+  /**
+   * Two-factor was just turned off (inside that unit): a password shorter than the single-factor
+   * minimum, or of unknown length, must be replaced at the next sign-in.
+   *
+   * @return whether the password was marked
+   */
+  boolean twoFactorTurnedOff(UserRef user) {
+    if (builtIn().isEmpty()) {
+      return false;
+    }
+    return builtIn().get().requireChangeIfShorter(user,
+        PasswordChecker.minimumLength(engine.policy(user.practice()), false));
+  }
+
   /** {@link Administration#resetPassword}, once the actor is authorised. */
   TemporaryPassword reset(UserRef actor, UserRef target, RequestContext request) {
     Passwords passwords = required();

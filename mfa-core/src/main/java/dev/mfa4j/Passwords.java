@@ -32,8 +32,27 @@ import java.util.function.Function;
  *       a {@link PasswordCheck} value with reasons, and nothing is stored.
  *   <li>Temporary passwords from an administrator's reset ({@link #issueTemporary}) expire (72
  *       hours by default) and must be replaced at the next sign-in.
- *   <li>Online guessing is throttled per user when built with {@link #builder(MfaStore)} or
- *       {@link Builder#throttle}.
+ *   <li>Online guessing is throttled (NIST SP 800-63B-4 §3.2.2), per account always and per source
+ *       address when built with {@link #builder(MfaStore)} or {@link Builder#sourceLimit}:
+ *       <ul>
+ *         <li><b>Per account:</b> every check is counted as a failure <em>before</em> the password
+ *             is hashed, by one conditional write on the password's row ({@link
+ *             PasswordStore#recordFailure}), and a success sets the count back to 0. The first
+ *             {@value #FREE_FAILURES} consecutive failures cost nothing; after the n-th (n ≥ 5)
+ *             the next check waits 30 s · 2<sup>n−5</sup>, at most 1 hour (30 s, 1 min, 2 min, …,
+ *             32 min, then 1 hour each: about 35 guesses in the first day). At {@value
+ *             #MAX_CONSECUTIVE_FAILURES} consecutive failures no check is made any more until an
+ *             administrator's reset ({@link Administration#resetPassword}) or the host's own
+ *             recovery ({@link MfaEngine#setPassword}) replaces the password. Because the count is
+ *             taken before the hash, N parallel wrong passwords on any number of nodes hash at
+ *             most {@value #FREE_FAILURES} (or one once the delay has begun). A user without a
+ *             password gets the same schedule from the counters, so throttling does not tell who
+ *             has an account.
+ *         <li><b>Per source:</b> at most {@value #DEFAULT_SOURCE_MAX_FAILURES} failed checks per
+ *             IP address ({@link RequestContext#ip()}) per hour across all accounts, reserved by
+ *             one atomic increment before the hash and given back on success; checks without a
+ *             request or with an unknown address ({@code ""}) are limited per account only.
+ *       </ul>
  * </ul>
  *
  * <pre>{@code
@@ -42,7 +61,7 @@ import java.util.function.Function;
  *     .context(user -> PasswordContext.of("Sunrise Therapy", emailOf(user)))
  *     .build();
  * MfaEngine mfa = MfaEngine.builder().store(mfaStore).passwordVerifier(passwords)…build();
- * switch (passwords.authenticate(user, Password.of(form.password()))) {
+ * switch (passwords.authenticate(user, Password.of(form.password()), request)) {
  *   case ACCEPTED, TEMPORARY -> step = mfa.login().afterPrimary(user, request);
  *   case EXPIRED -> show("Your temporary password has expired. Ask your administrator.");
  *   case REJECTED -> show("Wrong e-mail address or password.");
@@ -63,11 +82,32 @@ public final class Passwords implements PasswordVerifier {
   /** OWASP's Argon2id parallelism. */
   public static final int OWASP_PARALLELISM = 1;
 
-  /** Failed checks per user within {@link #DEFAULT_FAILURE_WINDOW} before checks are refused. */
-  public static final int DEFAULT_MAX_FAILURES = 10;
+  /** Consecutive failures of an account that cost no delay. */
+  public static final int FREE_FAILURES = 5;
 
-  /** The window of the default failure throttle. */
-  public static final Duration DEFAULT_FAILURE_WINDOW = Duration.ofMinutes(15);
+  /** The delay after the {@value #FREE_FAILURES}-th consecutive failure; it doubles after each. */
+  public static final Duration FIRST_DELAY = Duration.ofSeconds(30);
+
+  /** The longest delay between two checks of one account. */
+  public static final Duration MAX_DELAY = Duration.ofHours(1);
+
+  /**
+   * Consecutive failures after which an account's password is not checked any more until it is
+   * replaced (NIST SP 800-63B-4 §3.2.2: at most 100).
+   */
+  public static final int MAX_CONSECUTIVE_FAILURES = 100;
+
+  /** Failed checks per source address within {@link #DEFAULT_SOURCE_WINDOW} (default). */
+  public static final int DEFAULT_SOURCE_MAX_FAILURES = 100;
+
+  /** The window of the default per-source limit. */
+  public static final Duration DEFAULT_SOURCE_WINDOW = Duration.ofHours(1);
+
+  /** How far away {@link RateLimitedException#retryAfter()} is once the hard cap is reached. */
+  private static final Duration FOR_GOOD = Duration.ofDays(36_500);
+
+  /** How long the counters of a user without a password remember failures. */
+  private static final Duration UNKNOWN_MEMORY = Duration.ofDays(1);
 
   /** How long a temporary password works by default. */
   public static final Duration DEFAULT_TEMPORARY_LIFETIME = Duration.ofHours(72);
@@ -81,8 +121,8 @@ public final class Passwords implements PasswordVerifier {
   private final Function<UserRef, PasswordContext> context;
   private final boolean revokeDevicesOnChange;
   private final CounterStore counters;
-  private final int maxFailures;
-  private final Duration failureWindow;
+  private final int sourceMaxFailures;
+  private final Duration sourceWindow;
   private volatile String dummyHash;
 
   private Passwords(Builder b) {
@@ -95,26 +135,27 @@ public final class Passwords implements PasswordVerifier {
     this.context = b.context;
     this.revokeDevicesOnChange = b.revokeDevicesOnChange;
     this.counters = b.counters;
-    this.maxFailures = b.maxFailures;
-    this.failureWindow = b.failureWindow;
+    this.sourceMaxFailures = b.sourceMaxFailures;
+    this.sourceWindow = b.sourceWindow;
   }
 
   /**
-   * A builder over the given password store, without a failure throttle unless {@link
-   * Builder#throttle} sets one.
+   * A builder over the given password store: the per-account throttle only (users without a
+   * password are then not throttled), unless {@link Builder#sourceLimit} adds counters.
    */
   public static Builder builder(PasswordStore store) {
     return new Builder(Objects.requireNonNull(store, "store"));
   }
 
   /**
-   * A builder over mfa4j's store: its passwords, and its counters for the failure throttle ({@value
-   * #DEFAULT_MAX_FAILURES} failed checks per user within 15 minutes).
+   * A builder over mfa4j's store: its passwords (and the per-account throttle), and its counters
+   * for the per-source limit ({@value #DEFAULT_SOURCE_MAX_FAILURES} failed checks per address per
+   * hour) and for users without a password.
    */
   public static Builder builder(MfaStore store) {
     Objects.requireNonNull(store, "store");
     return new Builder(store.passwords())
-        .throttle(store.counters(), DEFAULT_MAX_FAILURES, DEFAULT_FAILURE_WINDOW);
+        .sourceLimit(store.counters(), DEFAULT_SOURCE_MAX_FAILURES, DEFAULT_SOURCE_WINDOW);
   }
 
   /**
@@ -129,36 +170,54 @@ public final class Passwords implements PasswordVerifier {
   }
 
   /**
-   * Checks a password at sign-in. Takes about as long whether or not the user has a password.
-   * Rehashes the stored password if it was hashed with weaker parameters than configured.
-   *
-   * @return {@link PasswordOutcome#EXPIRED} only if the password was right; {@link
-   *     PasswordOutcome#THROTTLED} without checking it if the user failed too often lately
-   * @throws StoreException if the store fails: the sign-in fails closed
+   * Checks a password at sign-in, limited per account only; prefer {@link #authenticate(UserRef,
+   * Password, RequestContext)}, which also limits the source address.
    */
   public PasswordOutcome authenticate(UserRef user, Password password) {
+    return authenticate(user, password, null);
+  }
+
+  /**
+   * Checks a password at sign-in. Takes about as long whether or not the user has a password.
+   * Rehashes the stored password if it was hashed with weaker parameters than configured. The
+   * check is counted as a failure before the hash (see the class comment), and a success sets the
+   * account's count back to 0.
+   *
+   * @param request the request, for the per-source limit (its {@link RequestContext#ip()})
+   * @return {@link PasswordOutcome#EXPIRED} only if the password was right; {@link
+   *     PasswordOutcome#THROTTLED} without checking it if the account or the source failed too
+   *     often
+   * @throws StoreException if the store fails: the sign-in fails closed
+   */
+  public PasswordOutcome authenticate(UserRef user, Password password, RequestContext request) {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(password, "password");
-    if (throttled(user)) {
+    Instant now = clock.instant();
+    Optional<PasswordRecord> found = store.find(user.practice(), user.user());
+    if (!reserveSource(request, now)) {
       return PasswordOutcome.THROTTLED;
     }
-    Optional<PasswordRecord> stored = store.find(user.practice(), user.user());
+    Gate gate = reserveAccount(user, found, now);
+    if (!gate.open()) {
+      refundSource(request, now);
+      return PasswordOutcome.THROTTLED;
+    }
+    Optional<PasswordRecord> stored = gate.record();
     byte[] secret = secretOf(password);
     if (secret == null) {
-      countFailure(user);
       return PasswordOutcome.REJECTED;
     }
     try {
       if (stored.isEmpty()) {
         Argon2id.verify(secret, dummyHash());
-        countFailure(user);
         return PasswordOutcome.REJECTED;
       }
       PasswordRecord record = stored.get();
       if (!Argon2id.verify(secret, record.hash())) {
-        countFailure(user);
         return PasswordOutcome.REJECTED;
       }
+      store.clearFailures(user.practice(), user.user());
+      refundSource(request, now);
       if (expired(record)) {
         return PasswordOutcome.EXPIRED;
       }
@@ -187,19 +246,62 @@ public final class Passwords implements PasswordVerifier {
   }
 
   /**
-   * Sets a user's password (a new account, or the host's own reset flow) after checking it. If it
-   * is refused, nothing is stored.
+   * Sets the first password of a user who has none (a new account, or seeding before the engine
+   * exists), after checking it. If it is refused, nothing is stored. It neither audits nor
+   * notifies, so it never replaces a password: changing or resetting one goes through the engine
+   * ({@link MfaEngine#setPassword}, {@link AccountSecurity#changePassword}, {@link
+   * Administration#resetPassword}), which audits it, notifies the user and forgets their
+   * remembered devices.
    *
    * @return the verdict; the password was stored exactly when it is accepted
+   * @throws IllegalStateException if the user has a password already
    * @throws StoreException if the store fails
    */
   public PasswordCheck set(UserRef user, Password next, PracticePolicy policy,
       boolean secondFactor) {
     PasswordCheck check = check(user, next, policy, secondFactor);
     if (check.accepted()) {
+      if (hasPassword(user)) {
+        throw new IllegalStateException("the user has a password: replace it through"
+            + " MfaEngine.setPassword, which audits, notifies and revokes remembered devices");
+      }
       store.put(permanent(user, next));
     }
     return check;
+  }
+
+  /**
+   * Stores a checked password in place of any (the engine's {@link MfaEngine#setPassword}, which
+   * audits, notifies and revokes devices). Also ends the account's throttle.
+   */
+  PasswordCheck replace(UserRef user, Password next, PracticePolicy policy,
+      boolean secondFactor) {
+    PasswordCheck check = check(user, next, policy, secondFactor);
+    if (check.accepted()) {
+      store.put(permanent(user, next));
+    }
+    return check;
+  }
+
+  /**
+   * Marks the user's password as one to replace at the next sign-in if it is shorter than {@code
+   * minLength} or of unknown length (two-factor was just turned off, so the single-factor minimum
+   * applies). Reuses the temporary flag, without an expiry.
+   *
+   * @return whether it was marked
+   */
+  boolean requireChangeIfShorter(UserRef user, int minLength) {
+    Optional<PasswordRecord> found = store.find(user.practice(), user.user());
+    if (found.isEmpty() || found.get().temporary()) {
+      return false;
+    }
+    PasswordRecord r = found.get();
+    if (r.length() >= minLength) {
+      return false;
+    }
+    return store.replace(user.practice(), user.user(), r.hash(), new PasswordRecord(r.practice(),
+        r.user(), r.hash(), r.changed(), true, Optional.empty(), r.length(), r.failures(),
+        r.nextCheck()));
   }
 
   /**
@@ -258,8 +360,10 @@ public final class Passwords implements PasswordVerifier {
     TemporaryPassword temporary = TemporaryPassword.generate(random, now.plus(temporaryLifetime));
     byte[] secret = PasswordText.utf8(temporary.reveal());
     try {
+      String text = temporary.reveal();
       store.put(new PasswordRecord(user.practice(), user.user(),
-          Argon2id.hash(secret, params, random), now, true, Optional.of(temporary.expiresAt())));
+          Argon2id.hash(secret, params, random), now, true, Optional.of(temporary.expiresAt()),
+          text.codePointCount(0, text.length()), 0, Optional.empty()));
     } finally {
       Arrays.fill(secret, (byte) 0);
     }
@@ -297,22 +401,22 @@ public final class Passwords implements PasswordVerifier {
 
   private PasswordRecord verifiedRecord(UserRef user, Password password) {
     Objects.requireNonNull(user, "user");
-    if (throttled(user)) {
-      throw new RateLimitedException("too many wrong passwords; try again later",
-          clock.instant().plus(failureWindow));
+    Instant now = clock.instant();
+    Gate gate = reserveAccount(user, store.find(user.practice(), user.user()), now);
+    if (!gate.open()) {
+      throw new RateLimitedException("too many wrong passwords; try again later", gate.until());
     }
-    Optional<PasswordRecord> stored = store.find(user.practice(), user.user());
+    Optional<PasswordRecord> stored = gate.record();
     byte[] secret = secretOf(password);
     if (secret == null) {
-      countFailure(user);
       throw new PasswordRejectedException();
     }
     try {
       boolean ok = Argon2id.verify(secret, stored.map(PasswordRecord::hash).orElse(dummyHash()));
       if (!ok || stored.isEmpty()) {
-        countFailure(user);
         throw new PasswordRejectedException();
       }
+      store.clearFailures(user.practice(), user.user());
       if (expired(stored.get())) {
         throw new PasswordRejectedException();
       }
@@ -322,20 +426,112 @@ public final class Passwords implements PasswordVerifier {
     }
   }
 
+  /** Whether a check may go ahead, and if not until when; the record it was reserved on. */
+  private record Gate(boolean open, Instant until, Optional<PasswordRecord> record) {}
+
+  /**
+   * The delay after the n-th consecutive failure: none for the first four, then 30 s doubling
+   * up to an hour.
+   */
+  static Optional<Duration> delayAfter(int n) {
+    if (n < FREE_FAILURES) {
+      return Optional.empty();
+    }
+    int k = n - FREE_FAILURES;
+    if (k >= 7) {
+      return Optional.of(MAX_DELAY);
+    }
+    Duration d = FIRST_DELAY.multipliedBy(1L << k);
+    return Optional.of(d.compareTo(MAX_DELAY) < 0 ? d : MAX_DELAY);
+  }
+
+  /**
+   * Counts this check as a failure before it is made (reserve-then-check): by a conditional write
+   * on the password's row, retried while other checks move the count; for a user without a
+   * password, on the counters (if any).
+   */
+  private Gate reserveAccount(UserRef user, Optional<PasswordRecord> found, Instant now) {
+    Optional<PasswordRecord> current = found;
+    for (int tries = 0; tries < 2 * MAX_CONSECUTIVE_FAILURES && current.isPresent(); tries++) {
+      PasswordRecord r = current.get();
+      if (r.failures() >= MAX_CONSECUTIVE_FAILURES) {
+        return new Gate(false, now.plus(FOR_GOOD), current);
+      }
+      if (r.nextCheck().isPresent() && now.isBefore(r.nextCheck().get())) {
+        return new Gate(false, r.nextCheck().get(), current);
+      }
+      int n = r.failures() + 1;
+      if (store.recordFailure(user.practice(), user.user(), r.failures(),
+          delayAfter(n).map(now::plus))) {
+        return new Gate(true, now, current);
+      }
+      current = store.find(user.practice(), user.user());
+    }
+    if (current.isPresent()) {
+      return new Gate(false, now.plus(FIRST_DELAY), current);
+    }
+    return reserveUnknown(user, now);
+  }
+
+  /** The same schedule for a user without a password, on the counters (approximate in races). */
+  private Gate reserveUnknown(UserRef user, Instant now) {
+    if (counters == null) {
+      return new Gate(true, now, Optional.empty());
+    }
+    String key = failureKey(user);
+    long done = counters.get(key, now);
+    if (done >= MAX_CONSECUTIVE_FAILURES) {
+      return new Gate(false, now.plus(UNKNOWN_MEMORY), Optional.empty());
+    }
+    int n = (int) done + 1;
+    Optional<Duration> delay = delayAfter(n);
+    if (delay.isPresent()
+        && counters.increment(key + ":wait", now, now.plus(delay.get())) > 1
+        && n > FREE_FAILURES) {
+      return new Gate(false, now.plus(FIRST_DELAY), Optional.empty());
+    }
+    counters.increment(key, now, now.plus(UNKNOWN_MEMORY));
+    return new Gate(true, now, Optional.empty());
+  }
+
+  private String sourceKey(RequestContext request, Instant now) {
+    long bucket = Math.floorDiv(now.getEpochSecond(), sourceWindow.getSeconds());
+    return "password-source:" + Tokens.base64Url(Tokens.sha256(request.ip())) + ":" + bucket;
+  }
+
+  private Instant sourceWindowEnd(Instant now) {
+    long secs = sourceWindow.getSeconds();
+    return Instant.ofEpochSecond((Math.floorDiv(now.getEpochSecond(), secs) + 1) * secs);
+  }
+
+  private boolean limitsSource(RequestContext request) {
+    return counters != null && sourceMaxFailures > 0 && request != null
+        && !request.ip().isEmpty();
+  }
+
+  /**
+   * Reserves a place in the source's budget by one atomic increment (given back on success):
+   * whether the check may go ahead.
+   */
+  private boolean reserveSource(RequestContext request, Instant now) {
+    if (!limitsSource(request)) {
+      return true;
+    }
+    String key = sourceKey(request, now);
+    long taken = counters.increment(key, now, sourceWindowEnd(now));
+    long givenBack = counters.get(key + ":back", now);
+    return taken - givenBack <= sourceMaxFailures;
+  }
+
+  private void refundSource(RequestContext request, Instant now) {
+    if (limitsSource(request)) {
+      counters.increment(sourceKey(request, now) + ":back", now, sourceWindowEnd(now));
+    }
+  }
+
   private String failureKey(UserRef user) {
     return "password-failures:" + Tokens.base64Url(Tokens.sha256(
         user.practice().value() + "\u0000" + user.user().value()));
-  }
-
-  private boolean throttled(UserRef user) {
-    return counters != null && counters.get(failureKey(user), clock.instant()) >= maxFailures;
-  }
-
-  private void countFailure(UserRef user) {
-    if (counters != null) {
-      Instant now = clock.instant();
-      counters.increment(failureKey(user), now, now.plus(failureWindow));
-    }
   }
 
   private List<String> contextWords(UserRef user) {
@@ -355,8 +551,10 @@ public final class Passwords implements PasswordVerifier {
       throw new InvalidInputException("the password is not well-formed Unicode");
     }
     try {
+      String text = PasswordText.normalized(password);
       return new PasswordRecord(user.practice(), user.user(), Argon2id.hash(secret, params, random),
-          clock.instant(), false, Optional.empty());
+          clock.instant(), false, Optional.empty(), text.codePointCount(0, text.length()), 0,
+          Optional.empty());
     } finally {
       Arrays.fill(secret, (byte) 0);
     }
@@ -380,7 +578,7 @@ public final class Passwords implements PasswordVerifier {
     }
     PasswordRecord upgraded = new PasswordRecord(record.practice(), record.user(),
         Argon2id.hash(secret, params, random), record.changed(), record.temporary(),
-        record.expires());
+        record.expires(), record.length(), 0, Optional.empty());
     // Loses quietly to a concurrent change: that one hashed with the current parameters.
     store.replace(record.practice(), record.user(), record.hash(), upgraded);
   }
@@ -414,8 +612,8 @@ public final class Passwords implements PasswordVerifier {
     private Function<UserRef, PasswordContext> context = user -> PasswordContext.none();
     private boolean revokeDevicesOnChange = true;
     private CounterStore counters;
-    private int maxFailures;
-    private Duration failureWindow;
+    private int sourceMaxFailures;
+    private Duration sourceWindow;
 
     private Builder(PasswordStore store) {
       this.store = store;
@@ -487,28 +685,30 @@ public final class Passwords implements PasswordVerifier {
     }
 
     /**
-     * Limits online guessing (NIST SP 800-63B-4 §3.2.2): once a user's password checks failed
-     * {@code maxFailures} times within {@code window}, further checks are refused unchecked
-     * ({@link PasswordOutcome#THROTTLED}, or {@link RateLimitedException} from {@link
-     * Passwords#change}) until
-     * the window ends. The counter lives in {@code counters}, so every node shares it.
+     * Limits online guessing per source address (NIST SP 800-63B-4 §3.2.2, beside the per-account
+     * throttle, which is always on): once {@code maxFailures} checks from one {@link
+     * RequestContext#ip()} failed within a fixed window of {@code window}, further checks from it
+     * are refused unchecked ({@link PasswordOutcome#THROTTLED}) until the window ends. The counters
+     * live in {@code counters}, so every node shares them; they also throttle users without a
+     * password like users with one.
      *
-     * @param maxFailures 1 to 100
-     * @param window 1 second to 1 day
+     * @param maxFailures 1 to 100,000
+     * @param window 1 minute to 1 day, whole seconds
      * @throws IllegalArgumentException if out of range
      */
-    public Builder throttle(CounterStore counters, int maxFailures, Duration window) {
+    public Builder sourceLimit(CounterStore counters, int maxFailures, Duration window) {
       Objects.requireNonNull(counters, "counters");
       Objects.requireNonNull(window, "window");
-      if (maxFailures < 1 || maxFailures > 100) {
-        throw new IllegalArgumentException("maxFailures must be 1 to 100");
+      if (maxFailures < 1 || maxFailures > 100_000) {
+        throw new IllegalArgumentException("maxFailures must be 1 to 100000");
       }
-      if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {
-        throw new IllegalArgumentException("window must be 1 second to 1 day");
+      if (window.compareTo(Duration.ofMinutes(1)) < 0 || window.compareTo(Duration.ofDays(1)) > 0
+          || window.getNano() != 0) {
+        throw new IllegalArgumentException("window must be 1 minute to 1 day, whole seconds");
       }
       this.counters = counters;
-      this.maxFailures = maxFailures;
-      this.failureWindow = window;
+      this.sourceMaxFailures = maxFailures;
+      this.sourceWindow = window;
       return this;
     }
 

@@ -29,11 +29,36 @@ class PasswordCheckerTest {
   }
 
   @Test
-  void minimumLength_practiceSetsOne_practiceWins() {
+  void minimumLength_practiceSetsOne_practiceWinsWithASecondFactorOnly() {
     PracticePolicy eight = PracticePolicy.builder().minPasswordLength(8).build();
     PracticePolicy twelve = PracticePolicy.builder().minPasswordLength(12).build();
-    assertThat(PasswordChecker.minimumLength(eight, false)).isEqualTo(8);
+    PracticePolicy twenty = PracticePolicy.builder().minPasswordLength(20).build();
+    assertThat(PasswordChecker.minimumLength(eight, true)).isEqualTo(8);
     assertThat(PasswordChecker.minimumLength(twelve, true)).isEqualTo(12);
+    assertThat(PasswordChecker.minimumLength(twenty, true)).isEqualTo(20);
+  }
+
+  @Test
+  void practiceWarnings_minimumBelowFifteen_saysSingleFactorUsersStillNeedFifteen() {
+    assertThat(PracticePolicy.builder().minPasswordLength(8).build().warnings())
+        .anyMatch(w -> w.contains("minimum password length of 8") && w.contains("at least 15"));
+    assertThat(PracticePolicy.builder().minPasswordLength(14).build().warnings())
+        .anyMatch(w -> w.contains("minimum password length of 14"));
+    assertThat(PracticePolicy.builder().minPasswordLength(15).build().warnings())
+        .noneMatch(w -> w.contains("password length"));
+    assertThat(PracticePolicy.defaults().warnings()).noneMatch(w -> w.contains("password length"));
+  }
+
+  @Test
+  void minimumLength_withoutSecondFactor_neverBelowFifteen() {
+    PracticePolicy eight = PracticePolicy.builder().minPasswordLength(8).build();
+    PracticePolicy fourteen = PracticePolicy.builder().minPasswordLength(14).build();
+    PracticePolicy twenty = PracticePolicy.builder().minPasswordLength(20).build();
+    assertThat(PasswordChecker.minimumLength(eight, false)).isEqualTo(15);
+    assertThat(PasswordChecker.minimumLength(fourteen, false)).isEqualTo(15);
+    assertThat(PasswordChecker.minimumLength(twenty, false)).isEqualTo(20);
+    assertThat(check("mqtzvhor-kelp", PasswordChecker.minimumLength(eight, false))
+        .has(Reason.TOO_SHORT)).isTrue();
   }
 
   @Test

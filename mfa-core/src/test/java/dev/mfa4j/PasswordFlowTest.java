@@ -301,6 +301,116 @@ class PasswordFlowTest {
   }
 
   @Test
+  void setPassword_replacesAuditsNotifiesAndRevokesDevices() {
+    start(remembering(), b -> b.revokeDevicesOnChange(false));
+    Fixture.Enrolled factor = fx.enroll(JANE);
+    DeviceToken device = rememberDevice(JANE, factor);
+
+    PasswordCheck check = fx.engine.setPassword(JANE, Password.of(NEW), fx.request);
+
+    assertThat(check.accepted()).isTrue();
+    assertThat(passwords.verify(JANE, Password.of(NEW))).isTrue();
+    assertThat(store.devices().list(JANE.practice(), JANE.user())).isEmpty();
+    assertThat(fx.engine.login().afterPrimary(JANE, fx.request.withDeviceToken(device)))
+        .isInstanceOf(LoginStep.SecondFactorRequired.class);
+    AuditEvent changed = fx.events.stream().filter(e -> e.type() == AuditType.PASSWORD_CHANGED)
+        .findFirst().orElseThrow();
+    assertThat(changed.outcome()).isEqualTo(AuditOutcome.SUCCESS);
+    assertThat(changed.details()).containsEntry("via", "host")
+        .containsEntry("devices_revoked", "true");
+    assertThat(changed.details().toString()).doesNotContain(NEW);
+    assertThat(fx.noticeCount(NotificationType.PASSWORD_CHANGED)).isEqualTo(1);
+    assertThat(fx.auditCount(AuditType.DEVICE_REVOKED)).isEqualTo(1);
+  }
+
+  @Test
+  void setPassword_refusedPassword_nothingChangesAndTheFailureIsAudited() {
+    start(remembering(), UnaryOperator.identity());
+    Fixture.Enrolled factor = fx.enroll(JANE);
+    rememberDevice(JANE, factor);
+
+    assertThat(fx.engine.setPassword(JANE, Password.of("password1"), fx.request).accepted())
+        .isFalse();
+
+    assertThat(passwords.verify(JANE, Password.of(Fixture.PASSWORD))).isTrue();
+    assertThat(store.devices().list(JANE.practice(), JANE.user())).hasSize(1);
+    assertThat(fx.events).anyMatch(e -> e.type() == AuditType.PASSWORD_CHANGED
+        && e.outcome() == AuditOutcome.FAILURE);
+    assertThat(fx.noticeCount(NotificationType.PASSWORD_CHANGED)).isZero();
+  }
+
+  @Test
+  void rawSet_cannotReplaceAPassword_soNoChangeSkipsAuditNoticeOrRevocation() {
+    start(remembering(), UnaryOperator.identity());
+    Fixture.Enrolled factor = fx.enroll(JANE);
+    rememberDevice(JANE, factor);
+
+    assertThatThrownBy(() -> passwords.set(JANE, Password.of(NEW), PracticePolicy.defaults(),
+        true)).isInstanceOf(IllegalStateException.class);
+
+    assertThat(passwords.verify(JANE, Password.of(NEW))).isFalse();
+    assertThat(store.devices().list(JANE.practice(), JANE.user())).hasSize(1);
+  }
+
+  @Test
+  void setPassword_endsTheHardCapOfTheThrottle() {
+    start();
+    dev.mfa4j.spi.PasswordRecord p = permanent(JANE, Fixture.PASSWORD);
+    store.passwords().put(new dev.mfa4j.spi.PasswordRecord(p.practice(), p.user(), p.hash(),
+        p.changed(), false, Optional.empty(), 28, Passwords.MAX_CONSECUTIVE_FAILURES,
+        Optional.empty()));
+    assertThat(passwords.authenticate(JANE, Password.of(Fixture.PASSWORD)))
+        .isEqualTo(PasswordOutcome.THROTTLED);
+
+    assertThat(fx.engine.setPassword(JANE, Password.of(NEW), fx.request).accepted()).isTrue();
+
+    assertThat(passwords.authenticate(JANE, Password.of(NEW))).isEqualTo(PasswordOutcome.ACCEPTED);
+  }
+
+  private void storeWithLength(UserRef user, int length) {
+    dev.mfa4j.spi.PasswordRecord p = permanent(user, Fixture.PASSWORD);
+    store.passwords().put(new dev.mfa4j.spi.PasswordRecord(p.practice(), p.user(), p.hash(),
+        p.changed(), false, Optional.empty(), length, 0, Optional.empty()));
+  }
+
+  @Test
+  void disableTwoFactor_byUser_passwordShorterThanFifteen_mustChangeAtNextSignIn() {
+    start(PracticePolicy.builder().minPasswordLength(8).build(), UnaryOperator.identity());
+    storeWithLength(JANE, 10);
+    fx.enroll(JANE);
+
+    account(JANE).disableTwoFactor(Password.of(Fixture.PASSWORD), fx.request);
+
+    assertThat(passwords.requiresChange(JANE)).isTrue();
+    assertThat(changeRequired(JANE).minLength()).isEqualTo(15);
+    assertThat(fx.events).anyMatch(e -> e.type() == AuditType.TWO_FACTOR_DISABLED
+        && "true".equals(e.details().get("password_change_required")));
+  }
+
+  @Test
+  void disableTwoFactor_byAdministrator_passwordShorterThanFifteen_mustChangeAtNextSignIn() {
+    start();
+    storeWithLength(JANE, 12);
+    fx.enroll(JANE);
+
+    fx.engine.admin(ADMIN).disableTwoFactor(JANE, "lost phone", fx.request);
+
+    assertThat(passwords.requiresChange(JANE)).isTrue();
+    assertThat(changeRequired(JANE).minLength()).isEqualTo(15);
+  }
+
+  @Test
+  void disableTwoFactor_passwordOfFifteenOrMore_noChangeRequired() {
+    start();
+    storeWithLength(JANE, 15);
+    fx.enroll(JANE);
+
+    account(JANE).disableTwoFactor(Password.of(Fixture.PASSWORD), fx.request);
+
+    assertThat(passwords.requiresChange(JANE)).isFalse();
+  }
+
+  @Test
   void changePassword_revocationTurnedOff_devicesKept() {
     start(remembering(), b -> b.revokeDevicesOnChange(false));
     Fixture.Enrolled factor = fx.enroll(JANE);

@@ -29,29 +29,29 @@ class PasswordsMutationTest {
     return Passwords.builder(store).clock(clock).random(new SecureRandom()).argon2id(256, 1, 1);
   }
 
-  private Passwords throttled(int max) {
-    Passwords p = cheap().throttle(counters.counters(), max, Duration.ofMinutes(15)).build();
+  private Passwords throttled() {
+    Passwords p = cheap().build();
     assertThat(p.set(JANE, Password.of(GOOD), NONE, false).accepted()).isTrue();
     return p;
   }
 
   @Test
   void authenticate_malformedPasswords_countTowardsTheThrottle() {
-    Passwords p = throttled(2);
+    Passwords p = throttled();
     String unpairedSurrogate = "abc\uD800def";
-    assertThat(p.authenticate(JANE, Password.of(unpairedSurrogate)))
-        .isEqualTo(PasswordOutcome.REJECTED);
-    assertThat(p.authenticate(JANE, Password.of(unpairedSurrogate)))
-        .isEqualTo(PasswordOutcome.REJECTED);
+    for (int i = 0; i < Passwords.FREE_FAILURES; i++) {
+      assertThat(p.authenticate(JANE, Password.of(unpairedSurrogate)))
+          .isEqualTo(PasswordOutcome.REJECTED);
+    }
     assertThat(p.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.THROTTLED);
-    clock.advance(Duration.ofMinutes(15));
+    clock.advance(Passwords.FIRST_DELAY);
     assertThat(p.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.ACCEPTED);
   }
 
   @Test
   void change_wrongCurrentPasswords_countTowardsTheThrottle() {
-    Passwords p = throttled(2);
-    for (int i = 0; i < 2; i++) {
+    Passwords p = throttled();
+    for (int i = 0; i < Passwords.FREE_FAILURES; i++) {
       assertThatThrownBy(() -> p.change(JANE, Password.of("not the password"),
           Password.of("a brand new lantern"), NONE, false))
           .isInstanceOf(PasswordRejectedException.class);
@@ -60,7 +60,7 @@ class PasswordsMutationTest {
         Password.of("a brand new lantern"), NONE, false))
         .isInstanceOf(RateLimitedException.class);
     assertThat(p.verify(JANE, Password.of(GOOD))).isFalse();
-    clock.advance(Duration.ofMinutes(15));
+    clock.advance(Passwords.FIRST_DELAY);
     assertThat(p.verify(JANE, Password.of(GOOD))).isTrue();
   }
 
@@ -83,20 +83,35 @@ class PasswordsMutationTest {
   }
 
   @Test
-  void builder_throttle_limitsInclusive() {
+  void builder_sourceLimit_limitsInclusive() {
     var c = counters.counters();
     Duration w = Duration.ofMinutes(15);
-    assertThatCode(() -> cheap().throttle(c, 1, w)).doesNotThrowAnyException();
-    assertThatCode(() -> cheap().throttle(c, 100, w)).doesNotThrowAnyException();
-    assertThatThrownBy(() -> cheap().throttle(c, 0, w)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> cheap().throttle(c, 101, w))
+    assertThatCode(() -> cheap().sourceLimit(c, 1, w)).doesNotThrowAnyException();
+    assertThatCode(() -> cheap().sourceLimit(c, 100_000, w)).doesNotThrowAnyException();
+    assertThatThrownBy(() -> cheap().sourceLimit(c, 0, w))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatCode(() -> cheap().throttle(c, 5, Duration.ofSeconds(1))).doesNotThrowAnyException();
-    assertThatCode(() -> cheap().throttle(c, 5, Duration.ofDays(1))).doesNotThrowAnyException();
-    assertThatThrownBy(() -> cheap().throttle(c, 5, Duration.ofMillis(999)))
+    assertThatThrownBy(() -> cheap().sourceLimit(c, 100_001, w))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> cheap().throttle(c, 5, Duration.ofDays(1).plusSeconds(1)))
+    assertThatCode(() -> cheap().sourceLimit(c, 5, Duration.ofMinutes(1)))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> cheap().sourceLimit(c, 5, Duration.ofDays(1)))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> cheap().sourceLimit(c, 5, Duration.ofSeconds(59)))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> cheap().sourceLimit(c, 5, Duration.ofDays(1).plusSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> cheap().sourceLimit(c, 5, Duration.ofMillis(60_500)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void delayAfter_scheduleAsDocumented() {
+    assertThat(Passwords.delayAfter(4)).isEmpty();
+    assertThat(Passwords.delayAfter(5)).contains(Duration.ofSeconds(30));
+    assertThat(Passwords.delayAfter(6)).contains(Duration.ofMinutes(1));
+    assertThat(Passwords.delayAfter(11)).contains(Duration.ofMinutes(32));
+    assertThat(Passwords.delayAfter(12)).contains(Duration.ofHours(1));
+    assertThat(Passwords.delayAfter(99)).contains(Duration.ofHours(1));
   }
 
   @Test

@@ -50,7 +50,7 @@ class PasswordsTest {
     setGood();
     String first = store.get(JANE).hash();
     assertThat(first).doesNotContain(GOOD);
-    setGood();
+    assertThat(passwords.replace(JANE, Password.of(GOOD), NONE, false).accepted()).isTrue();
     assertThat(store.get(JANE).hash()).isNotEqualTo(first);
     assertThat(store.get(JANE).toString()).doesNotContain(first);
   }
@@ -110,7 +110,7 @@ class PasswordsTest {
     assertThat(composed).isNotEqualTo(decomposed);
     assertThat(passwords.set(JANE, Password.of(composed), NONE, false).accepted()).isTrue();
     assertThat(passwords.verify(JANE, Password.of(decomposed))).isTrue();
-    assertThat(passwords.set(JANE, Password.of(decomposed), NONE, false).accepted()).isTrue();
+    assertThat(passwords.replace(JANE, Password.of(decomposed), NONE, false).accepted()).isTrue();
     assertThat(passwords.verify(JANE, Password.of(composed))).isTrue();
     assertThat(passwords.verify(JANE, Password.of("cafe au lait sur la plage"))).isFalse();
   }
@@ -173,7 +173,7 @@ class PasswordsTest {
     String next = "lantern by the quiet harbour";
     store.beforeReplace = () -> {
       store.beforeReplace = () -> {};
-      assertThat(passwords.set(JANE, Password.of(next), NONE, false).accepted()).isTrue();
+      assertThat(passwords.replace(JANE, Password.of(next), NONE, false).accepted()).isTrue();
     };
     assertThat(stronger.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.ACCEPTED);
     assertThat(passwords.verify(JANE, Password.of(next))).isTrue();
@@ -276,7 +276,7 @@ class PasswordsTest {
     setGood();
     store.beforeReplace = () -> {
       store.beforeReplace = () -> {};
-      assertThat(passwords.set(JANE, Password.of("first change of the day"), NONE, false)
+      assertThat(passwords.replace(JANE, Password.of("first change of the day"), NONE, false)
           .accepted()).isTrue();
     };
     assertThatThrownBy(() -> passwords.change(JANE, Password.of(GOOD),
@@ -422,15 +422,19 @@ class PasswordsTest {
     return Passwords.builder(mfa).clock(clock).argon2id(256, 1, 1).build();
   }
 
+  private void wrongUntilThrottled(Passwords p, UserRef user) {
+    for (int i = 0; i < Passwords.FREE_FAILURES; i++) {
+      assertThat(p.authenticate(user, Password.of("wrong guess " + i)))
+          .isEqualTo(PasswordOutcome.REJECTED);
+    }
+  }
+
   @Test
-  void authenticate_tenFailuresWithinWindow_throttledEvenWithRightPassword() {
+  void authenticate_fiveFailures_throttledEvenWithRightPassword_delayGrows() {
     InMemoryMfaStore mfa = new InMemoryMfaStore();
     Passwords p = throttled(mfa);
     assertThat(p.set(JANE, Password.of(GOOD), NONE, false).accepted()).isTrue();
-    for (int i = 0; i < Passwords.DEFAULT_MAX_FAILURES; i++) {
-      assertThat(p.authenticate(JANE, Password.of("wrong guess " + i)))
-          .isEqualTo(PasswordOutcome.REJECTED);
-    }
+    wrongUntilThrottled(p, JANE);
 
     assertThat(p.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.THROTTLED);
     assertThat(p.verify(JANE, Password.of(GOOD))).isFalse();
@@ -441,45 +445,204 @@ class PasswordsTest {
     assertThat(p.set(john, Password.of(GOOD), NONE, false).accepted()).isTrue();
     assertThat(p.authenticate(john, Password.of(GOOD))).isEqualTo(PasswordOutcome.ACCEPTED);
 
-    clock.advance(Passwords.DEFAULT_FAILURE_WINDOW);
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(p.authenticate(JANE, Password.of("sixth guess"))).isEqualTo(PasswordOutcome.REJECTED);
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(p.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.THROTTLED);
+    clock.advance(Duration.ofSeconds(30));
     assertThat(p.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.ACCEPTED);
+    // A success starts the count again.
+    wrongUntilThrottled(p, JANE);
   }
 
   @Test
   void authenticate_unknownUserFailures_alsoThrottled() {
     Passwords p = throttled(new InMemoryMfaStore());
-    for (int i = 0; i < Passwords.DEFAULT_MAX_FAILURES; i++) {
-      p.authenticate(JANE, Password.of(GOOD));
+    for (int i = 0; i < Passwords.FREE_FAILURES; i++) {
+      assertThat(p.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.REJECTED);
     }
+    assertThat(p.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.THROTTLED);
+    clock.advance(Passwords.FIRST_DELAY);
+    assertThat(p.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.REJECTED);
     assertThat(p.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.THROTTLED);
   }
 
   @Test
-  void authenticate_nineFailures_rightPasswordStillAccepted() {
+  void authenticate_fourFailures_rightPasswordStillAccepted() {
     Passwords p = throttled(new InMemoryMfaStore());
     assertThat(p.set(JANE, Password.of(GOOD), NONE, false).accepted()).isTrue();
-    for (int i = 0; i < Passwords.DEFAULT_MAX_FAILURES - 1; i++) {
+    for (int i = 0; i < Passwords.FREE_FAILURES - 1; i++) {
       p.authenticate(JANE, Password.of("wrong guess " + i));
     }
     assertThat(p.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.ACCEPTED);
   }
 
   @Test
-  void authenticate_noThrottleConfigured_neverThrottled() {
+  void authenticate_passwordStoreOnly_stillThrottledPerAccount() {
     setGood();
-    for (int i = 0; i < 20; i++) {
-      passwords.authenticate(JANE, Password.of("wrong guess " + i));
-    }
+    wrongUntilThrottled(passwords, JANE);
     assertThat(passwords.authenticate(JANE, Password.of(GOOD)))
+        .isEqualTo(PasswordOutcome.THROTTLED);
+    assertThat(store.get(JANE).failures()).isEqualTo(Passwords.FREE_FAILURES);
+  }
+
+  @Test
+  void authenticate_fiftyParallelWrongPasswords_atMostTheFreeBudgetHashed() throws Exception {
+    setGood();
+    int threads = 50;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    java.util.List<java.util.concurrent.Future<PasswordOutcome>> outcomes =
+        new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < threads; i++) {
+        String guess = "parallel wrong guess " + i;
+        outcomes.add(pool.submit(() -> {
+          go.await();
+          return passwords.authenticate(JANE, Password.of(guess));
+        }));
+      }
+      go.countDown();
+      int hashed = 0;
+      for (var f : outcomes) {
+        if (f.get() == PasswordOutcome.REJECTED) {
+          hashed++;
+        }
+      }
+      assertThat(hashed).isBetween(1, Passwords.FREE_FAILURES);
+      assertThat(store.get(JANE).failures()).isEqualTo(hashed);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void authenticate_guessingAllDayWithAMovingClock_farFewerThanAHundredChecked() {
+    setGood();
+    int checked = 0;
+    for (int s = 0; s < 24 * 3600; s += 10) {
+      if (passwords.authenticate(JANE, Password.of("guess " + s)) == PasswordOutcome.REJECTED) {
+        checked++;
+      }
+      clock.advance(Duration.ofSeconds(10));
+    }
+    assertThat(checked).isLessThanOrEqualTo(40).isGreaterThan(Passwords.FREE_FAILURES);
+  }
+
+  @Test
+  void authenticate_hundredConsecutiveFailures_stopsUntilTheAdministratorResets() {
+    setGood();
+    int checked = 0;
+    for (int h = 0; h < 24 * 10; h++) {
+      if (passwords.authenticate(JANE, Password.of("guess " + h)) == PasswordOutcome.REJECTED) {
+        checked++;
+      }
+      clock.advance(Duration.ofHours(1));
+    }
+    assertThat(checked).isEqualTo(Passwords.MAX_CONSECUTIVE_FAILURES);
+    clock.advance(Duration.ofDays(365));
+    assertThat(passwords.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.THROTTLED);
+    assertThatThrownBy(() -> passwords.change(JANE, Password.of(GOOD),
+        Password.of("lantern by the sea"), NONE, false))
+        .isInstanceOf(RateLimitedException.class);
+
+    TemporaryPassword t = passwords.issueTemporary(JANE);
+    assertThat(passwords.authenticate(JANE, Password.of(t.reveal())))
+        .isEqualTo(PasswordOutcome.TEMPORARY);
+  }
+
+  @Test
+  void authenticate_oneAddressSprayingAThousandAccounts_stoppedByTheSourceLimit() {
+    InMemoryMfaStore mfa = new InMemoryMfaStore();
+    Passwords p = throttled(mfa);
+    RequestContext attacker = RequestContext.of("203.0.113.9", "spray");
+    int checked = 0;
+    for (int i = 0; i < 1000; i++) {
+      UserRef victim = UserRef.staff("sunrise", "user-" + i);
+      if (i % 10 == 0) {
+        mfa.passwords().put(new PasswordRecord(victim.practice(), victim.user(),
+            Argon2id.hash(new byte[] {1}, new Argon2id.Params(256, 1, 1), new SecureRandom()),
+            clock.instant(), false, java.util.Optional.empty()));
+      }
+      if (p.authenticate(victim, Password.of("Summer2026!"), attacker)
+          == PasswordOutcome.REJECTED) {
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(Passwords.DEFAULT_SOURCE_MAX_FAILURES);
+    // Another address is not affected; the next window opens the source again.
+    UserRef john = UserRef.staff("sunrise", "john");
+    assertThat(p.set(john, Password.of(GOOD), NONE, false).accepted()).isTrue();
+    assertThat(p.authenticate(john, Password.of(GOOD), RequestContext.of("198.51.100.1", "ua")))
+        .isEqualTo(PasswordOutcome.ACCEPTED);
+    assertThat(p.authenticate(john, Password.of(GOOD), attacker))
+        .isEqualTo(PasswordOutcome.THROTTLED);
+    clock.advance(Passwords.DEFAULT_SOURCE_WINDOW);
+    assertThat(p.authenticate(john, Password.of(GOOD), attacker))
         .isEqualTo(PasswordOutcome.ACCEPTED);
   }
 
   @Test
-  void builder_throttleOutOfRange_refused() {
+  void authenticate_successResetsOnlyTheAccountNotTheSource() {
     InMemoryMfaStore mfa = new InMemoryMfaStore();
-    assertThatThrownBy(() -> Passwords.builder(store).throttle(mfa.counters(), 0,
+    Passwords p = Passwords.builder(mfa).clock(clock).argon2id(256, 1, 1)
+        .sourceLimit(mfa.counters(), 3, Duration.ofHours(1)).build();
+    RequestContext office = RequestContext.of("192.0.2.7", "ua");
+    assertThat(p.set(JANE, Password.of(GOOD), NONE, false).accepted()).isTrue();
+    assertThat(p.authenticate(JANE, Password.of("wrong one"), office))
+        .isEqualTo(PasswordOutcome.REJECTED);
+    assertThat(p.authenticate(JANE, Password.of("wrong two"), office))
+        .isEqualTo(PasswordOutcome.REJECTED);
+    assertThat(p.authenticate(JANE, Password.of(GOOD), office)).isEqualTo(PasswordOutcome.ACCEPTED);
+    assertThat(mfa.passwords().find(JANE.practice(), JANE.user()).orElseThrow().failures())
+        .isZero();
+    assertThat(p.authenticate(JANE, Password.of("wrong three"), office))
+        .isEqualTo(PasswordOutcome.REJECTED);
+    assertThat(p.authenticate(JANE, Password.of(GOOD), office))
+        .isEqualTo(PasswordOutcome.THROTTLED);
+  }
+
+  @Test
+  void set_userWithAPassword_refused_soItCannotBypassTheEngine() {
+    setGood();
+    assertThatThrownBy(() -> passwords.set(JANE, Password.of("lantern by the quiet sea"), NONE,
+        false)).isInstanceOf(IllegalStateException.class);
+    assertThat(passwords.verify(JANE, Password.of(GOOD))).isTrue();
+  }
+
+  @Test
+  void set_storesTheLengthNeverThePassword() {
+    setGood();
+    assertThat(store.get(JANE).length()).isEqualTo(GOOD.length());
+    assertThat(store.get(JANE).toString()).doesNotContain(GOOD);
+  }
+
+  @Test
+  void requireChangeIfShorter_shortOrUnknown_markedLongEnough_not() {
+    assertThat(passwords.set(JANE, Password.of("mqtzvhor-kelp"), NONE, true).accepted()).isTrue();
+    assertThat(passwords.requireChangeIfShorter(JANE, 15)).isTrue();
+    assertThat(passwords.requiresChange(JANE)).isTrue();
+    assertThat(passwords.authenticate(JANE, Password.of("mqtzvhor-kelp")))
+        .isEqualTo(PasswordOutcome.TEMPORARY);
+
+    UserRef john = UserRef.staff("sunrise", "john");
+    assertThat(passwords.set(john, Password.of(GOOD), NONE, false).accepted()).isTrue();
+    assertThat(passwords.requireChangeIfShorter(john, 15)).isFalse();
+    assertThat(passwords.requiresChange(john)).isFalse();
+
+    UserRef old = UserRef.staff("sunrise", "old");
+    store.put(new PasswordRecord(old.practice(), old.user(), store.get(john).hash(),
+        clock.instant(), false, java.util.Optional.empty()));
+    assertThat(passwords.requireChangeIfShorter(old, 15)).isTrue();
+  }
+
+  @Test
+  void builder_sourceLimitOutOfRange_refused() {
+    InMemoryMfaStore mfa = new InMemoryMfaStore();
+    assertThatThrownBy(() -> Passwords.builder(store).sourceLimit(mfa.counters(), 0,
         Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Passwords.builder(store).throttle(mfa.counters(), 101,
-        Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Passwords.builder(store).sourceLimit(mfa.counters(), 10,
+        Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
   }
 }
