@@ -52,6 +52,16 @@ final class Admin implements Administration {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(request, "request");
     authorize(actor.practice(), Optional.empty(), "set_policy", request);
+    for (Audience audience : Audience.values()) {
+      // PracticePolicy refuses a requirement with no method at all; this engine must also be able
+      // to set one of them up (a provider registered for it), else nobody could comply
+      if (policy.requirement().requires(audience) && policy.methodsFor(audience).stream()
+          .noneMatch(k -> !k.equals(FactorKind.BACKUP_CODE) && engine.provider(k).isPresent())) {
+        throw new PolicyViolationException("two-factor is required for "
+            + (audience == Audience.STAFF ? "staff" : "clients")
+            + ", but none of the methods allowed for them is available here");
+      }
+    }
     // the policy and its audit row commit together, or neither does
     engine.atomically(() -> {
       engine.store.policies().put(actor.practice(), policy);

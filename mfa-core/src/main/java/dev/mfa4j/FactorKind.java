@@ -21,7 +21,8 @@ public record FactorKind(String id) {
 
   /** Validates the id. */
   public FactorKind {
-    if (id == null || id.isEmpty() || id.length() > 32 || !id.matches("[a-z0-9_]+")) {
+    java.util.Objects.requireNonNull(id, "factor kind");
+    if (id.isEmpty() || id.length() > 32 || !id.matches("[a-z0-9_]+")) {
       throw new InvalidInputException("factor kind must be 1 to 32 characters of [a-z0-9_]");
     }
   }

@@ -94,6 +94,20 @@ class AdministrationTest {
   }
 
   @Test
+  void setPolicy_requiredWithOnlyMethodsThisEngineCannotSetUp_refusedAndNothingStored() {
+    Fixture fx = new Fixture(); // app and phone providers, no passkey provider
+    PracticePolicy onlyPasskeys = PracticePolicy.builder()
+        .requirement(TwoFactorRequirement.ALL_STAFF)
+        .staffMethods(java.util.Set.of(FactorKind.PASSKEY, FactorKind.BACKUP_CODE)).build();
+
+    assertThatThrownBy(() -> fx.engine.admin(ADMIN).setPolicy(onlyPasskeys, fx.request))
+        .isInstanceOf(PolicyViolationException.class)
+        .hasMessageContaining("required for staff");
+    assertThat(fx.engine.admin(ADMIN).policy()).isEqualTo(PracticePolicy.defaults());
+    assertThat(fx.events).noneMatch(x -> x.type() == AuditType.POLICY_CHANGED);
+  }
+
+  @Test
   void setPolicy_storedAndAudited() {
     Fixture fx = new Fixture();
     PracticePolicy p = PracticePolicy.builder()

@@ -91,6 +91,7 @@ class InputRulesTest {
     rows.add(row("UserId.of", "user id", f -> UserId.of(null)));
     rows.add(row("FactorId.of", "factor id", f -> FactorId.of(null)));
     rows.add(row("FactorId.random", "random", f -> FactorId.random(null)));
+    rows.add(row("FactorKind.of", "factor kind", f -> FactorKind.of(null)));
     rows.add(row("ChallengeId.of", "challenge id", f -> ChallengeId.of(null)));
     rows.add(row("DeviceToken.of", "device token", f -> DeviceToken.of(null)));
     rows.add(row("UserRef.staff", "practice", f -> UserRef.staff(null, "u")));

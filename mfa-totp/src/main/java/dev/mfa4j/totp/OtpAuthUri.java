@@ -67,6 +67,11 @@ public final class OtpAuthUri {
         throw new InvalidInputException(what + " contains a control character");
       }
     }
+    // the name an authenticator app lists: no U+202E and the like (Unicode Cf)
+    if (name.codePoints().anyMatch(c -> Character.getType(c) == Character.FORMAT)) {
+      throw new InvalidInputException(what
+          + " must not contain invisible or direction-changing characters");
+    }
     return name.strip();
   }
 

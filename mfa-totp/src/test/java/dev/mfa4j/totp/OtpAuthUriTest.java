@@ -168,4 +168,14 @@ class OtpAuthUriTest {
     assertThatThrownBy(() -> OtpAuthUri.of("A", "b\u0000", SEED, TotpParameters.DEFAULTS))
         .isInstanceOf(InvalidInputException.class);
   }
+
+  @Test
+  void of_invisibleOrDirectionChangingCharacters_throw() {
+    // "amy@evil\u202Eelpmaxe.com" would read as amy@evilmoc.example… in the app's list
+    assertThatThrownBy(() -> OtpAuthUri.of("A", "amy@evil\u202Eelpmaxe.com", SEED,
+        TotpParameters.DEFAULTS)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("invisible or direction-changing");
+    assertThatThrownBy(() -> OtpAuthUri.of("Sun\u200Brise", "b", SEED, TotpParameters.DEFAULTS))
+        .isInstanceOf(InvalidInputException.class);
+  }
 }

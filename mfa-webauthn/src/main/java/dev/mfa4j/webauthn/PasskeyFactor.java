@@ -594,6 +594,11 @@ public final class PasskeyFactor implements FactorProvider {
       throw new InvalidInputException(what + " must be 1 to " + MAX_NAME
           + " printable characters");
     }
+    // the name the browser shows in its passkey picker: no U+202E and the like (Unicode Cf)
+    if (value.codePoints().anyMatch(c -> Character.getType(c) == Character.FORMAT)) {
+      throw new InvalidInputException(what
+          + " must not contain invisible or direction-changing characters");
+    }
     return value;
   }
 

@@ -143,6 +143,19 @@ class PasskeyFactorTest {
   }
 
   @Test
+  void begin_invisibleOrDirectionChangingCharactersInName_invalidInput() {
+    FakeContext ceremony = alice.newCeremony();
+    assertThatThrownBy(() -> factor.begin(ceremony, ceremony.pending("x"),
+        Map.of(PasskeyFactor.PARAM_DISPLAY_NAME, "Amy \u202Enimda")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("invisible or direction-changing");
+    FakeContext other = alice.newCeremony();
+    assertThatThrownBy(() -> factor.begin(other, other.pending("y"),
+        Map.of(PasskeyFactor.PARAM_USER_NAME, "amy\u200B@sunrise.example")))
+        .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
   void confirm_softwareAuthenticator_storesCredential() {
     SoftwareAuthenticator auth = SoftwareAuthenticator.syncedPasskey();
     FactorRecord r = register(alice, auth);
