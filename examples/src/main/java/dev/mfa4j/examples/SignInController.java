@@ -60,14 +60,20 @@ final class SignInController {
     // one, so neither the time taken nor the throttle tells who has an account.
     Optional<DemoUser> user = app.users.byEmail(r.form("email"));
     Password typed = Password.of(r.form("password"));
+    // The request's address also limits how many wrong passwords one address may try across
+    // all accounts (password spraying).
     PasswordOutcome outcome = user
-        .map(u -> app.passwords.authenticate(u.ref(), typed))
+        .map(u -> app.passwords.authenticate(u.ref(), typed, r.context()))
         .orElseGet(() -> {
-          app.passwords.authenticate(unknownUser(r.form("email")), typed);
+          app.passwords.authenticate(unknownUser(r.form("email")), typed, r.context());
           return PasswordOutcome.REJECTED;
         });
     if (outcome == PasswordOutcome.EXPIRED) {
       return formWith(r, "That temporary password has expired. Ask your administrator for a new one.");
+    }
+    if (outcome == PasswordOutcome.THROTTLED) {
+      // the same for known and unknown addresses: it tells nobody who has an account
+      return formWith(r, "Too many sign-in attempts. Please wait a few minutes and try again.");
     }
     if (!outcome.passed()) {
       return formWith(r, "The e-mail address or password is not right.");
