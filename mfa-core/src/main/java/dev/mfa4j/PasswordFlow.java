@@ -65,7 +65,7 @@ final class PasswordFlow {
       RequestContext request) {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(challenge, "challenge");
-    Objects.requireNonNull(next, "next");
+    Objects.requireNonNull(next, "newPassword");
     Objects.requireNonNull(request, "request");
     Passwords passwords = required();
     return engine.atomically(() -> completeChangeInUnit(passwords, user, challenge, next,
