@@ -9,11 +9,8 @@ import dev.mfa4j.Passwords;
 import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.RequestContext;
 import dev.mfa4j.UserRef;
-import java.time.Clock;
+import dev.mfa4j.tck.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +30,7 @@ class PasswordAttackTest {
   private static final String RIGHT = "quiet harbour lantern at dusk";
 
   private final InMemoryMfaStore store = new InMemoryMfaStore();
-  private final MovingClock clock = new MovingClock(Instant.parse("2026-11-23T08:00:00Z"));
+  private final MutableClock clock = MutableClock.at("2026-11-23T08:00:00Z");
   private final Passwords passwords = Passwords.builder(store).clock(clock).argon2id(64, 1, 1)
       .build();
 
@@ -136,33 +133,5 @@ class PasswordAttackTest {
     // The accounts themselves were each tried once: their owners sign in from elsewhere.
     assertThat(passwords.authenticate(accounts.get(950), Password.of(RIGHT + " 950"),
         RequestContext.of("192.0.2.10", "browser"))).isEqualTo(PasswordOutcome.ACCEPTED);
-  }
-
-  /** A clock the test moves. */
-  private static final class MovingClock extends Clock {
-    private volatile Instant now;
-
-    MovingClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
