@@ -6,7 +6,6 @@ import dev.mfa4j.spi.ChallengeRecord;
 import dev.mfa4j.spi.FactorRecord;
 import dev.mfa4j.spi.UserSecurityState;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -189,10 +188,5 @@ final class Ceremonies {
   /** A value the engine kept on a ceremony. */
   Optional<String> mark(ChallengeId id, String key) {
     return engine.store.challenges().state(id.hash(), "mfa4j|" + key);
-  }
-
-  /** The time an answer is decided at. */
-  Instant now() {
-    return engine.now();
   }
 }

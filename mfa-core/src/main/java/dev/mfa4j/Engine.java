@@ -190,17 +190,6 @@ final class Engine {
     return policy.methodsFor(user.audience()).contains(kind) && config.providers.containsKey(kind);
   }
 
-  /** The user's active factors the policy allows and a provider serves, oldest first. */
-  List<FactorRecord> usableFactors(UserRef user, PracticePolicy policy) {
-    List<FactorRecord> out = new ArrayList<>();
-    for (FactorRecord f : store.factors().list(user.practice(), user.user())) {
-      if (f.state() == FactorState.ACTIVE && usable(policy, user, f.kind())) {
-        out.add(f);
-      }
-    }
-    return out;
-  }
-
   /** Whether two-factor is on: at least one active factor. */
   boolean twoFactorOn(UserRef user) {
     return store.factors().list(user.practice(), user.user()).stream()
@@ -372,14 +361,6 @@ final class Engine {
       throw thrown[0];
     }
     return result;
-  }
-
-  /** The lock end if the user's second step is locked now. */
-  Optional<Instant> lockedUntil(UserRef user) {
-    Instant now = now();
-    return store.users().find(user.practice(), user.user())
-        .flatMap(s -> s.lockedUntil())
-        .filter(now::isBefore);
   }
 
   /**

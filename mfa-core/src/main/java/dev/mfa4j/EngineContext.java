@@ -31,7 +31,6 @@ final class EngineContext implements FactorContext {
   /** What state keys are scoped to: the factor, or the whole ceremony (passwordless). */
   private String scope;
   private Map<String, String> buffered;
-  private boolean advanced;
   /** In an answer's unit: the ceremony's factor as read under the user's lock, else null. */
   private FactorRecord answering;
   /** Counters advanced in an answer's unit, written by its settlement. */
@@ -162,15 +161,8 @@ final class EngineContext implements FactorContext {
       pending.put(f.id(), newCounter);
       return true;
     }
-    boolean ok = engine.store.factors().recordUse(user.practice(), user.user(), f.id(),
-        newCounter, engine.now());
-    advanced |= ok;
-    return ok;
-  }
-
-  /** Whether the provider recorded the use itself (through {@link #advanceCounter}). */
-  boolean advanced() {
-    return advanced;
+    return engine.store.factors().recordUse(user.practice(), user.user(), f.id(), newCounter,
+        engine.now());
   }
 
   private String scoped(String key) {

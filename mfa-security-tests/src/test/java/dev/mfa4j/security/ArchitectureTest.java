@@ -132,7 +132,7 @@ class ArchitectureTest {
           "java.util.logging..", "org.apache.log4j..", "org.apache.logging.log4j..",
           "org.apache.commons.logging..", "ch.qos.logback..", "org.slf4j.simple..",
           "org.slf4j.impl..")
-      .because("libraries use the SLF4J API and never bind a backend (STYLE.md)");
+      .because("libraries use the SLF4J API and never bind a backend");
 
   @ArchTest
   static final ArchRule core_dependsOnNoOptionalModule = noClasses()
