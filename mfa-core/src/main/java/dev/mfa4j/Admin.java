@@ -144,6 +144,37 @@ final class Admin implements Administration {
   }
 
   @Override
+  public AuditVerification verifyAudit(List<AuditCheckpoint> trusted, RequestContext request) {
+    Objects.requireNonNull(trusted, "trusted");
+    Objects.requireNonNull(request, "request");
+    authorize(actor.practice(), Optional.empty(), "verify_audit", request);
+    AuditVerification v = engine.config.auditTrail().verify(actor.practice(), trusted);
+    Map<String, String> details = new java.util.LinkedHashMap<>();
+    details.put("result", v.intact() ? "intact" : "broken");
+    details.put("through", Long.toString(v.throughSeq()));
+    v.firstBreak().ifPresent(b -> {
+      details.put("kind", b.kind().name());
+      details.put("seq", Long.toString(b.seq()));
+    });
+    engine.audit(actor.practice(), Optional.empty(), Optional.of(actor.user()),
+        AuditType.AUDIT_VERIFIED, v.intact() ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
+        request, details);
+    return v;
+  }
+
+  @Override
+  public long exportAudit(long afterSeq, java.io.Writer out, RequestContext request) {
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(request, "request");
+    authorize(actor.practice(), Optional.empty(), "export_audit", request);
+    long last = engine.config.auditTrail().export(actor.practice(), afterSeq, out);
+    engine.audit(actor.practice(), Optional.empty(), Optional.of(actor.user()),
+        AuditType.AUDIT_EXPORTED, AuditOutcome.SUCCESS, request,
+        Map.of("after", Long.toString(afterSeq), "through", Long.toString(last)));
+    return last;
+  }
+
+  @Override
   public String toString() {
     return "Administration[" + actor.practice().value() + "/" + actor.user().value() + "]";
   }

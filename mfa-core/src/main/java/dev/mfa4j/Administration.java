@@ -51,4 +51,23 @@ public interface Administration {
    * @throws IllegalStateException if the engine's password verifier is not {@link Passwords}
    */
   TemporaryPassword resetPassword(UserRef target, RequestContext request);
+
+  /**
+   * Verifies the practice's whole audit chain ({@link AuditTrail#verify(PracticeId, List)}) and
+   * audits {@code AUDIT_VERIFIED} with the result.
+   *
+   * @param trusted checkpoints the practice kept outside the database (may be empty)
+   * @throws AccessDeniedException if the actor is not an administrator (audited)
+   */
+  AuditVerification verifyAudit(List<AuditCheckpoint> trusted, RequestContext request);
+
+  /**
+   * Exports the practice's audit entries after {@code afterSeq} as JSON Lines ({@link
+   * AuditTrail#export}) and audits {@code AUDIT_EXPORTED}. The export holds IP addresses and
+   * browsers: hand it only to the practice's log system or auditors.
+   *
+   * @return the last seq written, the next export's cursor
+   * @throws AccessDeniedException if the actor is not an administrator (audited)
+   */
+  long exportAudit(long afterSeq, java.io.Writer out, RequestContext request);
 }

@@ -1,7 +1,9 @@
 package dev.mfa4j;
 
 import dev.mfa4j.internal.Tokens;
+import dev.mfa4j.spi.AuditEntry;
 import dev.mfa4j.spi.AuditEvent;
+import dev.mfa4j.spi.AuditHead;
 import dev.mfa4j.spi.AuditListener;
 import dev.mfa4j.spi.AuditOutcome;
 import dev.mfa4j.spi.AuditType;
@@ -112,16 +114,38 @@ final class Engine {
     return result;
   }
 
-  /** Writes the audit events the current unit holds back. */
+  /** Writes the audit events the current unit holds back, chained. */
   private void flushAudit() {
     Unit u = unit.get();
     if (u != null && !u.audit.isEmpty()) {
-      List<AuditEvent> events = List.copyOf(u.audit);
+      List<AuditEntry> entries = chain(u.audit);
       u.audit.clear();
-      for (AuditEvent e : events) {
-        store.audit().append(e);
+      store.audit().append(entries);
+    }
+  }
+
+  /**
+   * Chains events onto their practices' audit chains: locks each practice's head (in practice
+   * order, so two units never wait for each other in a cycle) and numbers the events after it, in
+   * the order they happened. Inside a unit only; the heads stay locked until it ends.
+   */
+  private List<AuditEntry> chain(List<AuditEvent> events) {
+    java.util.TreeMap<String, List<AuditEvent>> byPractice = new java.util.TreeMap<>();
+    for (AuditEvent e : events) {
+      byPractice.computeIfAbsent(e.practice().value(), k -> new ArrayList<>()).add(e);
+    }
+    List<AuditEntry> out = new ArrayList<>(events.size());
+    for (List<AuditEvent> list : byPractice.values()) {
+      AuditHead head = store.audit().head(list.get(0).practice());
+      long seq = head.seq();
+      String prev = head.digest();
+      for (AuditEvent e : list) {
+        AuditEntry entry = AuditEntry.chain(++seq, prev, e);
+        prev = entry.digest();
+        out.add(entry);
       }
     }
+    return out;
   }
 
   /**
@@ -129,12 +153,12 @@ final class Engine {
    * so far. If a conditional write did not hold (a race lost), the unit is undone and {@code
    * lost} is the answer.
    */
-  void settle(java.util.function.Function<List<AuditEvent>, Settlement> settlement, Object lost) {
+  void settle(java.util.function.Function<List<AuditEntry>, Settlement> settlement, Object lost) {
     Unit u = unit.get();
     if (u == null) {
       throw new IllegalStateException("settle outside a unit of work");
     }
-    Settlement s = settlement.apply(List.copyOf(u.audit));
+    Settlement s = settlement.apply(u.audit.isEmpty() ? List.of() : chain(u.audit));
     u.audit.clear();
     if (!store.settle(s)) {
       throw new Undo(lost);
@@ -244,7 +268,7 @@ final class Engine {
   /** Stores an audit event and hands it to the listeners. */
   void audit(PracticeId practice, Optional<UserId> subject, Optional<UserId> actor, AuditType type,
       AuditOutcome outcome, RequestContext request, Map<String, String> details) {
-    Instant at = now();
+    Instant at = now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     AuditEvent event = new AuditEvent(auditId(at), at, practice, subject,
         actor, type, outcome, request.ip(), request.userAgent(), bounded(details));
     Unit u = unit.get();
@@ -253,8 +277,12 @@ final class Engine {
       u.afterCommit.add(() -> tellAuditListeners(event));
       return;
     }
-    store.audit().append(event);
-    tellAuditListeners(event);
+    // on its own: a unit of one event (its chain head is locked only for that)
+    atomically(() -> {
+      unit.get().audit.add(event);
+      unit.get().afterCommit.add(() -> tellAuditListeners(event));
+      return null;
+    });
   }
 
   private void tellAuditListeners(AuditEvent event) {

@@ -1,6 +1,8 @@
 package dev.mfa4j;
 
+import dev.mfa4j.spi.AuditEntry;
 import dev.mfa4j.spi.AuditEvent;
+import dev.mfa4j.spi.AuditHead;
 import dev.mfa4j.spi.AuditQuery;
 import dev.mfa4j.spi.AuditStore;
 import dev.mfa4j.spi.BackupCodeRecord;
@@ -627,29 +629,58 @@ public final class InMemoryMfaStore implements MfaStore {
   }
 
   private static final class Audit implements AuditStore {
-    private final Map<PracticeId, List<AuditEvent>> byPractice = new HashMap<>();
+    private final Map<PracticeId, List<AuditEntry>> byPractice = new HashMap<>();
+    private final Map<PracticeId, AuditHead> heads = new HashMap<>();
+    private final Map<PracticeId, List<AuditCheckpoint>> checkpoints = new HashMap<>();
 
     synchronized Runnable snapshot() {
-      Map<PracticeId, Integer> sizes = new HashMap<>();
-      byPractice.forEach((k, v) -> sizes.put(k, v.size()));
+      Map<PracticeId, List<AuditEntry>> entries = new HashMap<>();
+      byPractice.forEach((k, v) -> entries.put(k, new ArrayList<>(v)));
+      Map<PracticeId, AuditHead> headCopy = new HashMap<>(heads);
+      Map<PracticeId, List<AuditCheckpoint>> cps = new HashMap<>();
+      checkpoints.forEach((k, v) -> cps.put(k, new ArrayList<>(v)));
       return () -> {
-        byPractice.keySet().retainAll(sizes.keySet());
-        byPractice.forEach((k, v) -> v.subList(sizes.get(k), v.size()).clear());
+        byPractice.clear();
+        byPractice.putAll(entries);
+        heads.clear();
+        heads.putAll(headCopy);
+        checkpoints.clear();
+        checkpoints.putAll(cps);
       };
     }
 
     @Override
-    public synchronized void append(AuditEvent event) {
-      Objects.requireNonNull(event, "event");
-      byPractice.computeIfAbsent(event.practice(), k -> new ArrayList<>()).add(event);
+    public synchronized AuditHead head(PracticeId practice) {
+      Objects.requireNonNull(practice, "practice");
+      return heads.computeIfAbsent(practice, AuditHead::empty);
+    }
+
+    @Override
+    public synchronized void append(List<AuditEntry> entries) {
+      Objects.requireNonNull(entries, "entries");
+      Map<PracticeId, AuditHead> next = new HashMap<>();
+      for (AuditEntry e : entries) {
+        PracticeId p = e.event().practice();
+        AuditHead h = next.getOrDefault(p, heads.getOrDefault(p, AuditHead.empty(p)));
+        if (e.seq() != h.seq() + 1 || !e.prev().equals(h.digest())) {
+          throw new StoreException("in-memory store: audit entry " + e.seq()
+              + " does not follow the chain head " + h.seq());
+        }
+        next.put(p, new AuditHead(p, e.seq(), e.digest(), h.baseSeq(), h.baseDigest()));
+      }
+      for (AuditEntry e : entries) {
+        byPractice.computeIfAbsent(e.event().practice(), k -> new ArrayList<>()).add(e);
+      }
+      heads.putAll(next);
     }
 
     @Override
     public synchronized List<AuditEvent> find(AuditQuery query) {
       Objects.requireNonNull(query, "query");
-      List<AuditEvent> all = byPractice.getOrDefault(query.practice(), List.of());
+      List<AuditEntry> all = byPractice.getOrDefault(query.practice(), List.of());
       List<AuditEvent> out = new ArrayList<>();
-      for (AuditEvent e : all) {
+      for (AuditEntry entry : all) {
+        AuditEvent e = entry.event();
         if (query.subject().isPresent() && !e.subject().equals(query.subject())) {
           continue;
         }
@@ -660,6 +691,65 @@ public final class InMemoryMfaStore implements MfaStore {
       }
       out.sort(Comparator.comparing(AuditEvent::at).thenComparing(AuditEvent::id).reversed());
       return List.copyOf(out.subList(0, Math.min(query.limit(), out.size())));
+    }
+
+    @Override
+    public synchronized List<AuditEntry> chain(PracticeId practice, long afterSeq,
+        long throughSeq) {
+      Objects.requireNonNull(practice, "practice");
+      return byPractice.getOrDefault(practice, List.of()).stream()
+          .filter(e -> e.seq() > afterSeq && e.seq() <= throughSeq)
+          .sorted(Comparator.comparingLong(AuditEntry::seq)
+              .thenComparing(e -> e.event().id()))
+          .toList();
+    }
+
+    @Override
+    public synchronized List<AuditEntry> after(PracticeId practice, long seq, int limit) {
+      return chain(practice, seq, Long.MAX_VALUE).stream().limit(limit).toList();
+    }
+
+    @Override
+    public synchronized AuditHead purge(PracticeId practice, Instant before) {
+      Objects.requireNonNull(practice, "practice");
+      Objects.requireNonNull(before, "before");
+      AuditHead h = head(practice);
+      List<AuditEntry> kept = chain(practice, h.baseSeq(), h.seq());
+      AuditEntry cut = null;
+      for (AuditEntry e : kept) {
+        if (!e.event().at().isBefore(before)) {
+          break;
+        }
+        cut = e;
+      }
+      if (cut == null) {
+        return h;
+      }
+      long through = cut.seq();
+      byPractice.get(practice).removeIf(e -> e.seq() <= through);
+      AuditHead moved = new AuditHead(practice, h.seq(), h.digest(), through, cut.digest());
+      heads.put(practice, moved);
+      return moved;
+    }
+
+    @Override
+    public synchronized void saveCheckpoint(AuditCheckpoint checkpoint) {
+      Objects.requireNonNull(checkpoint, "checkpoint");
+      List<AuditCheckpoint> list =
+          checkpoints.computeIfAbsent(checkpoint.practice(), k -> new ArrayList<>());
+      list.removeIf(c -> c.seq() == checkpoint.seq() && c.keyId().equals(checkpoint.keyId()));
+      list.add(checkpoint);
+      list.sort(Comparator.comparingLong(AuditCheckpoint::seq));
+    }
+
+    @Override
+    public synchronized List<AuditCheckpoint> checkpoints(PracticeId practice) {
+      return List.copyOf(checkpoints.getOrDefault(practice, List.of()));
+    }
+
+    @Override
+    public synchronized List<PracticeId> practices() {
+      return heads.keySet().stream().sorted(Comparator.comparing(PracticeId::value)).toList();
     }
   }
 

@@ -43,7 +43,10 @@ public final class MfaEngine {
   final PracticePolicy defaultPolicy;
   final BackupCodeHasher backupCodeHasher;
   final java.time.Duration policyCache;
+  final java.time.Period auditRetention;
+  final java.util.Optional<AuditSigner> auditSigner;
   private final Engine engine;
+  private final AuditTrail auditTrail;
 
   private MfaEngine(Builder b) {
     this.store = b.store;
@@ -57,7 +60,19 @@ public final class MfaEngine {
     this.defaultPolicy = b.defaultPolicy;
     this.backupCodeHasher = b.backupCodeHasher;
     this.policyCache = b.policyCache;
+    this.auditRetention = b.auditRetention;
+    this.auditSigner = java.util.Optional.ofNullable(b.auditSigner);
     this.engine = new Engine(this);
+    this.auditTrail = new AuditTrail(engine);
+  }
+
+  /**
+   * The audit trail's operations for the host's operators: verify a practice's hash chain, sign
+   * checkpoints, export, and remove entries past the retention period. (A practice administrator
+   * verifies and exports through {@link Administration}.)
+   */
+  public AuditTrail auditTrail() {
+    return auditTrail;
   }
 
   /** A new builder. */
@@ -125,6 +140,8 @@ public final class MfaEngine {
     private final List<SecurityListener> securityListeners = new ArrayList<>();
     private PracticePolicy defaultPolicy = PracticePolicy.defaults();
     private java.time.Duration policyCache = java.time.Duration.ofSeconds(5);
+    private java.time.Period auditRetention = java.time.Period.ofYears(6);
+    private AuditSigner auditSigner;
     private BackupCodeHasher backupCodeHasher = BackupCodeHasher.owasp();
 
     private Builder() {}
@@ -216,6 +233,32 @@ public final class MfaEngine {
         throw new IllegalArgumentException("policy cache must be 0 to 1 minute");
       }
       this.policyCache = staleness;
+      return this;
+    }
+
+    /**
+     * How long audit entries are kept before {@link AuditTrail#purgeExpired()} removes them
+     * (default 6 years, HIPAA's §164.316(b)(2) period for documentation). At least 1 year.
+     *
+     * @throws IllegalArgumentException if shorter than 1 year or negative
+     */
+    public Builder auditRetention(java.time.Period retention) {
+      Objects.requireNonNull(retention, "retention");
+      java.time.Instant t = java.time.Instant.parse("2000-01-01T00:00:00Z");
+      if (retention.isNegative() || t.atZone(java.time.ZoneOffset.UTC).plus(retention)
+          .toInstant().isBefore(t.atZone(java.time.ZoneOffset.UTC).plusYears(1).toInstant())) {
+        throw new IllegalArgumentException("audit retention must be at least 1 year");
+      }
+      this.auditRetention = retention;
+      return this;
+    }
+
+    /**
+     * The key that signs audit checkpoints ({@link AuditTrail#checkpoint}); without one, no
+     * checkpoints are made. Use a key of its own, not a secret-protection key.
+     */
+    public Builder auditSigner(AuditSigner signer) {
+      this.auditSigner = Objects.requireNonNull(signer, "signer");
       return this;
     }
 

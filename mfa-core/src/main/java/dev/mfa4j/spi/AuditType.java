@@ -49,5 +49,11 @@ public enum AuditType {
   /** A password confirmation failed. */
   PASSWORD_REJECTED,
   /** An action was refused for lack of rights (another practice, not an administrator). */
-  ACCESS_DENIED
+  ACCESS_DENIED,
+  /** An administrator verified the practice's audit chain (details: result, kind, seq). */
+  AUDIT_VERIFIED,
+  /** The practice's audit trail was exported (details: after, through). */
+  AUDIT_EXPORTED,
+  /** Entries past the retention period were removed (details: through, removed). */
+  AUDIT_PURGED
 }

@@ -126,8 +126,8 @@ public interface MfaStore {
       failed.lockUntil().ifPresent(t -> users().lockUntil(s.practice(), s.user(), t));
     }
     s.device().ifPresent(d -> devices().insert(d));
-    for (AuditEvent e : s.audit()) {
-      audit().append(e);
+    if (!s.audit().isEmpty()) {
+      audit().append(s.audit());
     }
     return true;
   }

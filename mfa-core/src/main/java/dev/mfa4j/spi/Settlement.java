@@ -30,7 +30,8 @@ import java.util.Optional;
  * @param spentBackupCode the lookup id of a backup code to spend ({@code … AND used IS NULL})
  * @param userChange what happens to the user's counters
  * @param device a remembered device to insert
- * @param audit the audit events of the answer, appended in order
+ * @param audit the audit entries of the answer, chained after their practices' locked heads
+ *     ({@link AuditStore#head}), appended in order as by {@link AuditStore#append}
  */
 public record Settlement(
     PracticeId practice,
@@ -43,7 +44,7 @@ public record Settlement(
     Optional<String> spentBackupCode,
     UserChange userChange,
     Optional<DeviceRecord> device,
-    List<AuditEvent> audit) {
+    List<AuditEntry> audit) {
   /** Checks for nulls and copies. */
   public Settlement {
     Objects.requireNonNull(practice, "practice");

@@ -69,6 +69,38 @@ public abstract class StoreContractSupport {
     bob = UserId.of("bob-" + run);
   }
 
+  /**
+   * Chains {@code events} after their practices' heads, locking them ({@link
+   * dev.mfa4j.spi.AuditStore#head}): what the engine does before appending or settling. Call inside
+   * a unit of work.
+   */
+  protected static List<dev.mfa4j.spi.AuditEntry> chained(MfaStore s,
+      List<dev.mfa4j.spi.AuditEvent> events) {
+    java.util.Map<PracticeId, long[]> seqs = new java.util.HashMap<>();
+    java.util.Map<PracticeId, String> prevs = new java.util.HashMap<>();
+    List<dev.mfa4j.spi.AuditEntry> out = new ArrayList<>();
+    for (dev.mfa4j.spi.AuditEvent e : events) {
+      if (!seqs.containsKey(e.practice())) {
+        dev.mfa4j.spi.AuditHead h = s.audit().head(e.practice());
+        seqs.put(e.practice(), new long[] {h.seq()});
+        prevs.put(e.practice(), h.digest());
+      }
+      dev.mfa4j.spi.AuditEntry entry = dev.mfa4j.spi.AuditEntry.chain(
+          ++seqs.get(e.practice())[0], prevs.get(e.practice()), e);
+      prevs.put(e.practice(), entry.digest());
+      out.add(entry);
+    }
+    return out;
+  }
+
+  /** Appends one event at the end of its practice's chain, as its own unit of work. */
+  protected static void append(MfaStore s, dev.mfa4j.spi.AuditEvent event) {
+    s.atomically(() -> {
+      s.audit().append(chained(s, List.of(event)));
+      return null;
+    });
+  }
+
   /** A random base64url-ish id of 16 characters. */
   protected static String unique() {
     byte[] b = new byte[12];

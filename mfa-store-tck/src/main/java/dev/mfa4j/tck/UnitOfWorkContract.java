@@ -121,7 +121,7 @@ public abstract class UnitOfWorkContract extends StoreContractSupport {
     s.users().recordFailure(p, u);
     s.users().lockUntil(p, u, T0.plusSeconds(600));
     s.devices().insert(w.device());
-    s.audit().append(w.event());
+    s.audit().append(chained(s, List.of(w.event())));
     s.counters().increment(counterKey(p), T0, T0.plusSeconds(60));
     s.passwords().put(w.password());
   }
@@ -343,8 +343,10 @@ public abstract class UnitOfWorkContract extends StoreContractSupport {
     return new Scene(f, c, codes);
   }
 
-  private static Settlement success(Scene s, DeviceRecord device, List<AuditEvent> audit) {
+  private static Settlement success(MfaStore st, Scene s, DeviceRecord device,
+      List<AuditEvent> events) {
     FactorRecord f = s.factor();
+    List<dev.mfa4j.spi.AuditEntry> audit = chained(st, events);
     return new Settlement(f.practice(), f.user(), s.challenge().idHash(), AT, true,
         Optional.of(new Settlement.FactorUse(f.id(), 7, f.label(),
             Optional.of(Map.of("seen", "yes")))),
@@ -361,7 +363,7 @@ public abstract class UnitOfWorkContract extends StoreContractSupport {
 
     boolean settled = store.atomically(() -> {
       store.answering(s.challenge().idHash(), practice, alice, Optional.of(s.factor().id()));
-      return store.settle(success(s, device, audit));
+      return store.settle(success(store, s, device, audit));
     });
 
     assertThat(settled).isTrue();
@@ -389,13 +391,13 @@ public abstract class UnitOfWorkContract extends StoreContractSupport {
     Scene s = scene(practice, alice);
     store.users().lockUntil(practice, alice, T0.plusSeconds(900));
     FactorRecord f = s.factor();
-    Settlement failed = new Settlement(practice, alice, s.challenge().idHash(), AT, false,
-        Optional.empty(), Optional.of(new Settlement.FactorFailure(f.id(), true)),
-        Optional.empty(), new Settlement.Failed(Optional.of(T0.plusSeconds(600))),
-        Optional.empty(), List.of(event(practice, alice, AuditType.SECOND_FACTOR_FAILED)));
-
     boolean settled = store.atomically(() -> {
       store.answering(s.challenge().idHash(), practice, alice, Optional.of(f.id()));
+      Settlement failed = new Settlement(practice, alice, s.challenge().idHash(), AT, false,
+          Optional.empty(), Optional.of(new Settlement.FactorFailure(f.id(), true)),
+          Optional.empty(), new Settlement.Failed(Optional.of(T0.plusSeconds(600))),
+          Optional.empty(), chained(store, List.of(event(practice, alice,
+              AuditType.SECOND_FACTOR_FAILED))));
       return store.settle(failed);
     });
 
@@ -425,7 +427,7 @@ public abstract class UnitOfWorkContract extends StoreContractSupport {
     boolean[] settled = {true};
     assertThatThrownBy(() -> store.atomically(() -> {
       store.answering(s.challenge().idHash(), practice, alice, Optional.of(s.factor().id()));
-      settled[0] = store.settle(success(s, device, audit));
+      settled[0] = store.settle(success(store, s, device, audit));
       throw new Injected("undo, as the engine does");
     })).isInstanceOf(Injected.class);
 
@@ -439,13 +441,13 @@ public abstract class UnitOfWorkContract extends StoreContractSupport {
   void settle_withASpentBackupCodeOrAStaleCounter_isFalse() {
     Scene s = scene(practice, alice);
     store.backupCodes().consume(practice, alice, s.codes().get(0).lookupId(), T0);
-    boolean spent = store.atomically(() -> store.settle(success(s, device(practice, alice),
+    boolean spent = store.atomically(() -> store.settle(success(store, s, device(practice, alice),
         List.of())));
     assertThat(spent).isFalse();
 
     Scene t = scene(otherPractice, bob);
     store.factors().recordUse(otherPractice, bob, t.factor().id(), 7, T0);
-    boolean stale = store.atomically(() -> store.settle(success(t, device(otherPractice, bob),
+    boolean stale = store.atomically(() -> store.settle(success(store, t, device(otherPractice, bob),
         List.of())));
     assertThat(stale).isFalse();
   }
@@ -538,9 +540,10 @@ public abstract class UnitOfWorkContract extends StoreContractSupport {
           FactorState.ACTIVE, FactorState.DISABLED);
       FactorRecord f = sc.factor();
       s.answering(sc.challenge().idHash(), f.practice(), f.user(), Optional.of(f.id()));
-      boolean settled = s.settle(success(sc, device(f.practice(), f.user()),
+      boolean settled = s.settle(success(s, sc, device(f.practice(), f.user()),
           List.of(event(f.practice(), f.user(), AuditType.SIGN_IN_SUCCEEDED))));
-      s.audit().append(event(f.practice(), f.user(), AuditType.DEVICE_REMEMBERED));
+      s.audit().append(chained(s, List.of(event(f.practice(), f.user(),
+          AuditType.DEVICE_REMEMBERED))));
       return settled;
     });
   }

@@ -63,7 +63,8 @@ public final class JdbcMfaStore implements MfaStore {
 
   private static final Pattern PREFIX = Pattern.compile("[a-z0-9_]{0,16}");
   private static final List<String> TABLES = List.of("factor", "challenge", "challenge_state",
-      "backup_code", "device", "user_state", "audit", "policy", "counter", "password");
+      "backup_code", "device", "user_state", "audit", "policy", "counter", "password",
+      "audit_head", "audit_checkpoint");
 
   private final Jdbc db;
   private final Clock clock;
@@ -285,8 +286,13 @@ public final class JdbcMfaStore implements MfaStore {
           () -> users.lockUntil(p, u, t))));
     }
     s.device().ifPresent(d -> steps.add(new Step(devices.insertSql(d), false, null)));
-    for (AuditEvent e : s.audit()) {
-      steps.add(new Step(audit.insertSql(e), false, null));
+    if (!s.audit().isEmpty()) {
+      List<Jdbc.Sql> appends = audit.appendSql(s.audit());
+      int heads = JdbcAuditStore.headUpdates(s.audit());
+      for (int i = 0; i < appends.size(); i++) {
+        // the rows, then each practice's head: it must move from where the engine locked it
+        steps.add(new Step(appends.get(i), i >= appends.size() - heads, null));
+      }
     }
     return steps;
   }

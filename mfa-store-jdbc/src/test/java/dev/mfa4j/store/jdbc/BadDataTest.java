@@ -22,6 +22,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -130,8 +131,13 @@ class BadDataTest {
     assertThatThrownBy(() -> store.devices().findByTokenHash(token))
         .satisfies(t -> assertTyped(t, "not a valid id!"));
 
-    store.audit().append(new AuditEvent("e" + id(), T0, p, Optional.of(alice), Optional.empty(),
-        AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.SUCCESS, "", "", Map.of()));
+    AuditEvent ev = new AuditEvent("e" + id(), T0, p, Optional.of(alice), Optional.empty(),
+        AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.SUCCESS, "", "", Map.of());
+    store.atomically(() -> {
+      dev.mfa4j.spi.AuditHead h = store.audit().head(p);
+      store.audit().append(List.of(dev.mfa4j.spi.AuditEntry.chain(h.seq() + 1, h.digest(), ev)));
+      return null;
+    });
     raw(dialect, "UPDATE bad_audit SET outcome = ? WHERE practice = ?", "MAYBE", p.value());
     assertThatThrownBy(() -> store.audit().find(new AuditQuery(p, Optional.empty(),
         Optional.empty(), 10))).satisfies(t -> assertTyped(t, "MAYBE"));
