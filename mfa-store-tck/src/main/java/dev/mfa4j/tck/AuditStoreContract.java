@@ -112,4 +112,142 @@ public abstract class AuditStoreContract extends StoreContractSupport {
     assertThat(page3).extracting(e -> e.id().substring(practice.value().length() + 1)).containsExactly("e0");
     assertThat(find(Optional.empty(), Optional.of(T0), 10)).isEmpty();
   }
+
+  // ---- the hash chain ----
+
+  private dev.mfa4j.spi.AuditEntry appendChained(AuditEvent e) {
+    return store.atomically(() -> {
+      List<dev.mfa4j.spi.AuditEntry> c = chained(store, List.of(e));
+      store.audit().append(c);
+      return c.get(0);
+    });
+  }
+
+  @Test
+  void head_ofANewPractice_isEmpty_andAppendsMoveIt() {
+    assertThat(store.audit().head(practice)).isEqualTo(dev.mfa4j.spi.AuditHead.empty(practice));
+
+    dev.mfa4j.spi.AuditEntry a = appendChained(event("a", T0, practice, alice));
+    dev.mfa4j.spi.AuditEntry b = appendChained(event("b", T0.plusSeconds(1), practice, bob));
+
+    assertThat(a.seq()).isEqualTo(1);
+    assertThat(a.prev()).isEqualTo(dev.mfa4j.spi.AuditEntry.GENESIS);
+    assertThat(b.prev()).isEqualTo(a.digest());
+    assertThat(store.audit().head(practice)).isEqualTo(new dev.mfa4j.spi.AuditHead(practice, 2,
+        b.digest(), 0, dev.mfa4j.spi.AuditEntry.GENESIS));
+    assertThat(store.audit().head(otherPractice).seq()).isZero();
+    assertThat(store.audit().practices()).contains(practice, otherPractice);
+  }
+
+  @Test
+  void chain_returnsTheStoredEntriesExactly_inOrder_byRange() {
+    List<dev.mfa4j.spi.AuditEntry> all = new ArrayList<>();
+    AuditEvent rich = new AuditEvent("ev-" + unique(), T0, practice, Optional.of(alice),
+        Optional.of(bob), AuditType.FACTOR_REMOVED, AuditOutcome.DENIED, "2001:db8::7",
+        "Mozilla/5.0 \u00fcn\u00efcode \"q\"", Map.of("factor", "f-1", "reason", "a=b&c"));
+    all.add(appendChained(rich));
+    for (int i = 0; i < 6; i++) {
+      all.add(appendChained(event("e" + i, T0.plusSeconds(i), practice, alice)));
+    }
+    appendChained(event("x", T0, otherPractice, alice));
+
+    assertThat(store.audit().chain(practice, 0, 7)).containsExactlyElementsOf(all);
+    assertThat(store.audit().chain(practice, 2, 5)).containsExactlyElementsOf(all.subList(2, 5));
+    assertThat(store.audit().chain(practice, 7, 100)).isEmpty();
+    assertThat(store.audit().after(practice, 5, 10)).containsExactlyElementsOf(all.subList(5, 7));
+    assertThat(store.audit().after(practice, 0, 2)).containsExactlyElementsOf(all.subList(0, 2));
+    assertThat(store.audit().chain(practice, 0, 7)).allSatisfy(e -> assertThat(e.intact())
+        .isTrue());
+  }
+
+  @Test
+  void append_notFollowingTheHead_isRefused_andNothingIsAppended() {
+    dev.mfa4j.spi.AuditEntry first = appendChained(event("a", T0, practice, alice));
+    AuditEvent next = event("b", T0.plusSeconds(1), practice, alice);
+    List<dev.mfa4j.spi.AuditEntry> wrongPlace = List.of(
+        dev.mfa4j.spi.AuditEntry.chain(3, first.digest(), next));
+    List<dev.mfa4j.spi.AuditEntry> wrongPrev = List.of(
+        dev.mfa4j.spi.AuditEntry.chain(2, dev.mfa4j.spi.AuditEntry.GENESIS, next));
+
+    for (List<dev.mfa4j.spi.AuditEntry> bad : List.of(wrongPlace, wrongPrev)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.atomically(() -> {
+        store.audit().head(practice);
+        store.audit().append(bad);
+        return null;
+      })).isInstanceOf(dev.mfa4j.StoreException.class);
+    }
+
+    assertThat(store.audit().chain(practice, 0, 10)).containsExactly(first);
+    assertThat(store.audit().head(practice).seq()).isEqualTo(1);
+  }
+
+  @Test
+  void head_isLockedUntilTheUnitEnds_soAppendsFromTwoUnitsStayOneLine() throws Exception {
+    java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+        .newFixedThreadPool(2);
+    try {
+      java.util.concurrent.Future<?> a = pool.submit(() -> store.atomically(() -> {
+        List<dev.mfa4j.spi.AuditEntry> c = chained(store,
+            List.of(event("a", T0, practice, alice)));
+        locked.countDown();
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        store.audit().append(c);
+        return null;
+      }));
+      assertThat(locked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      java.util.concurrent.Future<dev.mfa4j.spi.AuditEntry> b = pool.submit(
+          () -> appendChained(event("b", T0.plusSeconds(1), practice, bob)));
+      a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(b.get(30, java.util.concurrent.TimeUnit.SECONDS).seq())
+          .as("the second unit waited for the first's head").isEqualTo(2);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.audit().chain(practice, 0, 10)).extracting(e -> e.event().id())
+        .containsExactly(practice.value() + "-a", practice.value() + "-b");
+  }
+
+  @Test
+  void purge_removesTheOldestEntries_andMovesTheBase() {
+    List<dev.mfa4j.spi.AuditEntry> all = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      all.add(appendChained(event("e" + i, T0.plusSeconds(i * 60L), practice, alice)));
+    }
+    appendChained(event("x", T0, otherPractice, alice));
+
+    dev.mfa4j.spi.AuditHead nothing = store.audit().purge(practice, T0);
+    dev.mfa4j.spi.AuditHead h = store.audit().purge(practice, T0.plusSeconds(150));
+
+    assertThat(nothing.baseSeq()).isZero();
+    assertThat(h.baseSeq()).isEqualTo(3);
+    assertThat(h.baseDigest()).isEqualTo(all.get(2).digest());
+    assertThat(h.seq()).isEqualTo(5);
+    assertThat(store.audit().head(practice)).isEqualTo(h);
+    assertThat(store.audit().chain(practice, 0, 10)).containsExactlyElementsOf(all.subList(3, 5));
+    assertThat(store.audit().chain(otherPractice, 0, 10)).hasSize(1);
+    // everything expired: the base reaches the head, and the chain goes on from it
+    dev.mfa4j.spi.AuditHead empty = store.audit().purge(practice, T0.plusSeconds(3600));
+    assertThat(empty.baseSeq()).isEqualTo(5);
+    assertThat(appendChained(event("f", T0.plusSeconds(7200), practice, alice)).prev())
+        .isEqualTo(all.get(4).digest());
+  }
+
+  @Test
+  void checkpoints_areKept_inOrder_andSavingOneTwiceKeepsOne() {
+    dev.mfa4j.AuditCheckpoint c2 = new dev.mfa4j.AuditCheckpoint(practice, 2, "b".repeat(64), T0,
+        "k1", "c2ln");
+    dev.mfa4j.AuditCheckpoint c1 = new dev.mfa4j.AuditCheckpoint(practice, 1, "a".repeat(64),
+        T0.plusSeconds(1), "k1", "c2ln");
+    store.audit().saveCheckpoint(c2);
+    store.audit().saveCheckpoint(c1);
+    store.audit().saveCheckpoint(c2);
+
+    assertThat(store.audit().checkpoints(practice)).containsExactly(c1, c2);
+    assertThat(store.audit().checkpoints(otherPractice)).isEmpty();
+  }
 }
