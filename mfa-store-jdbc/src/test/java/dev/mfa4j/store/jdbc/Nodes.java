@@ -45,6 +45,12 @@ final class Nodes {
     return builder(store, clock, policy).factor(new StepCodeFactor(APP)).build();
   }
 
+  /** As {@link #engine(MfaStore, Clock, PracticePolicy)}, with more builder options. */
+  MfaEngine engine(MfaStore store, Clock clock, PracticePolicy policy,
+      java.util.function.UnaryOperator<MfaEngine.Builder> more) {
+    return more.apply(builder(store, clock, policy).factor(new StepCodeFactor(APP))).build();
+  }
+
   /** An engine with mfa-totp's real {@link TotpFactor} as the TOTP kind. */
   MfaEngine engineWithTotp(MfaStore store, Clock clock, PracticePolicy policy) {
     return builder(store, clock, policy)
