@@ -43,6 +43,7 @@ public final class MfaEngine {
   final PracticePolicy defaultPolicy;
   final BackupCodeHasher backupCodeHasher;
   final java.time.Duration policyCache;
+  final int unitAttempts;
   private final Engine engine;
 
   private MfaEngine(Builder b) {
@@ -57,6 +58,7 @@ public final class MfaEngine {
     this.defaultPolicy = b.defaultPolicy;
     this.backupCodeHasher = b.backupCodeHasher;
     this.policyCache = b.policyCache;
+    this.unitAttempts = b.unitAttempts;
     this.engine = new Engine(this);
   }
 
@@ -125,6 +127,7 @@ public final class MfaEngine {
     private final List<SecurityListener> securityListeners = new ArrayList<>();
     private PracticePolicy defaultPolicy = PracticePolicy.defaults();
     private java.time.Duration policyCache = java.time.Duration.ofSeconds(5);
+    private int unitAttempts = 3;
     private BackupCodeHasher backupCodeHasher = BackupCodeHasher.owasp();
 
     private Builder() {}
@@ -216,6 +219,24 @@ public final class MfaEngine {
         throw new IllegalArgumentException("policy cache must be 0 to 1 minute");
       }
       this.policyCache = staleness;
+      return this;
+    }
+
+    /**
+     * How many times in all a unit of work (one answer, one enrollment step, one administrative
+     * change) runs when the store reports a transient conflict ({@link StoreConflictException}:
+     * a serialization failure or deadlock, after which nothing of the unit was written). Default
+     * 3; 1 turns retries off. Each run re-reads everything and decides afresh, after a random
+     * pause of at most 50 ms; after the last, the conflict is thrown (fail closed). A commit whose
+     * outcome is unknown ({@link StoreOutcomeUnknownException}) is never retried.
+     *
+     * @throws IllegalArgumentException if not 1 to 10
+     */
+    public Builder unitAttempts(int attempts) {
+      if (attempts < 1 || attempts > 10) {
+        throw new IllegalArgumentException("unit attempts must be 1 to 10");
+      }
+      this.unitAttempts = attempts;
       return this;
     }
 
