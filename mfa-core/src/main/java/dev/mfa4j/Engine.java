@@ -87,31 +87,71 @@ final class Engine {
    * Runs {@code work} as one unit of work on the store ({@link MfaStore#atomically}): everything
    * it writes, audit rows included, commits together or not at all; listeners and notices run
    * only after the commit. Inside another unit, joins it. {@link Undo} rolls back and answers.
+   *
+   * <p>When the store reports a transient conflict ({@link StoreException#retryable()}: a
+   * serialization failure or deadlock, the unit rolled back entirely), the outermost unit runs
+   * {@code work} again from the start, on fresh reads, after a short random pause: at most {@code
+   * unitAttempts} runs in all (builder option, default 3), then the conflict is thrown. Each run
+   * starts with nothing held back, so the audit events and listener calls of a run that rolled
+   * back are dropped with it and nothing is told twice. A unit joined by an inner call is retried
+   * only as a whole, by its outermost call. Work run here must therefore have no effect outside
+   * the store before the commit (a message is sent outside any unit).
    */
   @SuppressWarnings("unchecked")
   <T> T atomically(java.util.function.Supplier<T> work) {
     if (unit.get() != null) {
       return work.get();
     }
-    Unit u = new Unit();
-    unit.set(u);
-    T result;
+    for (int attempt = 1; ; attempt++) {
+      Unit u = new Unit();
+      unit.set(u);
+      T result;
+      try {
+        result = store.atomically(() -> {
+          T r = work.get();
+          flushAudit();
+          return r;
+        });
+      } catch (Undo undo) {
+        u.afterCommit.clear();
+        result = (T) undo.result;
+      } catch (StoreException e) {
+        if (!e.retryable()) {
+          throw e;
+        }
+        if (attempt >= config.unitAttempts) {
+          LOG.warn("unit of work gave up after {} attempts on a store conflict: {}", attempt,
+              e.getMessage());
+          throw e;
+        }
+        LOG.debug("unit of work hit a store conflict (attempt {} of {}): {}", attempt,
+            config.unitAttempts, e.getMessage());
+        pause(attempt, e);
+        continue;
+      } finally {
+        unit.remove();
+      }
+      for (Runnable r : u.afterCommit) {
+        r.run();
+      }
+      return result;
+    }
+  }
+
+  /**
+   * Waits a random 0 to 5·2^(attempt−1) ms (at most 50 ms) before the next run of a unit, so that
+   * units that conflicted do not meet again in lockstep. An interrupt ends the retries: the
+   * conflict is thrown, the interrupt flag kept.
+   */
+  private static void pause(int attempt, StoreException conflict) {
+    long bound = Math.min(50L, 5L << Math.min(attempt - 1, 4));
+    long millis = java.util.concurrent.ThreadLocalRandom.current().nextLong(bound + 1);
     try {
-      result = store.atomically(() -> {
-        T r = work.get();
-        flushAudit();
-        return r;
-      });
-    } catch (Undo undo) {
-      u.afterCommit.clear();
-      result = (T) undo.result;
-    } finally {
-      unit.remove();
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw conflict;
     }
-    for (Runnable r : u.afterCommit) {
-      r.run();
-    }
-    return result;
   }
 
   /** Writes the audit events the current unit holds back, chained. */
@@ -361,6 +401,7 @@ final class Engine {
       java.util.function.Supplier<T> check) {
     RuntimeException[] thrown = new RuntimeException[1];
     T result = atomically(() -> {
+      thrown[0] = null; // a run retried after a store conflict decides afresh
       UserSecurityState s = store.users().lock(user.practice(), user.user());
       Instant now = now();
       Optional<Instant> locked = s.lockedUntil().filter(now::isBefore);

@@ -188,14 +188,23 @@ final class EngineContext implements FactorContext {
     return engine.store.challenges().state(ceremony, scoped(key));
   }
 
-  /** Writes buffered state now that the ceremony is stored; later state goes straight through. */
+  /**
+   * Writes buffered state now that the ceremony is stored; later state goes straight through. A
+   * unit retried after a store conflict (its first run rolled back) calls this again, and the
+   * same buffered state is written again.
+   */
   void flush() {
-    Map<String, String> b = buffered;
-    buffered = null;
-    if (b != null) {
-      b.forEach((k, v) -> engine.store.challenges().putState(ceremony, k, v));
+    if (buffered != null) {
+      flushed = buffered;
+      buffered = null;
+    }
+    if (flushed != null) {
+      flushed.forEach((k, v) -> engine.store.challenges().putState(ceremony, k, v));
     }
   }
+
+  /** The state {@link #flush} wrote, to write again if its unit runs again. */
+  private Map<String, String> flushed;
 
   @Override
   public List<FactorRecord> factorsOfKind() {

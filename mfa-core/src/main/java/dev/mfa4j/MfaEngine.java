@@ -45,6 +45,7 @@ public final class MfaEngine {
   final java.time.Duration policyCache;
   final java.time.Period auditRetention;
   final java.util.Optional<AuditSigner> auditSigner;
+  final int unitAttempts;
   private final Engine engine;
   private final AuditTrail auditTrail;
 
@@ -62,6 +63,7 @@ public final class MfaEngine {
     this.policyCache = b.policyCache;
     this.auditRetention = b.auditRetention;
     this.auditSigner = java.util.Optional.ofNullable(b.auditSigner);
+    this.unitAttempts = b.unitAttempts;
     this.engine = new Engine(this);
     this.auditTrail = new AuditTrail(engine);
   }
@@ -142,6 +144,7 @@ public final class MfaEngine {
     private java.time.Duration policyCache = java.time.Duration.ofSeconds(5);
     private java.time.Period auditRetention = java.time.Period.ofYears(6);
     private AuditSigner auditSigner;
+    private int unitAttempts = 3;
     private BackupCodeHasher backupCodeHasher = BackupCodeHasher.owasp();
 
     private Builder() {}
@@ -259,6 +262,24 @@ public final class MfaEngine {
      */
     public Builder auditSigner(AuditSigner signer) {
       this.auditSigner = Objects.requireNonNull(signer, "signer");
+      return this;
+    }
+
+    /**
+     * How many times in all a unit of work (one answer, one enrollment step, one administrative
+     * change) runs when the store reports a transient conflict ({@link StoreConflictException}:
+     * a serialization failure or deadlock, after which nothing of the unit was written). Default
+     * 3; 1 turns retries off. Each run re-reads everything and decides afresh, after a random
+     * pause of at most 50 ms; after the last, the conflict is thrown (fail closed). A commit whose
+     * outcome is unknown ({@link StoreOutcomeUnknownException}) is never retried.
+     *
+     * @throws IllegalArgumentException if not 1 to 10
+     */
+    public Builder unitAttempts(int attempts) {
+      if (attempts < 1 || attempts > 10) {
+        throw new IllegalArgumentException("unit attempts must be 1 to 10");
+      }
+      this.unitAttempts = attempts;
       return this;
     }
 

@@ -1,6 +1,8 @@
 package dev.mfa4j.store.jdbc;
 
+import dev.mfa4j.StoreConflictException;
 import dev.mfa4j.StoreException;
+import dev.mfa4j.StoreOutcomeUnknownException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +20,10 @@ import javax.sql.DataSource;
 /**
  * Connection handling, parameter binding and error translation shared by the repositories. Every
  * {@link SQLException} becomes a {@link StoreException} whose message names the operation and the
- * SQLState, never a value.
+ * SQLState, never a value: a {@link StoreConflictException} for a serialization failure or
+ * deadlock (SQLState 40001 or 40P01, MariaDB error 1213, H2's 90131 concurrent update), after
+ * which the engine runs the whole unit again; a {@link StoreOutcomeUnknownException} for a commit
+ * whose result could not be learned (never retried). See {@code docs/distributed-sql.md}.
  */
 final class Jdbc {
   /** Work on a connection. */
@@ -39,8 +44,23 @@ final class Jdbc {
   final DataSource dataSource;
   final Dialect dialect;
   final String prefix;
-  /** The connection of the unit of work the current thread runs on this store, if any. */
-  private final ThreadLocal<Connection> unit = new ThreadLocal<>();
+  /** The unit of work the current thread runs on this store, if any. */
+  private final ThreadLocal<Unit> unit = new ThreadLocal<>();
+
+  /**
+   * A unit of work: its connection, and the first failure of a statement in it. A unit in which a
+   * statement failed never commits, even if the failure was caught inside it: PostgreSQL has
+   * aborted its transaction, and MariaDB has rolled all of it back on a deadlock (later
+   * statements would run in a new transaction).
+   */
+  private static final class Unit {
+    final Connection connection;
+    StoreException failed;
+
+    Unit(Connection connection) {
+      this.connection = connection;
+    }
+  }
 
   Jdbc(DataSource dataSource, Dialect dialect, String prefix) {
     this.dataSource = dataSource;
@@ -58,6 +78,12 @@ final class Jdbc {
    * pooled connection, auto-commit off, is bound to the current thread while it runs, so that
    * {@link #auto} and {@link #tx} use it; commits when {@code work} returns, rolls back when it
    * throws (rethrown unchanged). Inside another unit of this store, joins it.
+   *
+   * <p>If a statement of the unit failed, the unit rolls back even when {@code work} caught the
+   * failure and returned, and the first failure is thrown (a {@link StoreConflictException} if it
+   * was a conflict); it also replaces what {@code work} threw after such a failure. A commit that
+   * fails with a conflict throws {@link StoreConflictException} (nothing was committed); one whose
+   * outcome is unknown throws {@link StoreOutcomeUnknownException}.
    */
   <T> T atomically(java.util.function.Supplier<T> work) {
     if (unit.get() != null) {
@@ -80,20 +106,30 @@ final class Jdbc {
         throw failure("begin unit of work", e);
       }
       T result;
-      unit.set(c);
+      Unit u = new Unit(c);
+      unit.set(u);
       try {
         result = work.get();
       } catch (Throwable t) {
         rollbackQuietly(c, t);
+        if (u.failed != null && t != u.failed) {
+          StoreException first = again(u.failed);
+          first.addSuppressed(t);
+          throw first;
+        }
         throw t;
       } finally {
         unit.remove();
+      }
+      if (u.failed != null) {
+        rollbackQuietly(c, u.failed);
+        throw again(u.failed);
       }
       try {
         c.commit();
       } catch (SQLException e) {
         rollbackQuietly(c, e);
-        throw failure("commit unit of work", e);
+        throw commitFailure(e);
       }
       return result;
     } finally {
@@ -107,9 +143,20 @@ final class Jdbc {
     return unit.get() != null;
   }
 
+  /**
+   * The failure a unit throws, again, for a statement after its first failure (without running
+   * it) or at its end.
+   */
+  private static StoreException again(StoreException first) {
+    String message = "JDBC store: unit of work not committed: an earlier statement failed ("
+        + first.getMessage() + ")";
+    return first.retryable() ? new StoreConflictException(message, first)
+        : new StoreException(message, first);
+  }
+
   /** Runs {@code work} on a connection in auto-commit mode (inside a unit: on its connection). */
   <T> T auto(String op, Work<T> work) {
-    Connection bound = unit.get();
+    Unit bound = unit.get();
     if (bound != null) {
       return joined(op, bound, work);
     }
@@ -125,7 +172,7 @@ final class Jdbc {
 
   /** Runs {@code work} in one transaction; rolls back on any failure. Inside a unit, joins it. */
   <T> T tx(String op, Work<T> work) {
-    Connection bound = unit.get();
+    Unit bound = unit.get();
     if (bound != null) {
       return joined(op, bound, work);
     }
@@ -147,11 +194,16 @@ final class Jdbc {
     }
   }
 
-  private static <T> T joined(String op, Connection c, Work<T> work) {
+  private static <T> T joined(String op, Unit u, Work<T> work) {
+    if (u.failed != null) {
+      throw again(u.failed);
+    }
     try {
-      return work.run(c);
+      return work.run(u.connection);
     } catch (SQLException e) {
-      throw failure(op, e);
+      StoreException f = failure(op, e);
+      u.failed = f;
+      throw f;
     }
   }
 
@@ -180,7 +232,79 @@ final class Jdbc {
   }
 
   static StoreException failure(String op, SQLException e) {
-    return new StoreException("JDBC store: " + op + " failed (SQLState " + e.getSQLState() + ")", e);
+    String message = "JDBC store: " + op + " failed (SQLState " + e.getSQLState() + ")";
+    return isConflict(e) ? new StoreConflictException(message, e)
+        : new StoreException(message, e);
+  }
+
+  /**
+   * A failed commit: a conflict (the database refused it and rolled back: CockroachDB reports its
+   * retry errors here, PostgreSQL's SERIALIZABLE some of its serialization failures) may be
+   * retried; a commit whose result is unknown ({@link #outcomeUnknown}) must not be; anything
+   * else (a deferred constraint) is a plain failure.
+   */
+  static StoreException commitFailure(SQLException e) {
+    if (isConflict(e)) {
+      return failure("commit unit of work", e);
+    }
+    if (outcomeUnknown(e)) {
+      return new StoreOutcomeUnknownException("JDBC store: commit unit of work failed with an"
+          + " unknown outcome (SQLState " + e.getSQLState() + ")", e);
+    }
+    return failure("commit unit of work", e);
+  }
+
+  /**
+   * Whether the exception (or one it wraps or chains) reports a transient conflict after which
+   * the database has rolled the transaction back: SQLState 40001 (serialization failure;
+   * CockroachDB's and YugabyteDB's retry errors; MariaDB's and H2's deadlock), 40P01
+   * (PostgreSQL's deadlock), MariaDB error 1213 (deadlock) or H2's 90131 (concurrent update).
+   */
+  static boolean isConflict(SQLException e) {
+    for (SQLException s : chain(e)) {
+      String state = s.getSQLState();
+      if ("40001".equals(state) || "40P01".equals(state) || "90131".equals(state)
+          || (s.getErrorCode() == 1213 && (state == null || state.startsWith("40")
+              || state.equals("HY000")))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a failed commit may have committed after all: the connection broke (SQLState class
+   * 08), the server said so (40003 statement completion unknown, CockroachDB's ambiguous result),
+   * it was shut down (57P01 to 57P03), or the driver gave no SQLState.
+   */
+  static boolean outcomeUnknown(SQLException e) {
+    String state = e.getSQLState();
+    return state == null || state.startsWith("08") || state.equals("40003")
+        || state.startsWith("57P");
+  }
+
+  /** The exception, its causes and the exceptions chained to it, each once. */
+  private static List<SQLException> chain(SQLException e) {
+    List<SQLException> out = new ArrayList<>();
+    java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(e));
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(
+        new java.util.IdentityHashMap<>());
+    while (!todo.isEmpty() && out.size() < 16) {
+      Throwable t = todo.poll();
+      if (t == null || !seen.add(t)) {
+        continue;
+      }
+      if (t instanceof SQLException s) {
+        out.add(s);
+        if (s.getNextException() != null) {
+          todo.add(s.getNextException());
+        }
+      }
+      if (t.getCause() != null) {
+        todo.add(t.getCause());
+      }
+    }
+    return out;
   }
 
   static StoreException unreadable(String table, RuntimeException e) {
