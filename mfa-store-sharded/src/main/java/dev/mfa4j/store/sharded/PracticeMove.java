@@ -44,7 +44,8 @@ import java.util.Objects;
 public final class PracticeMove {
   /** Tables copied by the {@code practice} column, in an order that respects foreign keys. */
   private static final List<String> ORDER = List.of("policy", "factor", "challenge",
-      "challenge_state", "backup_code", "device", "user_state", "audit", "password");
+      "challenge_state", "backup_code", "device", "user_state", "audit", "audit_head",
+      "audit_checkpoint", "password");
   /** Tables that are not a practice's. */
   private static final List<String> GLOBAL = List.of("counter");
 

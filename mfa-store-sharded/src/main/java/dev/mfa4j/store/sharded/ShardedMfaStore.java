@@ -629,15 +629,66 @@ public final class ShardedMfaStore implements MfaStore {
   }
 
   /** The audit log of a practice is on the practice's shard. */
+  /** Every practice's chain lives whole on its shard: each call goes to the practice's shard. */
   private final class Audit implements AuditStore {
     @Override
-    public void append(AuditEvent event) {
-      run(event.practice(), s -> s.audit().append(event));
+    public dev.mfa4j.spi.AuditHead head(PracticeId practice) {
+      return on(practice, s -> s.audit().head(practice));
+    }
+
+    @Override
+    public void append(List<dev.mfa4j.spi.AuditEntry> entries) {
+      java.util.Map<PracticeId, List<dev.mfa4j.spi.AuditEntry>> byPractice =
+          new java.util.LinkedHashMap<>();
+      for (dev.mfa4j.spi.AuditEntry e : entries) {
+        byPractice.computeIfAbsent(e.event().practice(), k -> new java.util.ArrayList<>()).add(e);
+      }
+      byPractice.forEach((p, list) -> run(p, s -> s.audit().append(list)));
     }
 
     @Override
     public List<AuditEvent> find(AuditQuery query) {
       return on(query.practice(), s -> s.audit().find(query));
+    }
+
+    @Override
+    public List<dev.mfa4j.spi.AuditEntry> chain(PracticeId practice, long afterSeq,
+        long throughSeq) {
+      return on(practice, s -> s.audit().chain(practice, afterSeq, throughSeq));
+    }
+
+    @Override
+    public List<dev.mfa4j.spi.AuditEntry> after(PracticeId practice, long seq, int limit) {
+      return on(practice, s -> s.audit().after(practice, seq, limit));
+    }
+
+    @Override
+    public dev.mfa4j.spi.AuditHead purge(PracticeId practice, Instant before) {
+      return on(practice, s -> s.audit().purge(practice, before));
+    }
+
+    @Override
+    public void saveCheckpoint(dev.mfa4j.AuditCheckpoint checkpoint) {
+      run(checkpoint.practice(), s -> s.audit().saveCheckpoint(checkpoint));
+    }
+
+    @Override
+    public List<dev.mfa4j.AuditCheckpoint> checkpoints(PracticeId practice) {
+      return on(practice, s -> s.audit().checkpoints(practice));
+    }
+
+    /** The practices with a chain on the shard the directory names for them. */
+    @Override
+    public List<PracticeId> practices() {
+      java.util.TreeSet<String> out = new java.util.TreeSet<>();
+      for (Shard sh : shards.values()) {
+        for (PracticeId p : sh.outside.audit().practices()) {
+          if (directory.shardOf(p).equals(sh.name)) {
+            out.add(p.value());
+          }
+        }
+      }
+      return out.stream().map(PracticeId::of).toList();
     }
   }
 
