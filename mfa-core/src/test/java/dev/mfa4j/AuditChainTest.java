@@ -281,4 +281,32 @@ class AuditChainTest {
     assertThatThrownBy(() -> AuditEntry.chain(0, AuditEntry.GENESIS, e))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  /** Rebuilds the digest byte by byte as docs/audit.md §1 describes it, without AuditEntry. */
+  @Test
+  void digest_isTheDocumentedLayout() throws Exception {
+    AuditEvent e = new AuditEvent("id-1", Instant.parse("2026-05-01T08:00:00.000123Z"), P,
+        Optional.of(UserId.of("alice")), Optional.empty(), AuditType.FACTOR_REMOVED,
+        AuditOutcome.SUCCESS, "192.0.2.1", "Firefox ü", Map.of("z", "last", "a", "first"));
+    String prev = "ab".repeat(32);
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.write("mfa4j-audit-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    b.write(0);
+    b.write(java.util.HexFormat.of().parseHex(prev));
+    for (String f : new String[] {"p1", "7", "id-1", "1777622400000123", "alice", null,
+        "FACTOR_REMOVED", "SUCCESS", "192.0.2.1", "Firefox ü", "2", "a", "first", "z", "last"}) {
+      if (f == null) {
+        b.write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+        continue;
+      }
+      byte[] u = f.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      b.write(java.nio.ByteBuffer.allocate(4).putInt(u.length).array());
+      b.write(u);
+    }
+    String expected = java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(b.toByteArray()));
+
+    assertThat(AuditEntry.digestOf(7, prev, e)).isEqualTo(expected);
+    assertThat(AuditEntry.micros(e.at())).isEqualTo(1777622400000123L);
+  }
 }

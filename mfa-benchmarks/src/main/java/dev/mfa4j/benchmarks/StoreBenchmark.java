@@ -59,8 +59,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * only. The backup-code hasher is Argon2id m=64 KiB, t=1, p=1 (far below {@link
  * BackupCodeHasher#owasp()}); its one hash per answer is part of the timed cost.
  *
+ * <p>The audit scenarios time one audit row written on its own: {@code audit-plain} as before the
+ * hash chain (one INSERT), {@code audit} chained with a practice per thread (the head's lock,
+ * the INSERT and the head's update, the commit), {@code audit-one-practice} chained with every
+ * thread on one practice (all wait for its head).
+ *
  * <p>Run: {@code java -cp mfa-benchmarks/target/benchmarks.jar dev.mfa4j.benchmarks.StoreBenchmark}
- * with optional {@code -Dthreads=16 -Dwarmup=10 -Dseconds=20 -Dscenarios=totp,backup,baseline}.
+ * with optional {@code -Dthreads=16 -Dwarmup=10 -Dseconds=20 -Dscenarios=totp,backup,baseline}
+ * (or {@code audit-plain,audit,audit-one-practice}).
  */
 public final class StoreBenchmark {
   private static final RequestContext REQUEST = RequestContext.of("127.0.0.1", "bench/1.0");
@@ -144,9 +150,10 @@ public final class StoreBenchmark {
     List<String> scenarios = Arrays.stream(System.getProperty("scenarios", "totp,backup,baseline")
         .split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     for (String name : scenarios) {
-      if (!List.of("totp", "backup", "baseline").contains(name)) {
+      if (!List.of("totp", "backup", "baseline", "audit-plain", "audit", "audit-one-practice")
+          .contains(name)) {
         throw new IllegalArgumentException("unknown scenario " + name
-            + " (known: totp, backup, baseline)");
+            + " (known: totp, backup, baseline, audit-plain, audit, audit-one-practice)");
       }
     }
     double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -178,6 +185,13 @@ public final class StoreBenchmark {
               seconds, i -> totpWorker(engine, clock, i)));
           case "backup" -> results.put(name, run("engine verify, backup code", threads, warmup,
               seconds, i -> backupCodeWorker(engine, clock, i)));
+          case "audit-plain" -> results.put(name, run("audit row, plain INSERT (before the chain)",
+              threads, warmup, seconds, i -> plainAuditWorker(pool, i)));
+          case "audit" -> results.put(name, run("audit row, chained, a practice per thread",
+              threads, warmup, seconds, i -> chainedAuditWorker(store, "bench-p" + i)));
+          case "audit-one-practice" -> results.put(name, run(
+              "audit row, chained, all threads one practice", threads, warmup, seconds,
+              i -> chainedAuditWorker(store, "bench-shared")));
           default -> results.put(name, run("raw JDBC conditional UPDATE (baseline)", threads,
               warmup, seconds, i -> baselineWorker(store, pool)));
         }
@@ -298,6 +312,52 @@ public final class StoreBenchmark {
         }
       };
     };
+  }
+
+  private static dev.mfa4j.spi.AuditEvent auditEvent(String practice) {
+    return new dev.mfa4j.spi.AuditEvent(Long.toHexString(System.nanoTime())
+        + Long.toHexString(Thread.currentThread().getId()) + new SecureRandom().nextInt(),
+        Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS),
+        dev.mfa4j.PracticeId.of(practice), Optional.of(dev.mfa4j.UserId.of("alice")),
+        Optional.empty(), dev.mfa4j.spi.AuditType.SIGN_IN_SUCCEEDED,
+        dev.mfa4j.spi.AuditOutcome.SUCCESS, "192.0.2.1", "Mozilla/5.0 (bench)",
+        Map.of("method", "totp"));
+  }
+
+  /** Today's audit row before the chain: one INSERT, committed on its own. */
+  private static Worker plainAuditWorker(CountingPool pool, int i) {
+    String sql = "INSERT INTO bench_audit (id, occurred, practice, subject, actor, type, outcome,"
+        + " ip, user_agent, details) VALUES (?,?,?,?,?,?,?,?,?,?)";
+    return () -> () -> {
+      dev.mfa4j.spi.AuditEvent e = auditEvent("bench-plain" + i);
+      try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, e.id());
+        ps.setTimestamp(2, Timestamp.valueOf(LocalDateTime.ofInstant(e.at(), ZoneOffset.UTC)));
+        ps.setString(3, e.practice().value());
+        ps.setString(4, "alice");
+        ps.setString(5, null);
+        ps.setString(6, e.type().name());
+        ps.setString(7, e.outcome().name());
+        ps.setString(8, e.ip());
+        ps.setString(9, e.userAgent());
+        ps.setString(10, "method=totp");
+        return ps.executeUpdate() == 1;
+      }
+    };
+  }
+
+  /**
+   * A chained audit row as the engine writes one on its own: a unit that locks the practice's
+   * head, chains the event after it and appends it (insert and head update), then commits.
+   */
+  private static Worker chainedAuditWorker(JdbcMfaStore store, String practice) {
+    dev.mfa4j.PracticeId p = dev.mfa4j.PracticeId.of(practice);
+    return () -> () -> store.atomically(() -> {
+      dev.mfa4j.spi.AuditHead h = store.audit().head(p);
+      store.audit().append(List.of(dev.mfa4j.spi.AuditEntry.chain(h.seq() + 1, h.digest(),
+          auditEvent(practice))));
+      return true;
+    });
   }
 
   /** Makes thread {@code i}'s worker (called on that thread). */

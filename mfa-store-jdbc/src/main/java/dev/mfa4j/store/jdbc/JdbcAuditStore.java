@@ -115,7 +115,7 @@ final class JdbcAuditStore implements AuditStore {
       for (int i = 0; i < sql.size(); i++) {
         int n = Jdbc.update(c, sql.get(i));
         if (i >= sql.size() - heads && n != 1) {
-          throw new StoreException("JDBC store: an audit entry does not follow its chain head");
+          headMoved();
         }
       }
       return null;
@@ -154,6 +154,16 @@ final class JdbcAuditStore implements AuditStore {
         + " SET seq = ?, digest = ? WHERE practice = ? AND seq = ? AND digest = ?",
         fl[1].seq(), fl[1].digest(), p.value(), fl[0].seq() - 1, fl[0].prev())));
     return out;
+  }
+
+  /**
+   * A practice's chain head was not where the entries follow: another unit appended since it was
+   * read (its lock did not hold, as on a database that moved the lock's lease). Nothing of this
+   * unit may commit; it is run again.
+   */
+  static void headMoved() {
+    throw new dev.mfa4j.StoreConflictException(
+        "JDBC store: the audit chain head moved; the unit of work must run again");
   }
 
   /** How many of {@link #appendSql}'s statements, at its end, are head updates. */

@@ -290,8 +290,10 @@ public final class JdbcMfaStore implements MfaStore {
       List<Jdbc.Sql> appends = audit.appendSql(s.audit());
       int heads = JdbcAuditStore.headUpdates(s.audit());
       for (int i = 0; i < appends.size(); i++) {
-        // the rows, then each practice's head: it must move from where the engine locked it
-        steps.add(new Step(appends.get(i), i >= appends.size() - heads, null));
+        // the rows, then each practice's head: it must move from where the engine read it; if
+        // it moved meanwhile (its lock did not hold), the unit is run again on fresh reads
+        boolean head = i >= appends.size() - heads;
+        steps.add(new Step(appends.get(i), false, head ? JdbcAuditStore::headMoved : null));
       }
     }
     return steps;
