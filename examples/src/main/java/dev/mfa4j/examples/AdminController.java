@@ -192,8 +192,10 @@ final class AdminController {
       return "<div class=\"audit-result intact\" id=\"audit-result\" role=\"status\">"
           + "<p class=\"ok\" id=\"audit-message\">The activity log is complete and unchanged ("
           + v.checked() + (v.checked() == 1 ? " entry" : " entries") + " checked).</p>"
-          + "<p class=\"muted small\" id=\"audit-detail\">Entries " + v.fromSeq() + " to "
-          + v.throughSeq() + ", checked " + h(when) + compared + ".</p></div>";
+          + "<p class=\"muted small\" id=\"audit-detail\">"
+          + (v.fromSeq() == v.throughSeq() ? "Entry " + v.fromSeq()
+              : "Entries " + v.fromSeq() + " to " + v.throughSeq())
+          + ", checked " + h(when) + compared + ".</p></div>";
     }
     AuditVerification.Break b = v.firstBreak().orElseThrow();
     return "<div class=\"audit-result broken\" id=\"audit-result\" role=\"alert\">"
@@ -201,10 +203,10 @@ final class AdminController {
         + "<p>The log was altered outside this system, for example directly in the database."
         + " Download a copy now, keep it safe, and tell your compliance officer and IT support."
         + "</p><p class=\"muted small\" id=\"audit-detail\">What the check found: "
-        + h(plainDetail(b.description())) + ". (Problem: "
+        + h(plainDetail(b.description())) + ". For your IT support: problem \u201c"
         + h(b.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
-        + "; entry " + b.seq() + b.eventId().map(id -> "; record " + h(id)).orElse("")
-        + "; checked " + h(when) + ".)</p></div>";
+        + "\u201d at entry " + b.seq() + b.eventId().map(id -> ", reference " + h(id)).orElse("")
+        + ", checked " + h(when) + ".</p></div>";
   }
 
   /** The first line of a broken check: which entry, and what happened to it. */

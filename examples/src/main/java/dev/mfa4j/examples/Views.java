@@ -49,7 +49,7 @@ final class Views {
     return switch (type) {
       case SIGN_IN_SUCCEEDED -> "Signed in";
       case SIGN_IN_GRACE -> "Signed in without a second step (still to set one up)";
-      case CHALLENGE_ISSUED -> "Asked for the second step";
+      case CHALLENGE_ISSUED -> "Asked for a further sign-in step";
       case SECOND_FACTOR_FAILED -> "Second step not accepted";
       case CODE_REPLAYED -> "A code was used a second time and refused";
       case LOCKED_OUT -> "Second step locked after too many tries";

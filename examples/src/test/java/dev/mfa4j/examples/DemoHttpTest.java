@@ -385,7 +385,7 @@ class DemoHttpTest {
     assertThat(check.statusCode()).isEqualTo(200);
     assertThat(check.body()).contains("class=\"audit-result broken\"", "role=\"alert\"",
         "<p class=\"error\" id=\"audit-message\">Entry 2 was changed after it was recorded.</p>",
-        "Problem: changed; entry 2;")
+        "For your IT support: problem \u201cchanged\u201d at entry 2, reference ")
         .doesNotContain("complete and unchanged");
     assertNoJargon(check.body());
 
