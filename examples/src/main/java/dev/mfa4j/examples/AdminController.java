@@ -3,9 +3,12 @@ package dev.mfa4j.examples;
 import static dev.mfa4j.examples.Html.h;
 
 import dev.mfa4j.Administration;
+import dev.mfa4j.AuditCheckpoint;
+import dev.mfa4j.AuditVerification;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.InvalidInputException;
 import dev.mfa4j.PolicyViolationException;
+import dev.mfa4j.PracticeId;
 import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.SecurityActivity;
 import dev.mfa4j.TwoFactorRequirement;
@@ -41,6 +44,9 @@ final class AdminController {
     s.post("/admin/users/disable-2fa", this::disableTwoFactor);
     s.post("/admin/users/reset-password", this::resetPassword);
     s.get("/admin/activity", this::activity);
+    s.post("/admin/audit/verify", this::verifyAudit);
+    s.post("/admin/audit/export", this::exportAudit);
+    s.post("/admin/audit/checkpoint", this::checkpoint);
   }
 
   private Optional<DemoUser> admin(Request r) {
@@ -65,6 +71,11 @@ final class AdminController {
     if (a == null) {
       return denied(r);
     }
+    return page(r, a, "");
+  }
+
+  /** The administration page, with {@code auditResult} (HTML) in its audit trail section. */
+  private Response page(Request r, DemoUser a, String auditResult) {
     Administration admin = app.mfa.admin(a.ref());
     PracticePolicy policy = admin.policy();
     List<DemoUser> people = app.users.inPractice(a.practice());
@@ -132,7 +143,134 @@ final class AdminController {
           .append("<button>Reset password</button></form></td></tr>");
     }
     sb.append("</tbody></table></section>");
+    sb.append(auditSection(r, auditResult));
     return Response.ok(app.layout.page(r, "Administration", sb.toString()));
+  }
+
+  private static String auditSection(Request r, String result) {
+    return "<section id=\"audit\"><h2>Audit trail</h2><p>Every sign-in, change and administration"
+        + " action in this practice is kept in an activity log that cannot be altered or cut"
+        + " without it showing. Check it at any time, or download it for your compliance officer"
+        + " or auditor.</p>" + result
+        + "<form method=\"post\" action=\"/admin/audit/verify\" class=\"inline\""
+        + " id=\"verify-audit-form\">" + Layout.csrf(r)
+        + "<button id=\"verify-audit\">Check the audit trail</button></form>"
+        // a POST, not a link: the download is itself recorded in the activity log
+        + "<form method=\"post\" action=\"/admin/audit/export\" class=\"inline\""
+        + " id=\"export-audit-form\">" + Layout.csrf(r)
+        + "<button class=\"link\" id=\"download-audit\">Download the activity log</button></form>"
+        + "<form method=\"post\" action=\"/admin/audit/checkpoint\" class=\"inline\""
+        + " id=\"checkpoint-form\">" + Layout.csrf(r)
+        + "<button class=\"secondary\" id=\"sign-checkpoint\">Sign a checkpoint</button></form>"
+        + "<p class=\"muted small\">A signed checkpoint records how the log stands now; later"
+        + " checks compare the log with it, which also shows if the whole log was replaced. The"
+        + " download is a file with one line per entry that your auditor can check without this"
+        + " system.</p></section>";
+  }
+
+  /**
+   * Checks the practice's activity log and shows what was found, in the administrator's words.
+   * mfa4j checks the actor is an administrator of the practice and records the check itself.
+   */
+  Response verifyAudit(Request r) {
+    DemoUser a = admin(r).orElse(null);
+    if (a == null) {
+      return denied(r);
+    }
+    // mfa4j: verifies the whole chain (against the checkpoints the engine's key signed) and audits
+    // AUDIT_VERIFIED. A host that keeps its own copies of checkpoints passes them here.
+    AuditVerification v = app.mfa.admin(a.ref()).verifyAudit(List.of(), r.context());
+    return page(r, a, auditResult(v, Views.time(app.clock.instant())));
+  }
+
+  /** The result of a check, for a practice administrator: no cryptography words. */
+  static String auditResult(AuditVerification v, String when) {
+    if (v.intact()) {
+      String compared = v.checkpoints() == 0 ? ""
+          : "; compared with " + v.checkpoints() + " signed checkpoint"
+              + (v.checkpoints() == 1 ? "" : "s");
+      return "<div class=\"audit-result intact\" id=\"audit-result\" role=\"status\">"
+          + "<p class=\"ok\" id=\"audit-message\">The activity log is complete and unchanged ("
+          + v.checked() + (v.checked() == 1 ? " entry" : " entries") + " checked).</p>"
+          + "<p class=\"muted small\" id=\"audit-detail\">"
+          + (v.fromSeq() == v.throughSeq() ? "Entry " + v.fromSeq()
+              : "Entries " + v.fromSeq() + " to " + v.throughSeq())
+          + ", checked " + h(when) + compared + ".</p></div>";
+    }
+    AuditVerification.Break b = v.firstBreak().orElseThrow();
+    return "<div class=\"audit-result broken\" id=\"audit-result\" role=\"alert\">"
+        + "<p class=\"error\" id=\"audit-message\">" + h(breakHeadline(b)) + "</p>"
+        + "<p>The log was altered outside this system, for example directly in the database."
+        + " Download a copy now, keep it safe, and tell your compliance officer and IT support."
+        + "</p><p class=\"muted small\" id=\"audit-detail\">What the check found: "
+        + h(plainDetail(b.description())) + ". For your IT support: problem \u201c"
+        + h(b.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
+        + "\u201d at entry " + b.seq() + b.eventId().map(id -> ", reference " + h(id)).orElse("")
+        + ", checked " + h(when) + ".</p></div>";
+  }
+
+  /** The first line of a broken check: which entry, and what happened to it. */
+  static String breakHeadline(AuditVerification.Break b) {
+    long n = b.seq();
+    return switch (b.kind()) {
+      case CHANGED -> "Entry " + n + " was changed after it was recorded.";
+      case DELETED -> "Entry " + n + " is missing: it was deleted from the activity log.";
+      case INSERTED -> "Entry " + n + " was added to the activity log by something other than"
+          + " this system.";
+      case REORDERED -> "Entries were moved out of order, starting at entry " + n + ".";
+      case REWRITTEN -> "The activity log was rewritten at or before entry " + n
+          + ": it no longer matches the checkpoint signed for it.";
+      case BAD_CHECKPOINT -> "The checkpoint signed at entry " + n + " is not genuine: it was"
+          + " not signed by this practice's key.";
+    };
+  }
+
+  /** The check's own sentence, with its cryptography words swapped for plain ones. */
+  static String plainDetail(String description) {
+    return description
+        .replace("its content does not match its digest", "its content is not what was recorded")
+        .replace("its digest rewritten", "its seal rewritten")
+        .replace("the chain's recorded head", "the recorded end of the log")
+        .replaceAll("(?i)digests?", "seal")
+        .replaceAll("(?i)hash(es)?", "seal")
+        .replace("chain", "log");
+  }
+
+  /** Sends the practice's whole activity log as a JSON Lines file. */
+  Response exportAudit(Request r) throws java.io.IOException {
+    DemoUser a = admin(r).orElse(null);
+    if (a == null) {
+      return denied(r);
+    }
+    // mfa4j: writes every kept entry with its place in the chain (verifiable outside the
+    // database with AuditTrail.verifyExport) and audits AUDIT_EXPORTED. The demo holds the file
+    // in memory and sends it whole: were it streamed, a failure part-way would hand over a
+    // shortened file that still verifies (a prefix of the chain is a valid chain). A host with a
+    // large trail writes it to a temporary file first, or exports in pages with the cursor.
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    java.io.Writer out = new java.io.OutputStreamWriter(buf, java.nio.charset.StandardCharsets.UTF_8);
+    app.mfa.admin(a.ref()).exportAudit(0, out, r.context());
+    out.flush();
+    String day = java.time.LocalDate.ofInstant(app.clock.instant(), java.time.ZoneOffset.UTC)
+        .toString();
+    String practice = a.practice().replaceAll("[^A-Za-z0-9_-]", "_");
+    return Response.download("application/x-ndjson; charset=utf-8",
+        "mfa4j-audit-" + practice + "-" + day + ".jsonl", buf.toByteArray());
+  }
+
+  /** Signs a checkpoint of the activity log as it stands now. */
+  Response checkpoint(Request r) {
+    DemoUser a = admin(r).orElse(null);
+    if (a == null) {
+      return denied(r);
+    }
+    // mfa4j: the operator's API (not checked per actor): the host checked the role above. A real
+    // host runs this from a scheduled job, daily per practice, and also ships each checkpoint out
+    // of the database (a log system, write-once storage).
+    AuditCheckpoint cp = app.mfa.auditTrail().checkpoint(PracticeId.of(a.practice()));
+    r.session.flash("Checkpoint signed: the activity log up to entry " + cp.seq()
+        + ". Later checks compare the log with it.");
+    return Response.redirect("/admin#audit");
   }
 
   private static String requirementName(TwoFactorRequirement t) {
@@ -235,9 +373,11 @@ final class AdminController {
         + "<th>Event</th><th>Outcome</th><th>By</th><th>IP</th><th>Details</th></tr></thead><tbody>");
     for (AuditEvent e : act.events()) {
       sb.append("<tr class=\"event\"><td>").append(h(Views.time(e.at()))).append("</td><td class=\"type\">")
-          .append(h(e.type().name())).append("</td><td>").append(h(e.outcome().name()))
+          .append(h(Views.eventName(e.type()))).append("</td><td>")
+          .append(h(Views.outcomeName(e.outcome())))
           .append("</td><td>").append(h(e.actor().map(x -> x.value()).orElse("")))
-          .append("</td><td>").append(h(e.ip())).append("</td><td>").append(Views.facts(e.details()))
+          .append("</td><td>").append(h(e.ip())).append("</td><td>")
+          .append(Views.eventFacts(e.type(), e.details()))
           .append("</td></tr>");
     }
     sb.append("</tbody></table></section><p><a href=\"/admin\">Back</a></p>");

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 /** The running demo: the host's parts (users, passwords, sessions, pages) around one engine. */
 final class Demo {
@@ -26,13 +27,17 @@ final class Demo {
   final Layout layout;
   final Supplier<List<SentMessage>> outbox;
   final Clock clock;
+  /** The host's database (mfa4j's tables and the demo's); tests reach it to play an intruder. */
+  final DataSource db;
   private final DemoServer server;
+  private final List<AutoCloseable> closeOnStop = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int port;
 
-  Demo(MfaEngine mfa, MfaStore store, PracticePolicy defaultPolicy, UserDirectory users,
-      Passwords passwords, Supplier<List<SentMessage>> outbox, Clock clock,
+  Demo(MfaEngine mfa, MfaStore store, DataSource db, PracticePolicy defaultPolicy,
+      UserDirectory users, Passwords passwords, Supplier<List<SentMessage>> outbox, Clock clock,
       SecureRandom random, String origin, String practiceTitle) {
     this.mfa = mfa;
+    this.db = db;
     this.store = store;
     this.defaultPolicy = defaultPolicy;
     this.users = users;
@@ -64,6 +69,18 @@ final class Demo {
 
   void stop() {
     server.stop();
+    for (AutoCloseable c : closeOnStop) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(Demo.class).warn("closing {} failed", c, e);
+      }
+    }
+  }
+
+  /** Closes {@code c} when the demo stops (after the server: no request still uses it). */
+  void closeOnStop(AutoCloseable c) {
+    closeOnStop.add(c);
   }
 
   /** The practice's policy as mfa4j applies it. */

@@ -1,6 +1,7 @@
 package dev.mfa4j.examples;
 
 import dev.mfa4j.AesGcmSecretProtector;
+import dev.mfa4j.AuditSigner;
 import dev.mfa4j.MfaEngine;
 import dev.mfa4j.Password;
 import dev.mfa4j.PasswordCheck;
@@ -13,10 +14,12 @@ import dev.mfa4j.store.jdbc.JdbcMfaStore;
 import dev.mfa4j.totp.TotpFactor;
 import dev.mfa4j.webauthn.PasskeyFactor;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -68,6 +71,7 @@ public final class DemoApp {
           s.user().role().name().toLowerCase(java.util.Locale.ROOT), s.user().email(), s.password());
     }
     System.out.println("Text messages and calls go to " + origin + "/dev/outbox");
+    config.auditLog().ifPresent(f -> System.out.println("Audit events are appended to " + f));
     System.out.println("Press Ctrl+C to stop.");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -122,7 +126,23 @@ public final class DemoApp {
             users.find(u.practice().value(), u.user().value()).map(DemoUser::email).orElse("")))
         .build();
 
-    MfaEngine mfa = MfaEngine.builder()
+    // The key that signs checkpoints of the audit trail (engine.auditTrail().checkpoint): a
+    // checkpoint kept outside the database is what exposes a rewrite of the whole trail. The demo
+    // makes a new key at each start, with a new id so that an earlier start's checkpoints in a
+    // persistent database are set aside rather than failing. A real host loads its Ed25519 key
+    // pair from its secret store (AuditSigner.ed25519(id, privateKey, publicKey)), never from the
+    // database, and gives the public key to its auditors, who verify checkpoints and exports with
+    // it.
+    byte[] keyTag = new byte[4];
+    random.nextBytes(keyTag);
+    AuditSigner auditSigner = AuditSigner.generate("demo-" + HexFormat.of().formatHex(keyTag));
+    // Optionally, every audit event also goes out live as a JSON line (the shape of a SIEM feed).
+    JsonLinesAuditForwarder forwarder = null;
+    if (config.auditLog().isPresent()) {
+      forwarder = JsonLinesAuditForwarder.appendingTo(Path.of(config.auditLog().get()));
+    }
+
+    MfaEngine.Builder builder = MfaEngine.builder()
         .store(store)
         .secretProtector(AesGcmSecretProtector.fromKey("demo-1", key))
         // mfa4j checks the password before sensitive changes through this verifier.
@@ -138,17 +158,24 @@ public final class DemoApp {
             .origins(Set.of(origin))
             .build())
         .auditListener(new Slf4jAuditListener())
+        .auditSigner(auditSigner)
         // Security notices: a real host e-mails the user; the demo shows them in the outbox.
         .securityListener(notice -> users.find(notice.user().practice().value(),
                 notice.user().user().value())
             .ifPresent(u -> outbox.email(u.email(), notice)))
         .defaultPolicy(policy)
         .clock(clock)
-        .random(random)
-        .build();
+        .random(random);
+    if (forwarder != null) {
+      builder.auditListener(forwarder);
+    }
+    MfaEngine mfa = builder.build();
     seed(users, passwords, policy);
-    Demo demo = new Demo(mfa, store, policy, users, passwords, outbox::messages, clock, random,
+    Demo demo = new Demo(mfa, store, db, policy, users, passwords, outbox::messages, clock, random,
         origin, PRACTICE_NAME);
+    if (forwarder != null) {
+      demo.closeOnStop(forwarder);
+    }
     demo.start(port);
     return demo;
   }

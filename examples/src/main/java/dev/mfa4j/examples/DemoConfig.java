@@ -15,11 +15,20 @@ import java.util.Optional;
  *     bound to its host name, and an {@code https} origin turns on Secure cookies
  * @param secretKey a base64 AES-256 key for factor secrets at rest; without it a random key is made
  *     at each start, so factors stored in a persistent database cannot be read after a restart
+ * @param auditLog a file to which every audit event is appended as a JSON line as it happens
+ *     ({@link JsonLinesAuditForwarder}, the shape of a SIEM forwarder); none by default
  */
 record DemoConfig(int port, String jdbcUrl, Optional<String> jdbcUser,
-    Optional<String> jdbcPassword, Optional<String> origin, Optional<String> secretKey) {
+    Optional<String> jdbcPassword, Optional<String> origin, Optional<String> secretKey,
+    Optional<String> auditLog) {
 
   static final String DEFAULT_JDBC_URL = "jdbc:h2:mem:mfa4j-demo;DB_CLOSE_DELAY=-1";
+
+  /** Without a live audit log. */
+  DemoConfig(int port, String jdbcUrl, Optional<String> jdbcUser, Optional<String> jdbcPassword,
+      Optional<String> origin, Optional<String> secretKey) {
+    this(port, jdbcUrl, jdbcUser, jdbcPassword, origin, secretKey, Optional.empty());
+  }
 
   static DemoConfig fromEnvironment() {
     return new DemoConfig(
@@ -28,7 +37,8 @@ record DemoConfig(int port, String jdbcUrl, Optional<String> jdbcUser,
         setting("jdbc.user"),
         setting("jdbc.password"),
         setting("origin"),
-        setting("secret.key"));
+        setting("secret.key"),
+        setting("audit.log"));
   }
 
   private static Optional<String> setting(String name) {
@@ -43,6 +53,6 @@ record DemoConfig(int port, String jdbcUrl, Optional<String> jdbcUser,
   @Override
   public String toString() {
     return "DemoConfig[port=" + port + ", jdbcUrl=" + jdbcUrl.replaceAll("password=[^&;]*", "password=…")
-        + ", origin=" + origin.orElse("default") + "]";
+        + ", origin=" + origin.orElse("default") + ", auditLog=" + auditLog.orElse("none") + "]";
   }
 }

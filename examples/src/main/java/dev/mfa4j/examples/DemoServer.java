@@ -169,6 +169,7 @@ final class DemoServer {
     if (response.location != null) {
       headers.set("Location", response.location);
     }
+    response.headers.forEach(headers::set);
     for (String c : response.cookies) {
       headers.add("Set-Cookie", c);
     }

@@ -2,7 +2,9 @@ package dev.mfa4j.examples;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** What a controller answers: a status, a body and headers. */
 final class Response {
@@ -11,6 +13,7 @@ final class Response {
   final byte[] body;
   final String location;
   final List<String> cookies = new ArrayList<>();
+  final Map<String, String> headers = new LinkedHashMap<>();
 
   private Response(int status, String contentType, byte[] body, String location) {
     this.status = status;
@@ -34,6 +37,19 @@ final class Response {
 
   static Response bytes(String contentType, byte[] body) {
     return new Response(200, contentType, body, null);
+  }
+
+  /**
+   * A file the browser saves as {@code filename} (letters, digits, dot, dash and underscore only)
+   * rather than shows.
+   */
+  static Response download(String contentType, String filename, byte[] body) {
+    if (!filename.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("unsafe download file name");
+    }
+    Response r = new Response(200, contentType, body, null);
+    r.headers.put("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+    return r;
   }
 
   /** A 303 redirect: after a POST the browser follows with a GET. */

@@ -5,6 +5,8 @@ import static dev.mfa4j.examples.Html.h;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.FactorSummary;
 import dev.mfa4j.LoginStep;
+import dev.mfa4j.spi.AuditOutcome;
+import dev.mfa4j.spi.AuditType;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -37,6 +39,75 @@ final class Views {
       case "backup_code" -> "Backup codes";
       default -> kind.id();
     };
+  }
+
+  /**
+   * What an audit event means, in the words a practice's staff use. Exhaustive on purpose: a new
+   * event type fails the build here until it has its words.
+   */
+  static String eventName(AuditType type) {
+    return switch (type) {
+      case SIGN_IN_SUCCEEDED -> "Signed in";
+      case SIGN_IN_GRACE -> "Signed in without a second step (still to set one up)";
+      case CHALLENGE_ISSUED -> "Asked for a further sign-in step";
+      case SECOND_FACTOR_FAILED -> "Second step not accepted";
+      case CODE_REPLAYED -> "A code was used a second time and refused";
+      case LOCKED_OUT -> "Second step locked after too many tries";
+      case CODE_SENT -> "Code sent by text message or call";
+      case CODE_SEND_FAILED -> "Code could not be sent";
+      case ENROLLMENT_STARTED -> "Began setting up a sign-in method";
+      case FACTOR_ENROLLED -> "Added a sign-in method";
+      case FACTOR_RENAMED -> "Renamed a sign-in method";
+      case FACTOR_REMOVED -> "Removed a sign-in method";
+      case FACTOR_DISABLED -> "Sign-in method turned off after too many failed tries";
+      case CREDENTIAL_CLONE_SUSPECTED -> "A passkey may have been copied";
+      case BACKUP_CODES_ISSUED -> "New backup codes made";
+      case BACKUP_CODE_USED -> "Used a backup code";
+      case DEVICE_REMEMBERED -> "Remembered a device";
+      case DEVICE_REVOKED -> "Forgot a remembered device";
+      case TWO_FACTOR_DISABLED -> "Turned off two-step verification";
+      case POLICY_CHANGED -> "Changed the practice's sign-in rules";
+      case PASSWORD_CHANGED -> "Changed the password";
+      case PASSWORD_RESET -> "Password reset by an administrator";
+      case PASSWORD_REJECTED -> "Password not accepted";
+      case ACCESS_DENIED -> "Refused: not allowed";
+      case AUDIT_VERIFIED -> "Checked the activity log";
+      case AUDIT_EXPORTED -> "Downloaded the activity log";
+      case AUDIT_PURGED -> "Removed activity older than the keeping period";
+    };
+  }
+
+  /** How an audit event ended, in plain words. */
+  static String outcomeName(AuditOutcome outcome) {
+    return switch (outcome) {
+      case SUCCESS -> "done";
+      case FAILURE -> "failed";
+      case DENIED -> "refused";
+    };
+  }
+
+  /** An audit event's details; those of the activity log's own events in plain words. */
+  static String eventFacts(AuditType type, Map<String, String> details) {
+    if (type != AuditType.AUDIT_VERIFIED && type != AuditType.AUDIT_EXPORTED
+        && type != AuditType.AUDIT_PURGED) {
+      return facts(details);
+    }
+    Map<String, String> plain = new TreeMap<>();
+    details.forEach((k, v) -> plain.put(switch (k) {
+      case "seq" -> "entry";
+      case "through" -> "up to entry";
+      case "after" -> "after entry";
+      case "kind" -> "problem";
+      case "result" -> "result";
+      case "removed" -> "entries removed";
+      case "cutoff" -> "older than";
+      default -> k;
+    }, switch (v) {
+      case "intact" -> "complete and unchanged";
+      case "broken" -> "changed";
+      default -> "kind".equals(k) ? v.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') : v;
+    }));
+    return facts(plain);
   }
 
   /** Display facts of a factor (masked number, channel, synced), never secret. */

@@ -212,6 +212,11 @@ final class Browser implements AutoCloseable {
     driver.manage().deleteAllCookies();
   }
 
+  /** Scrolls so that the element is in the middle of the window (before a screenshot). */
+  void scrollTo(String css) {
+    driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", find(css));
+  }
+
   /** Saves a PNG of the page under {@code target/screenshots}. */
   void screenshot(String name) {
     Path dir = Paths.get(System.getProperty("screenshots.dir", "target/screenshots"));

@@ -525,4 +525,31 @@ class DemoBrowserTest {
     signInWithPassword(pr.client());
     browser.waitForPath("/");
   }
+
+  @Test
+  void admin_checksTheAuditTrail_thenATamperedEntryIsNamed() throws Exception {
+    Practice pr = newPractice();
+    signInWithPassword(pr.admin());
+    browser.waitForPath("/");
+    browser.open("/admin");
+    browser.click("#verify-audit");
+    browser.waitForPath("/admin/audit/verify");
+    assertThat(browser.text("#audit-message"))
+        .matches("The activity log is complete and unchanged \\(\\d+ (?:entry|entries) checked\\)\\.");
+    assertThat(browser.exists("#audit-result.intact")).isTrue();
+    browser.scrollTo("#audit");
+    browser.screenshot("admin-audit-intact");
+
+    AuditTamper.changeIp(demo, pr.id(), 2);
+    browser.click("#verify-audit");
+    browser.waitForPath("/admin/audit/verify");
+    assertThat(browser.text("#audit-message")).isEqualTo("Entry 2 was changed after it was recorded.");
+    assertThat(browser.exists("#audit-result.broken")).isTrue();
+    assertThat(browser.find("#audit-message").getCssValue("color")).isEqualTo("rgba(162, 59, 42, 1)");
+    assertThat(browser.text("#audit-detail")).contains("entry 2");
+    assertThat(browser.text("#audit").toLowerCase(java.util.Locale.ROOT))
+        .doesNotContain("digest", "hash", "chain");
+    browser.scrollTo("#audit");
+    browser.screenshot("admin-audit-broken");
+  }
 }

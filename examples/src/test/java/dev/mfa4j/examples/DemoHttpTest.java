@@ -283,4 +283,130 @@ class DemoHttpTest {
     assertThat(c.get("/signin").body()).contains("locked until");
     assertThat(location(c.get("/"))).isEqualTo("/signin");
   }
+
+  // ---- the audit trail page ----
+
+  private static final Pattern CHECKED = Pattern.compile(
+      "The activity log is complete and unchanged \\((\\d+) (?:entry|entries) checked\\)");
+
+  /** Signs in and loads a page, so the client holds the signed-in session's CSRF token. */
+  private static WebClient signedIn(Person p) throws Exception {
+    WebClient c = new WebClient(base);
+    assertThat(location(signIn(c, p))).isEqualTo("/");
+    assertThat(c.get("/").statusCode()).isEqualTo(200);
+    return c;
+  }
+
+  private static void assertNoJargon(String page) {
+    // what a person reads: tags (and the CSRF tokens in them) left out
+    String text = page.replaceAll("<[^>]*>", " ").toLowerCase(java.util.Locale.ROOT);
+    assertThat(text).doesNotContain("digest", "hash", "chain");
+  }
+
+  @Test
+  void admin_checksTheAuditTrail_andDownloadsAnExportThatVerifies() throws Exception {
+    DemoApp.Seed ada = DemoApp.SEEDS.get(0);
+    WebClient c = signedIn(new Person(ada.user(), ada.password()));
+    String admin = c.get("/admin").body();
+    assertThat(admin).contains("Check the audit trail", "Download the activity log");
+
+    HttpResponse<String> check = c.post("/admin/audit/verify", Map.of());
+    assertThat(check.statusCode()).isEqualTo(200);
+    assertThat(check.body()).contains("class=\"audit-result intact\"");
+    Matcher m = CHECKED.matcher(check.body());
+    assertThat(m.find()).as("intact message in:\n" + check.body()).isTrue();
+    assertThat(Long.parseLong(m.group(1))).isPositive();
+    assertNoJargon(check.body());
+
+    HttpResponse<String> export = c.post("/admin/audit/export", Map.of());
+    assertThat(export.statusCode()).isEqualTo(200);
+    assertThat(export.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/x-ndjson");
+    String day = java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC)
+        .toString();
+    assertThat(export.headers().firstValue("Content-Disposition").orElse(""))
+        .isEqualTo("attachment; filename=\"mfa4j-audit-sunrise-" + day + ".jsonl\"");
+    dev.mfa4j.AuditVerification v = dev.mfa4j.AuditTrail.verifyExport(
+        new java.io.StringReader(export.body()), java.util.List.of(), Map.of());
+    assertThat(v.intact()).as(v.firstBreak().toString()).isTrue();
+    assertThat(v.checked()).isPositive().isEqualTo(export.body().lines().count());
+    assertThat(v.fromSeq()).isEqualTo(1);
+    // the check just made is itself in the log, as the last entry the export holds
+    assertThat(export.body().lines().reduce((a, b) -> b).orElseThrow())
+        .contains("\"AUDIT_VERIFIED\"");
+  }
+
+  @Test
+  void admin_auditActions_needTheFormsCsrfToken() throws Exception {
+    DemoApp.Seed ada = DemoApp.SEEDS.get(0);
+    WebClient c = signedIn(new Person(ada.user(), ada.password()));
+    for (String path : new String[] {"/admin/audit/verify", "/admin/audit/export",
+        "/admin/audit/checkpoint"}) {
+      HttpResponse<String> r = c.post(path, Map.of(), Optional.of(base));
+      assertThat(r.statusCode()).as(path).isEqualTo(403);
+      assertThat(r.body()).as(path).contains("This form has expired");
+      assertThat(r.headers().firstValue("Content-Disposition")).as(path).isEmpty();
+    }
+  }
+
+  @Test
+  void nonAdministrator_isRefusedTheAuditCheckAndTheDownload() throws Exception {
+    Person p = newStaff();
+    WebClient c = signedIn(p); // with a valid CSRF token: the refusal is the role check's
+    for (String path : new String[] {"/admin/audit/verify", "/admin/audit/export",
+        "/admin/audit/checkpoint"}) {
+      HttpResponse<String> r = c.post(path, Map.of());
+      assertThat(r.statusCode()).as(path).isEqualTo(403);
+      assertThat(r.body()).as(path).contains("Only practice administrators may open this page.")
+          .doesNotContain("AUDIT_", "activity log is complete");
+      assertThat(r.headers().firstValue("Content-Disposition")).as(path).isEmpty();
+    }
+    WebClient anonymous = new WebClient(base);
+    anonymous.get("/signin");
+    assertThat(location(anonymous.post("/admin/audit/export", Map.of()))).isEqualTo("/signin");
+  }
+
+  @Test
+  void tamperedAuditEntry_theCheckNamesTheEntryAndTheExportFailsToo() throws Exception {
+    String practice = "tamper-" + USERS.incrementAndGet();
+    demo.users.addPractice(practice, "Tamper Test Practice");
+    DemoUser u = new DemoUser(practice, practice + "-admin", "admin@" + practice + ".example",
+        "Tamper Admin", DemoUser.Role.ADMIN);
+    demo.users.add(u);
+    String pw = "copper-kettle-" + practice + "-meadow";
+    assertThat(demo.passwords.set(u.ref(), Password.of(pw), demo.policy(practice), false)
+        .accepted()).isTrue();
+    WebClient c = signedIn(new Person(u, pw));
+    assertThat(c.post("/admin/audit/verify", Map.of()).body()).containsPattern(CHECKED);
+
+    AuditTamper.changeIp(demo, practice, 2);
+
+    HttpResponse<String> check = c.post("/admin/audit/verify", Map.of());
+    assertThat(check.statusCode()).isEqualTo(200);
+    assertThat(check.body()).contains("class=\"audit-result broken\"", "role=\"alert\"",
+        "<p class=\"error\" id=\"audit-message\">Entry 2 was changed after it was recorded.</p>",
+        "For your IT support: problem \u201cchanged\u201d at entry 2, reference ")
+        .doesNotContain("complete and unchanged");
+    assertNoJargon(check.body());
+
+    HttpResponse<String> export = c.post("/admin/audit/export", Map.of());
+    assertThat(export.statusCode()).isEqualTo(200);
+    dev.mfa4j.AuditVerification v = dev.mfa4j.AuditTrail.verifyExport(
+        new java.io.StringReader(export.body()), java.util.List.of(), Map.of());
+    assertThat(v.intact()).isFalse();
+    assertThat(v.firstBreak().orElseThrow().kind())
+        .isEqualTo(dev.mfa4j.AuditVerification.Kind.CHANGED);
+    assertThat(v.firstBreak().orElseThrow().seq()).isEqualTo(2);
+  }
+
+  @Test
+  void signedCheckpoint_isComparedAtTheNextCheck() throws Exception {
+    DemoApp.Seed ada = DemoApp.SEEDS.get(0);
+    WebClient c = signedIn(new Person(ada.user(), ada.password()));
+    HttpResponse<String> signed = c.post("/admin/audit/checkpoint", Map.of());
+    assertThat(location(signed)).isEqualTo("/admin#audit");
+    assertThat(c.get("/admin").body()).contains("Checkpoint signed: the activity log up to entry");
+    assertThat(c.post("/admin/audit/verify", Map.of()).body()).containsPattern(CHECKED)
+        .containsPattern("compared with \\d+ signed checkpoints?\\.");
+  }
 }
