@@ -34,7 +34,7 @@ final class Failover {
   static final long PAUSE_MILLIS = 15;
   static final long LOAD_MILLIS = 1_500;
   static final long BURST_MILLIS = 1_000;
-  static final long DOWN_MILLIS = 2_000;
+  static final long DOWN_MILLIS = 3_000;
   static final int SUCCESSES_AFTER = 3;
 
   /** Times (System.nanoTime) of the events, and every sign-in's outcome. */
