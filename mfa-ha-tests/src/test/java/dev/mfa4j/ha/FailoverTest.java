@@ -191,8 +191,9 @@ class FailoverTest {
             (o.startNanos() - r.kill()) / 1_000_000, (o.endNanos() - r.kill()) / 1_000_000, o));
       }
     }
-    Files.writeString(Path.of("target", "ha-logs", name, "timeline.txt"), timeline,
-        StandardCharsets.UTF_8);
+    Path timelineFile = Path.of("target", "ha-logs", name, "timeline.txt");
+    Files.createDirectories(timelineFile.getParent());
+    Files.writeString(timelineFile, timeline, StandardCharsets.UTF_8);
     Path out = Path.of("target", "ha-results.txt");
     Files.createDirectories(out.getParent());
     Files.writeString(out, line + System.lineSeparator(), StandardCharsets.UTF_8,
