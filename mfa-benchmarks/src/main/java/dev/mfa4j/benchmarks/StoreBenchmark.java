@@ -66,7 +66,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Run: {@code java -cp mfa-benchmarks/target/benchmarks.jar dev.mfa4j.benchmarks.StoreBenchmark}
  * with optional {@code -Dthreads=16 -Dwarmup=10 -Dseconds=20 -Dscenarios=totp,backup,baseline}
- * (or {@code audit-plain,audit,audit-one-practice}).
+ * (or {@code audit-plain,audit,audit-one-practice}); {@code -Dpractices=per-thread} puts each
+ * thread's user in a practice of its own (by default all are in one practice, so their answers
+ * also wait for that practice's audit chain head).
  */
 public final class StoreBenchmark {
   private static final RequestContext REQUEST = RequestContext.of("127.0.0.1", "bench/1.0");
@@ -235,7 +237,10 @@ public final class StoreBenchmark {
   record Enrolled(UserRef user, FactorId factor, OtpAuthUri uri, BackupCodes backupCodes) {}
 
   private static Enrolled enroll(MfaEngine engine, ThreadClock clock, int index) {
-    UserRef user = UserRef.staff("bench", "user-" + index + "-" + System.nanoTime());
+    // -Dpractices=per-thread gives each thread's user a practice of its own (its own audit chain)
+    String practice = "per-thread".equals(System.getProperty("practices")) ? "bench-" + index
+        : "bench";
+    UserRef user = UserRef.staff(practice, "user-" + index + "-" + System.nanoTime());
     EnrollmentStart start = engine.account(user).beginEnrollment(dev.mfa4j.FactorKind.TOTP,
         "app", Password.of(PASSWORD), Map.of(), REQUEST);
     OtpAuthUri uri = start.details(TotpEnrollment.class).keyUri();
