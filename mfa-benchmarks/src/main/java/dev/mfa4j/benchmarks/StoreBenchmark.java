@@ -68,7 +68,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * with optional {@code -Dthreads=16 -Dwarmup=10 -Dseconds=20 -Dscenarios=totp,backup,baseline}
  * (or {@code audit-plain,audit,audit-one-practice}); {@code -Dpractices=per-thread} puts each
  * thread's user in a practice of its own (by default all are in one practice, so their answers
- * also wait for that practice's audit chain head).
+ * also wait for that practice's audit chain head); {@code -Dstore=sharded} runs the engine on a
+ * {@code ShardedMfaStore} over three embedded servers (practices per thread).
  */
 public final class StoreBenchmark {
   private static final RequestContext REQUEST = RequestContext.of("127.0.0.1", "bench/1.0");
@@ -166,11 +167,35 @@ public final class StoreBenchmark {
         CountingPool pool = new CountingPool(pg.getPostgresDatabase(), threads + 4)) {
       JdbcMfaStore store = JdbcMfaStore.builder(pool).tablePrefix("bench_").build();
       store.migrate();
+      // -Dstore=sharded: the engine's store is a ShardedMfaStore over this server and two more,
+      // each thread's user in a practice of its own, spread over the three shards
+      boolean sharded = "sharded".equals(System.getProperty("store"));
+      List<AutoCloseable> extra = new ArrayList<>();
+      dev.mfa4j.spi.MfaStore engineStore = store;
+      if (sharded) {
+        System.setProperty("practices", "per-thread");
+        dev.mfa4j.store.sharded.ShardedMfaStore.Builder b = dev.mfa4j.store.sharded
+            .ShardedMfaStore.builder(dev.mfa4j.store.sharded.ShardDirectory.withFallback(
+                p -> "s" + Math.floorMod(p.value().hashCode(), 3)))
+            .tablePrefix("bench_").shard("s0", pool);
+        for (int s = 1; s < 3; s++) {
+          EmbeddedPostgres more = EmbeddedPostgres.builder()
+              .setServerConfig("listen_addresses", "127.0.0.1")
+              .setServerConfig("max_connections", "100").start();
+          CountingPool morePool = new CountingPool(more.getPostgresDatabase(), threads + 4);
+          extra.add(more);
+          extra.add(morePool);
+          b.shard("s" + s, morePool);
+        }
+        dev.mfa4j.store.sharded.ShardedMfaStore shardedStore = b.build();
+        shardedStore.migrate();
+        engineStore = shardedStore;
+      }
       ThreadClock clock = new ThreadClock();
       byte[] key = new byte[32];
       new SecureRandom().nextBytes(key);
       MfaEngine engine = MfaEngine.builder()
-          .store(store)
+          .store(engineStore)
           .secretProtector(AesGcmSecretProtector.fromKey("bench", key))
           .passwordVerifier((user, password) -> true)
           .factor(TotpFactor.builder().issuer("mfa4j bench").build())
@@ -200,9 +225,13 @@ public final class StoreBenchmark {
       }
       double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
-      System.out.printf("%n%d threads, %d s warm-up, %d s measured per scenario, embedded"
+      for (AutoCloseable c : extra) {
+        c.close();
+      }
+      System.out.printf("%n%d threads, %d s warm-up, %d s measured per scenario, %s"
           + " PostgreSQL %s, JDK %s, %d CPUs, load average %.2f before / %.2f after%n%n",
-          threads, warmup, seconds, serverVersion(pool), System.getProperty("java.version"),
+          threads, warmup, seconds, sharded ? "engine on 3 shards (ShardedMfaStore), embedded"
+              : "embedded", serverVersion(pool), System.getProperty("java.version"),
           Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
       System.out.println("| scenario | ops/s | vs baseline | mean ms | p50 ms | p99 ms"
           + " | timed-only ops/s | vs baseline | round trips/op (max) | pool checkouts/op (max)"

@@ -240,6 +240,14 @@ class InputRulesTest {
         f -> admin(f).activity(null, Optional.empty(), 10)));
     rows.add(row("Administration.activity", "before",
         f -> admin(f).activity(f.user, null, 10)));
+    rows.add(row("Administration.verifyAudit", "trusted",
+        f -> admin(f).verifyAudit(null, REQ)));
+    rows.add(row("Administration.verifyAudit", "request",
+        f -> admin(f).verifyAudit(List.of(), null)));
+    rows.add(row("Administration.exportAudit", "out",
+        f -> admin(f).exportAudit(0, null, REQ)));
+    rows.add(row("Administration.exportAudit", "request",
+        f -> admin(f).exportAudit(0, new java.io.StringWriter(), null)));
     rows.add(row("Administration.resetPassword", "target",
         f -> admin(f).resetPassword(null, REQ)));
     rows.add(row("Administration.resetPassword", "request",

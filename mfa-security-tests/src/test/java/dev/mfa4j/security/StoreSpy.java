@@ -21,7 +21,10 @@ final class StoreSpy {
       "toString", "hashCode", "equals",
       // takes the user's row lock for the unit; creates at most the initial state, which reads
       // like no state at all
-      "lock");
+      "lock",
+      // the audit chain's head: locks the practice's head row for the unit, creating at most the
+      // empty head; the chain's reads
+      "head", "chain", "after", "checkpoints", "practices");
 
   private final MfaStore target;
   private final List<String> writes = new CopyOnWriteArrayList<>();
