@@ -66,20 +66,33 @@ final class InMemoryAuditStore implements AuditStore {
   @Override
   public synchronized List<AuditEvent> find(AuditQuery query) {
     Objects.requireNonNull(query, "query");
-    List<AuditEntry> all = byPractice.getOrDefault(query.practice(), List.of());
+    if (query.beforeSeq().isPresent()) {
+      return findEntries(query).stream().map(AuditEntry::event).toList();
+    }
     List<AuditEvent> out = new ArrayList<>();
-    for (AuditEntry entry : all) {
-      AuditEvent e = entry.event();
-      if (query.subject().isPresent() && !e.subject().equals(query.subject())) {
-        continue;
+    for (AuditEntry entry : byPractice.getOrDefault(query.practice(), List.of())) {
+      if (matches(query, entry.event())) {
+        out.add(entry.event());
       }
-      if (query.before().isPresent() && !e.at().isBefore(query.before().get())) {
-        continue;
-      }
-      out.add(e);
     }
     out.sort(Comparator.comparing(AuditEvent::at).thenComparing(AuditEvent::id).reversed());
     return List.copyOf(out.subList(0, Math.min(query.limit(), out.size())));
+  }
+
+  @Override
+  public synchronized List<AuditEntry> findEntries(AuditQuery query) {
+    Objects.requireNonNull(query, "query");
+    long below = query.beforeSeq().orElse(Long.MAX_VALUE);
+    return byPractice.getOrDefault(query.practice(), List.of()).stream()
+        .filter(e -> e.seq() < below && matches(query, e.event()))
+        .sorted(Comparator.comparingLong(AuditEntry::seq).reversed())
+        .limit(query.limit())
+        .toList();
+  }
+
+  private static boolean matches(AuditQuery query, AuditEvent e) {
+    return (query.subject().isEmpty() || e.subject().equals(query.subject()))
+        && (query.before().isEmpty() || e.at().isBefore(query.before().get()));
   }
 
   @Override

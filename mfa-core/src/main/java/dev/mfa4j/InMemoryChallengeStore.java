@@ -3,9 +3,10 @@ package dev.mfa4j;
 import dev.mfa4j.spi.ChallengeRecord;
 import dev.mfa4j.spi.ChallengeStore;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -96,19 +97,19 @@ final class InMemoryChallengeStore implements ChallengeStore {
   }
 
   @Override
-  public synchronized int purgeExpired(Instant before) {
+  public synchronized int purgeExpired(Instant before, int limit) {
     Objects.requireNonNull(before, "before");
-    int n = 0;
-    for (Iterator<Map.Entry<String, ChallengeRecord>> it = byHash.entrySet().iterator();
-        it.hasNext(); ) {
-      Map.Entry<String, ChallengeRecord> e = it.next();
-      if (e.getValue().expires().isBefore(before)) {
-        it.remove();
-        state.remove(e.getKey());
-        n++;
-      }
+    ChallengeStore.checkPurgeLimit(limit);
+    List<Map.Entry<String, ChallengeRecord>> expired = byHash.entrySet().stream()
+        .filter(e -> e.getValue().expires().isBefore(before))
+        .sorted(Comparator.comparing(e -> e.getValue().expires()))
+        .limit(limit)
+        .toList();
+    for (Map.Entry<String, ChallengeRecord> e : expired) {
+      state.remove(e.getKey());
     }
-    return n;
+    expired.stream().map(Map.Entry::getKey).toList().forEach(byHash::remove);
+    return expired.size();
   }
 
   private static String hex(byte[] b) {

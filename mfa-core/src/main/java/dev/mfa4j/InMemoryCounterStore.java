@@ -1,8 +1,11 @@
 package dev.mfa4j;
 
+import dev.mfa4j.spi.ChallengeStore;
 import dev.mfa4j.spi.CounterStore;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -42,5 +45,19 @@ final class InMemoryCounterStore implements CounterStore {
     Objects.requireNonNull(now, "now");
     Window w = byKey.get(key);
     return (w == null || !w.end().isAfter(now)) ? 0 : w.count();
+  }
+
+  @Override
+  public synchronized int purgeExpired(Instant before, int limit) {
+    Objects.requireNonNull(before, "before");
+    ChallengeStore.checkPurgeLimit(limit);
+    List<String> ended = byKey.entrySet().stream()
+        .filter(e -> e.getValue().end().isBefore(before))
+        .sorted(Map.Entry.comparingByValue(Comparator.comparing(Window::end)))
+        .limit(limit)
+        .map(Map.Entry::getKey)
+        .toList();
+    ended.forEach(byKey::remove);
+    return ended.size();
   }
 }

@@ -1,5 +1,6 @@
 package dev.mfa4j;
 
+import dev.mfa4j.spi.ChallengeStore;
 import dev.mfa4j.spi.DeviceRecord;
 import dev.mfa4j.spi.DeviceStore;
 import java.time.Instant;
@@ -96,5 +97,19 @@ final class InMemoryDeviceStore implements DeviceStore {
       }
     }
     return n;
+  }
+
+  @Override
+  public synchronized int purgeExpired(Instant before, int limit) {
+    Objects.requireNonNull(before, "before");
+    ChallengeStore.checkPurgeLimit(limit);
+    List<String> expired = byId.values().stream()
+        .filter(d -> d.expires().isBefore(before))
+        .sorted(Comparator.comparing(DeviceRecord::expires))
+        .limit(limit)
+        .map(DeviceRecord::id)
+        .toList();
+    expired.forEach(byId::remove);
+    return expired.size();
   }
 }
