@@ -99,7 +99,7 @@ final class InMemoryChallengeStore implements ChallengeStore {
   @Override
   public synchronized int purgeExpired(Instant before, int limit) {
     Objects.requireNonNull(before, "before");
-    ChallengeStore.checkPurgeLimit(limit);
+    InMemoryMfaStore.checkPurgeLimit(limit);
     List<Map.Entry<String, ChallengeRecord>> expired = byHash.entrySet().stream()
         .filter(e -> e.getValue().expires().isBefore(before))
         .sorted(Comparator.comparing(e -> e.getValue().expires()))

@@ -1,6 +1,5 @@
 package dev.mfa4j;
 
-import dev.mfa4j.spi.ChallengeStore;
 import dev.mfa4j.spi.CounterStore;
 import java.time.Instant;
 import java.util.Comparator;
@@ -50,7 +49,7 @@ final class InMemoryCounterStore implements CounterStore {
   @Override
   public synchronized int purgeExpired(Instant before, int limit) {
     Objects.requireNonNull(before, "before");
-    ChallengeStore.checkPurgeLimit(limit);
+    InMemoryMfaStore.checkPurgeLimit(limit);
     List<String> ended = byKey.entrySet().stream()
         .filter(e -> e.getValue().end().isBefore(before))
         .sorted(Map.Entry.comparingByValue(Comparator.comparing(Window::end)))

@@ -1,6 +1,5 @@
 package dev.mfa4j;
 
-import dev.mfa4j.spi.ChallengeStore;
 import dev.mfa4j.spi.DeviceRecord;
 import dev.mfa4j.spi.DeviceStore;
 import java.time.Instant;
@@ -102,7 +101,7 @@ final class InMemoryDeviceStore implements DeviceStore {
   @Override
   public synchronized int purgeExpired(Instant before, int limit) {
     Objects.requireNonNull(before, "before");
-    ChallengeStore.checkPurgeLimit(limit);
+    InMemoryMfaStore.checkPurgeLimit(limit);
     List<String> expired = byId.values().stream()
         .filter(d -> d.expires().isBefore(before))
         .sorted(Comparator.comparing(DeviceRecord::expires))

@@ -123,6 +123,11 @@ public final class InMemoryMfaStore implements MfaStore {
     return passwords;
   }
 
+  /** Checks a purge's limit ({@link ChallengeStore#checkPurgeLimit}) for the repositories. */
+  static int checkPurgeLimit(int limit) {
+    return ChallengeStore.checkPurgeLimit(limit);
+  }
+
   @Override
   public String toString() {
     return "InMemoryMfaStore";

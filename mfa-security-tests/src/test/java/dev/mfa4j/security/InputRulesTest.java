@@ -243,6 +243,14 @@ class InputRulesTest {
     rows.add(row("Administration.practiceActivity", "beforeSeq",
         f -> admin(f).practiceActivity(null, 10)));
     rows.add(row("Administration.securityState", "target", f -> admin(f).securityState(null)));
+    rows.add(row("Administration.verifyAudit", "trusted",
+        f -> admin(f).verifyAudit(null, REQ)));
+    rows.add(row("Administration.verifyAudit", "request",
+        f -> admin(f).verifyAudit(List.of(), null)));
+    rows.add(row("Administration.exportAudit", "out",
+        f -> admin(f).exportAudit(0, null, REQ)));
+    rows.add(row("Administration.exportAudit", "request",
+        f -> admin(f).exportAudit(0, new java.io.StringWriter(), null)));
     rows.add(row("Administration.resetPassword", "target",
         f -> admin(f).resetPassword(null, REQ)));
     rows.add(row("Administration.resetPassword", "request",

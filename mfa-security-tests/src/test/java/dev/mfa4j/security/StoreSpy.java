@@ -19,6 +19,11 @@ final class StoreSpy {
   private static final Set<String> READS = Set.of(
       "find", "list", "findByLookupKey", "findByTokenHash", "state", "countUnused", "get",
       "toString", "hashCode", "equals",
+      // the audit trail's reads: pages, the chain, checkpoints, the audited practices
+      "findEntries", "chain", "after", "checkpoints", "practices",
+      // locks the practice's audit head for the unit (creating it empty if absent), which
+      // appends nothing: the append that follows is the write
+      "head",
       // takes the user's row lock for the unit; creates at most the initial state, which reads
       // like no state at all
       "lock");
