@@ -14,7 +14,13 @@ public interface AccountSecurity {
   /** Whether two-factor is on: true exactly when the user has at least one active factor. */
   boolean twoFactorEnabled();
 
-  /** The user's active and disabled factors (never pending ones), oldest first. */
+  /**
+   * The user's enrolled factors, oldest first: the {@link dev.mfa4j.spi.FactorState#ACTIVE active}
+   * ones and those {@link dev.mfa4j.spi.FactorState#DISABLED disabled} after too many failures,
+   * each with its {@link FactorSummary#state() state} and failure count; never a pending
+   * enrollment. Show a disabled factor as such ("disabled after too many failed codes: remove it
+   * and set it up again"); only active ones sign in ({@link FactorSummary#active()}).
+   */
   List<FactorSummary> factors();
 
   /**

@@ -1,6 +1,6 @@
 package dev.mfa4j;
 
-import dev.mfa4j.spi.AuditEvent;
+import dev.mfa4j.spi.AuditEntry;
 import dev.mfa4j.spi.AuditOutcome;
 import dev.mfa4j.spi.AuditQuery;
 import dev.mfa4j.spi.AuditType;
@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** An administrator's actions; the actor is checked on every call. */
 final class Admin implements Administration {
@@ -120,19 +121,58 @@ final class Admin implements Administration {
   }
 
   @Override
-  public SecurityActivity activity(UserRef target, Optional<Instant> before, int limit) {
+  public SecurityActivity activity(UserRef target, OptionalLong beforeSeq, int limit) {
     Objects.requireNonNull(target, "target");
-    Objects.requireNonNull(before, "before");
-    if (limit < 1 || limit > 500) {
-      throw new InvalidInputException("limit must be 1 to 500");
-    }
+    checkPage(beforeSeq, limit);
     authorize(target.practice(), Optional.of(target.user()), "read_activity",
         RequestContext.system());
     Optional<SignIn> last = engine.store.users().find(target.practice(), target.user())
         .flatMap(UserSecurityState::lastSignIn);
-    List<AuditEvent> events = engine.store.audit().find(
-        new AuditQuery(target.practice(), Optional.of(target.user()), before, limit));
-    return new SecurityActivity(target, last, events);
+    AuditPage page = page(target.practice(), Optional.of(target.user()), beforeSeq, limit);
+    return new SecurityActivity(target, last, page.events(), page.next());
+  }
+
+  @Override
+  public AuditPage practiceActivity(OptionalLong beforeSeq, int limit) {
+    checkPage(beforeSeq, limit);
+    authorize(actor.practice(), Optional.empty(), "read_practice_activity",
+        RequestContext.system());
+    return page(actor.practice(), Optional.empty(), beforeSeq, limit);
+  }
+
+  private static void checkPage(OptionalLong beforeSeq, int limit) {
+    Objects.requireNonNull(beforeSeq, "beforeSeq");
+    if (limit < 1 || limit > 500) {
+      throw new InvalidInputException("limit must be 1 to 500");
+    }
+    if (beforeSeq.isPresent() && beforeSeq.getAsLong() < 1) {
+      throw new InvalidInputException("beforeSeq must be at least 1");
+    }
+  }
+
+  private AuditPage page(PracticeId practice, Optional<UserId> subject, OptionalLong beforeSeq,
+      int limit) {
+    List<AuditEntry> entries = engine.store.audit().findEntries(
+        AuditQuery.bySeq(practice, subject, beforeSeq, limit));
+    OptionalLong next = entries.size() < limit ? OptionalLong.empty()
+        : OptionalLong.of(entries.get(entries.size() - 1).seq());
+    return new AuditPage(entries.stream().map(AuditEntry::event).toList(), next);
+  }
+
+  @Override
+  public UserSecurityOverview securityState(UserRef target) {
+    Objects.requireNonNull(target, "target");
+    authorize(target.practice(), Optional.of(target.user()), "read_security_state",
+        RequestContext.system());
+    Instant now = engine.now();
+    UserSecurityState s = engine.store.users().find(target.practice(), target.user())
+        .orElse(UserSecurityState.initial(target.practice(), target.user()));
+    List<FactorSummary> factors = engine.store.factors().list(target.practice(), target.user())
+        .stream().map(engine::summary).toList();
+    return new UserSecurityOverview(target, s.consecutiveFailures(),
+        s.lockedUntil().filter(now::isBefore), s.lastSignIn(), factors,
+        engine.store.backupCodes().countUnused(target.practice(), target.user()),
+        engine.store.devices().list(target.practice(), target.user()).size(), now);
   }
 
   @Override

@@ -1,9 +1,8 @@
 package dev.mfa4j;
 
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A practice administrator's actions. Obtain from {@link MfaEngine#admin(UserRef)}; every call
@@ -32,12 +31,46 @@ public interface Administration {
   List<UserTwoFactorStatus> twoFactorStatus(Collection<UserRef> users);
 
   /**
-   * A user's Security &amp; Activity: last sign-in and a page of events.
+   * A user's Security &amp; Activity: last sign-in and a page of the user's audit events, newest
+   * first, paged by the audit chain's sequence numbers: a stable cursor, however many events share
+   * a time. Events written before the chain existed (JDBC schema version 3) carry no sequence
+   * number and are not listed (they remain in the store until retention removes them).
    *
-   * @param before only events before this instant (paging), or empty for the newest
+   * <pre>{@code
+   * SecurityActivity page = admin.activity(user, OptionalLong.empty(), 50);
+   * // next page, when page.next() is present:
+   * SecurityActivity older = admin.activity(user, page.next(), 50);
+   * }</pre>
+   *
+   * @param beforeSeq the previous page's {@link SecurityActivity#next()}, or empty for the newest
    * @param limit page size, 1 to 500
+   * @throws AccessDeniedException if the actor is not an administrator of the target's practice
+   *     (audited)
+   * @throws InvalidInputException if the limit is out of range or the cursor below 1
    */
-  SecurityActivity activity(UserRef target, Optional<Instant> before, int limit);
+  SecurityActivity activity(UserRef target, OptionalLong beforeSeq, int limit);
+
+  /**
+   * A page of the whole practice's audit events (every user's and the practice's own), newest
+   * first, paged like {@link #activity}.
+   *
+   * @param beforeSeq the previous page's {@link AuditPage#next()}, or empty for the newest
+   * @param limit page size, 1 to 500
+   * @throws AccessDeniedException if the actor is not an administrator (audited)
+   * @throws InvalidInputException if the limit is out of range or the cursor below 1
+   */
+  AuditPage practiceActivity(OptionalLong beforeSeq, int limit);
+
+  /**
+   * A user's security state: consecutive failures, whether and until when the user is locked,
+   * each factor's state and failures (pending enrollments included), backup codes left and
+   * remembered devices. Read-only: nothing is changed, and it is not audited (like {@link
+   * #twoFactorStatus}).
+   *
+   * @throws AccessDeniedException if the actor is not an administrator of the target's practice
+   *     (audited)
+   */
+  UserSecurityOverview securityState(UserRef target);
 
   /**
    * Resets a user's password to a temporary one (case sensitive, with dashes, about 93 bits) that

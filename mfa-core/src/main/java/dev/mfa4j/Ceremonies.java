@@ -189,4 +189,12 @@ final class Ceremonies {
   Optional<String> mark(ChallengeId id, String key) {
     return engine.store.challenges().state(id.hash(), "mfa4j|" + key);
   }
+
+  /**
+   * Deletes at most {@code limit} ceremonies that expired before {@code before} (outside any
+   * unit of work: each call is its own short transaction); returns how many.
+   */
+  int purgeExpired(java.time.Instant before, int limit) {
+    return engine.store.challenges().purgeExpired(before, limit);
+  }
 }

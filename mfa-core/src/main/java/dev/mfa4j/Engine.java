@@ -221,6 +221,29 @@ final class Engine {
     return clock.instant();
   }
 
+  /** Rows one purge call deletes at most: small enough that no call holds its locks for long. */
+  static final int PURGE_BATCH = 500;
+
+  /** See {@link MfaEngine#purgeExpired()}. */
+  ExpiredDataPurge purgeExpired() {
+    Instant now = now();
+    long challenges = drain(limit -> ceremonies.purgeExpired(now, limit));
+    long counters = drain(limit -> store.counters().purgeExpired(now, limit));
+    long devices = drain(limit -> store.devices().purgeExpired(now, limit));
+    return new ExpiredDataPurge(challenges, counters, devices);
+  }
+
+  /** Calls {@code purge} with {@link #PURGE_BATCH} until a call deletes fewer; the sum. */
+  private static long drain(java.util.function.IntUnaryOperator purge) {
+    long total = 0;
+    int n;
+    do {
+      n = purge.applyAsInt(PURGE_BATCH);
+      total += n;
+    } while (n >= PURGE_BATCH);
+    return total;
+  }
+
   private record CachedPolicy(PracticePolicy policy, long readAtNanos) {}
 
   /**
@@ -262,7 +285,8 @@ final class Engine {
 
   FactorSummary summary(FactorRecord f) {
     Map<String, String> display = provider(f.kind()).map(p -> p.display(f)).orElse(Map.of());
-    return new FactorSummary(f.id(), f.kind(), f.label(), f.created(), f.lastUsed(), display);
+    return new FactorSummary(f.id(), f.kind(), f.label(), f.state(), f.failures(), f.created(),
+        f.lastUsed(), display);
   }
 
   /** A fresh challenge of 256 random bits; the store keeps its SHA-256. */
@@ -408,7 +432,9 @@ final class Engine {
       if (locked.isPresent()) {
         audit(user, AuditType.PASSWORD_REJECTED, AuditOutcome.DENIED, request,
             Map.of("action", action, "reason", "locked"));
-        thrown[0] = new RateLimitedException("too many failures: try again later", locked.get());
+        thrown[0] = new RateLimitedException(
+            RateLimitedException.Limit.ACCOUNT_LOCKED, "too many failures: try again later",
+            locked.get());
         return null;
       }
       try {

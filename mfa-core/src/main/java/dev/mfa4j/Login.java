@@ -227,7 +227,8 @@ final class Login implements LoginFlow {
     Ceremonies.Open open = (Ceremonies.Open) opened;
     Optional<Instant> locked = open.state().lockedUntil().filter(engine.now()::isBefore);
     if (locked.isPresent()) {
-      throw new RateLimitedException("the second step is locked", locked.get());
+      throw new RateLimitedException(RateLimitedException.Limit.ACCOUNT_LOCKED,
+          "the second step is locked", locked.get());
     }
     PracticePolicy policy = engine.policy(user.practice());
     List<FactorRecord> all = engine.store.factors().list(user.practice(), user.user());

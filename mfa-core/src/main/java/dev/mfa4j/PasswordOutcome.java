@@ -18,7 +18,8 @@ public enum PasswordOutcome {
   REJECTED,
   /**
    * Too many failed attempts for this user lately ({@link Passwords.Builder#throttle}): the
-   * password was not even checked. Tell the user to try again later.
+   * password was not even checked. Tell the user to try again later; {@link Passwords#attempt}
+   * also says when ({@link PasswordAttempt#retryAfter()}).
    */
   THROTTLED;
 

@@ -190,19 +190,35 @@ public final class Passwords implements PasswordVerifier {
    * @throws StoreException if the store fails: the sign-in fails closed
    */
   public PasswordOutcome authenticate(UserRef user, Password password, RequestContext request) {
+    return attempt(user, password, request).outcome();
+  }
+
+  /**
+   * Checks a password at sign-in like {@link #authenticate(UserRef, Password, RequestContext)},
+   * and says when a {@link PasswordOutcome#THROTTLED throttled} one may be tried again.
+   *
+   * @param request the request, for the per-source limit (its {@link RequestContext#ip()}), or
+   *     null for the per-account limit only
+   * @throws StoreException if the store fails: the sign-in fails closed
+   */
+  public PasswordAttempt attempt(UserRef user, Password password, RequestContext request) {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(password, "password");
     Instant now = clock.instant();
     Optional<PasswordRecord> found = store.find(user.practice(), user.user());
     if (!reserveSource(request, now)) {
-      return PasswordOutcome.THROTTLED;
+      return PasswordAttempt.throttled(sourceWindowEnd(now));
     }
     Gate gate = reserveAccount(user, found, now);
     if (!gate.open()) {
       refundSource(request, now);
-      return PasswordOutcome.THROTTLED;
+      return PasswordAttempt.throttled(gate.until());
     }
-    Optional<PasswordRecord> stored = gate.record();
+    return PasswordAttempt.of(check(user, password, request, now, gate.record()));
+  }
+
+  private PasswordOutcome check(UserRef user, Password password, RequestContext request,
+      Instant now, Optional<PasswordRecord> stored) {
     byte[] secret = secretOf(password);
     if (secret == null) {
       return PasswordOutcome.REJECTED;
@@ -404,7 +420,8 @@ public final class Passwords implements PasswordVerifier {
     Instant now = clock.instant();
     Gate gate = reserveAccount(user, store.find(user.practice(), user.user()), now);
     if (!gate.open()) {
-      throw new RateLimitedException("too many wrong passwords; try again later", gate.until());
+      throw new RateLimitedException(RateLimitedException.Limit.PASSWORD_ATTEMPTS,
+          "too many wrong passwords; try again later", gate.until());
     }
     Optional<PasswordRecord> stored = gate.record();
     byte[] secret = secretOf(password);

@@ -5,16 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mfa4j.spi.AuditEvent;
 import dev.mfa4j.spi.AuditType;
+import dev.mfa4j.spi.FactorState;
 import dev.mfa4j.spi.NotificationType;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class AdministrationTest {
   private static final UserRef ADMIN = UserRef.admin("p1", "admin");
   private static final UserRef OTHER_ADMIN = UserRef.admin("p2", "admin2");
   private static final UserRef ALICE = UserRef.staff("p1", "alice");
+  private static final UserRef BOB = UserRef.staff("p1", "bob");
 
   @Test
   void disableTwoFactor_samepractice_revokesEverythingAuditsWithActorAndNotifies() {
@@ -68,7 +72,7 @@ class AdministrationTest {
         .isInstanceOf(AccessDeniedException.class);
     assertThatThrownBy(() -> admin.twoFactorStatus(List.of(ALICE)))
         .isInstanceOf(AccessDeniedException.class);
-    assertThatThrownBy(() -> admin.activity(ALICE, Optional.empty(), 10))
+    assertThatThrownBy(() -> admin.activity(ALICE, OptionalLong.empty(), 10))
         .isInstanceOf(AccessDeniedException.class);
     assertThat(fx.auditCount(AuditType.ACCESS_DENIED)).isEqualTo(5);
   }
@@ -76,7 +80,7 @@ class AdministrationTest {
   @Test
   void crossPractice_readsDenied() {
     Fixture fx = new Fixture();
-    assertThatThrownBy(() -> fx.engine.admin(OTHER_ADMIN).activity(ALICE, Optional.empty(), 10))
+    assertThatThrownBy(() -> fx.engine.admin(OTHER_ADMIN).activity(ALICE, OptionalLong.empty(), 10))
         .isInstanceOf(AccessDeniedException.class);
     assertThatThrownBy(() -> fx.engine.admin(OTHER_ADMIN).twoFactorStatus(List.of(ALICE)))
         .isInstanceOf(AccessDeniedException.class);
@@ -151,18 +155,131 @@ class AdministrationTest {
       fx.answer(ALICE, fx.challenge(ALICE).challenge(), f.id(), f.code());
     }
 
-    SecurityActivity page1 = fx.engine.admin(ADMIN).activity(ALICE, Optional.empty(), 4);
-    SecurityActivity page2 = fx.engine.admin(ADMIN).activity(ALICE,
-        Optional.of(page1.events().get(3).at()), 4);
+    SecurityActivity page1 = fx.engine.admin(ADMIN).activity(ALICE, OptionalLong.empty(), 4);
+    SecurityActivity page2 = fx.engine.admin(ADMIN).activity(ALICE, page1.next(), 4);
 
     assertThat(page1.lastSignIn().get().at()).isEqualTo(fx.clock.instant());
     assertThat(page1.lastSignIn().get().ip()).isEqualTo("127.0.0.1");
     assertThat(page1.events()).hasSize(4).isSortedAccordingTo(
         (a, b) -> b.at().compareTo(a.at()));
-    assertThat(page2.events()).allMatch(e -> e.at().isBefore(page1.events().get(3).at()));
-    assertThatThrownBy(() -> fx.engine.admin(ADMIN).activity(ALICE, Optional.empty(), 0))
+    assertThat(page1.next()).isPresent();
+    assertThat(page2.events()).isNotEmpty()
+        .allMatch(e -> !e.at().isAfter(page1.events().get(3).at()))
+        .doesNotContainAnyElementsOf(page1.events());
+    assertThatThrownBy(() -> fx.engine.admin(ADMIN).activity(ALICE, OptionalLong.empty(), 0))
         .isInstanceOf(InvalidInputException.class);
-    assertThatThrownBy(() -> fx.engine.admin(ADMIN).activity(ALICE, Optional.empty(), 501))
+    assertThatThrownBy(() -> fx.engine.admin(ADMIN).activity(ALICE, OptionalLong.empty(), 501))
         .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> fx.engine.admin(ADMIN).activity(ALICE, OptionalLong.of(0), 5))
+        .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void activity_pagesPastEventsThatShareOneInstant() {
+    Fixture fx = new Fixture();
+    Fixture.Enrolled f = fx.enroll(ALICE);
+    for (int i = 0; i < 4; i++) { // below the lockout
+      fx.answer(ALICE, fx.challenge(ALICE).challenge(), f.id(), "000000");
+    }
+    List<String> all = fx.audit(ALICE).stream().map(e -> e.id()).toList();
+    assertThat(fx.audit(ALICE)).extracting(e -> e.at()).as("the clock never moved")
+        .containsOnly(fx.clock.instant());
+
+    List<String> paged = new java.util.ArrayList<>();
+    OptionalLong cursor = OptionalLong.empty();
+    int pages = 0;
+    do {
+      SecurityActivity page = fx.engine.admin(ADMIN).activity(ALICE, cursor, 3);
+      page.events().forEach(e -> paged.add(e.id()));
+      cursor = page.next();
+      pages++;
+    } while (cursor.isPresent() && pages < 100);
+
+    assertThat(all).hasSizeGreaterThan(7);
+    assertThat(paged).as("every event exactly once").doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(all);
+    assertThat(pages).isEqualTo((all.size() + 2) / 3 + (all.size() % 3 == 0 ? 1 : 0));
+  }
+
+  @Test
+  void practiceActivity_listsEveryUsersEvents_onlyForTheAdministrator() {
+    Fixture fx = new Fixture();
+    fx.enroll(ALICE);
+    fx.enroll(BOB);
+
+    AuditPage page = fx.engine.admin(ADMIN).practiceActivity(OptionalLong.empty(), 500);
+
+    assertThat(page.events()).extracting(e -> e.subject().orElseThrow().value())
+        .contains(ALICE.user().value(), BOB.user().value());
+    assertThat(page.next()).isEmpty();
+    assertThatThrownBy(() -> fx.engine.admin(ALICE).practiceActivity(OptionalLong.empty(), 10))
+        .isInstanceOf(AccessDeniedException.class);
+  }
+
+  @Test
+  void securityState_showsFailuresLockAndEachFactorsState() {
+    PracticePolicy strict = PracticePolicy.builder().factorFailureLimit(3).build();
+    Fixture fx = new Fixture(strict);
+    Fixture.Enrolled app = fx.enroll(ALICE, Fixture.APP);
+    Fixture.Enrolled phone = fx.enroll(ALICE, Fixture.PHONE);
+    for (int i = 0; i < 3; i++) {
+      fx.answer(ALICE, fx.challenge(ALICE).challenge(), app.id(), "000000");
+    }
+
+    UserSecurityOverview view = fx.engine.admin(ADMIN).securityState(ALICE);
+
+    assertThat(view.user()).isEqualTo(ALICE);
+    assertThat(view.consecutiveFailures()).isEqualTo(3);
+    assertThat(view.factors()).extracting(FactorSummary::id)
+        .containsExactly(app.id(), phone.id());
+    FactorSummary disabled = view.factors().get(0);
+    assertThat(disabled.state()).isEqualTo(FactorState.DISABLED);
+    assertThat(disabled.failures()).isEqualTo(3);
+    assertThat(disabled.active()).isFalse();
+    assertThat(view.factors().get(1).state()).isEqualTo(FactorState.ACTIVE);
+    assertThat(view.factors().get(1).failures()).isZero();
+    assertThat(view.twoFactorEnabled()).isTrue();
+    assertThat(view.backupCodesRemaining()).isEqualTo(10);
+    assertThat(view.at()).isEqualTo(fx.clock.instant());
+    assertThat(fx.engine.account(ALICE).factors()).extracting(FactorSummary::state)
+        .as("the user sees the disabled factor as disabled")
+        .containsExactly(FactorState.DISABLED, FactorState.ACTIVE);
+  }
+
+  @Test
+  void securityState_showsTheLockUntilItEnds() {
+    Fixture fx = new Fixture();
+    Fixture.Enrolled f = fx.enroll(ALICE);
+    PracticePolicy policy = fx.engine.admin(ADMIN).policy();
+    Instant until = null;
+    for (int i = 0; i < policy.lockoutThreshold() + 2 && until == null; i++) {
+      try {
+        fx.answer(ALICE, fx.challenge(ALICE).challenge(), f.id(), "000000");
+      } catch (RateLimitedException e) {
+        until = e.retryAfter().orElseThrow();
+      }
+      until = until != null ? until
+          : fx.engine.admin(ADMIN).securityState(ALICE).lockedUntil().orElse(null);
+    }
+
+    UserSecurityOverview locked = fx.engine.admin(ADMIN).securityState(ALICE);
+    assertThat(locked.locked()).isTrue();
+    assertThat(locked.lockedUntil()).contains(until);
+    assertThat(locked.consecutiveFailures()).isGreaterThanOrEqualTo(policy.lockoutThreshold());
+
+    fx.clock.advance(Duration.between(fx.clock.instant(), until).plusSeconds(1));
+    assertThat(fx.engine.admin(ADMIN).securityState(ALICE).lockedUntil())
+        .as("an ended lock is not shown").isEmpty();
+  }
+
+  @Test
+  void securityState_refusesAnyoneButThePracticesAdministrator_andAudits() {
+    Fixture fx = new Fixture();
+
+    assertThatThrownBy(() -> fx.engine.admin(ALICE).securityState(BOB))
+        .isInstanceOf(AccessDeniedException.class);
+    assertThatThrownBy(() -> fx.engine.admin(OTHER_ADMIN).securityState(ALICE))
+        .isInstanceOf(AccessDeniedException.class);
+    assertThat(fx.auditCount(AuditType.ACCESS_DENIED)).isEqualTo(2);
   }
 }

@@ -72,7 +72,7 @@ class AuditTrailTest {
         fx.request)), AuditType.TWO_FACTOR_DISABLED, fx);
 
     // stored as well as delivered, queryable by practice and subject
-    List<AuditEvent> stored = fx.engine.admin(ADMIN).activity(ALICE, Optional.empty(), 500)
+    List<AuditEvent> stored = fx.engine.admin(ADMIN).activity(ALICE, java.util.OptionalLong.empty(), 500)
         .events();
     assertThat(stored).hasSameSizeAs(fx.events.stream()
         .filter(e -> e.subject().equals(Optional.of(ALICE.user()))).toList());
@@ -106,7 +106,7 @@ class AuditTrailTest {
     LoginStep.SecondFactorRequired s = fx.challenge(ALICE);
     fx.answer(ALICE, s.challenge(), FactorId.of("AAAAAAAAAAAAAAAAAAAAAA"), "0");
 
-    List<AuditEvent> stored = fx.engine.admin(ADMIN).activity(ALICE, Optional.empty(), 500)
+    List<AuditEvent> stored = fx.engine.admin(ADMIN).activity(ALICE, java.util.OptionalLong.empty(), 500)
         .events();
     List<AuditEvent> happened = fx.events.stream()
         .filter(e -> e.subject().equals(Optional.of(ALICE.user()))).toList();

@@ -99,7 +99,7 @@ class InMemoryMfaStoreTest {
     assertThatThrownBy(() -> s.challenges().putState(h, "k", "x".repeat(16 * 1024 + 1)))
         .isInstanceOf(StoreException.class);
 
-    assertThat(s.challenges().purgeExpired(T0.plusSeconds(61))).isEqualTo(1);
+    assertThat(s.challenges().purgeExpired(T0.plusSeconds(61), 100)).isEqualTo(1);
     assertThat(s.challenges().state(h, "k")).isEmpty();
   }
 

@@ -6,6 +6,7 @@ import dev.mfa4j.Administration;
 import dev.mfa4j.AuditCheckpoint;
 import dev.mfa4j.AuditVerification;
 import dev.mfa4j.FactorKind;
+import dev.mfa4j.FactorSummary;
 import dev.mfa4j.InvalidInputException;
 import dev.mfa4j.PolicyViolationException;
 import dev.mfa4j.PracticeId;
@@ -13,6 +14,7 @@ import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.SecurityActivity;
 import dev.mfa4j.TwoFactorRequirement;
 import dev.mfa4j.UserRef;
+import dev.mfa4j.UserSecurityOverview;
 import dev.mfa4j.UserTwoFactorStatus;
 import dev.mfa4j.spi.AuditEvent;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -361,9 +364,25 @@ final class AdminController {
       return denied(r);
     }
     DemoUser t = target(a, r.query("user"));
-    // mfa4j: the last sign-in (time, IP, browser) and the newest events.
-    SecurityActivity act = app.mfa.admin(a.ref()).activity(t.ref(), Optional.empty(), 50);
-    StringBuilder sb = new StringBuilder("<section id=\"last-sign-in\"><h2>Last sign-in</h2>");
+    // mfa4j: the last sign-in (time, IP, browser) and a page of events, newest first. The page
+    // cursor is the audit sequence number of the last event shown: stable, however many events
+    // share a time.
+    OptionalLong before = cursor(r.query("before"));
+    Administration admin = app.mfa.admin(a.ref());
+    SecurityActivity act = admin.activity(t.ref(), before, 50);
+    // mfa4j: the user's security state: failures, lock, and each method's state.
+    UserSecurityOverview state = admin.securityState(t.ref());
+    StringBuilder sb = new StringBuilder("<section id=\"security-state\"><h2>Security state</h2>")
+        .append("<dl><dt>Failed attempts in a row</dt><dd id=\"failures\">")
+        .append(state.consecutiveFailures()).append("</dd><dt>Locked</dt><dd id=\"locked\">")
+        .append(h(state.lockedUntil().map(u -> "until " + Views.time(u)).orElse("no")))
+        .append("</dd></dl><ul id=\"methods\">");
+    for (FactorSummary f : state.factors()) {
+      sb.append("<li class=\"method\" data-state=\"").append(h(f.state().name().toLowerCase(
+          java.util.Locale.ROOT))).append("\">").append(h(Views.kindName(f.kind()))).append(" “")
+          .append(h(f.label())).append("”: ").append(h(Views.stateName(f))).append("</li>");
+    }
+    sb.append("</ul></section><section id=\"last-sign-in\"><h2>Last sign-in</h2>");
     act.lastSignIn().ifPresentOrElse(s -> sb.append("<dl><dt>Time</dt><dd id=\"last-time\">")
             .append(h(Views.time(s.at()))).append("</dd><dt>IP address</dt><dd id=\"last-ip\">")
             .append(h(s.ip())).append("</dd><dt>Browser</dt><dd id=\"last-browser\">")
@@ -380,7 +399,22 @@ final class AdminController {
           .append(Views.eventFacts(e.type(), e.details()))
           .append("</td></tr>");
     }
-    sb.append("</tbody></table></section><p><a href=\"/admin\">Back</a></p>");
+    sb.append("</tbody></table>");
+    act.next().ifPresent(n -> sb.append("<p><a id=\"older\" href=\"/admin/activity?user=")
+        .append(h(java.net.URLEncoder.encode(t.id(), java.nio.charset.StandardCharsets.UTF_8)))
+        .append("&amp;before=").append(n)
+        .append("\">Older events</a></p>"));
+    sb.append("</section><p><a href=\"/admin\">Back</a></p>");
     return Response.ok(app.layout.page(r, "Security & activity: " + t.name(), sb.toString()));
+  }
+
+  /** The page cursor from the query, or empty for the newest page (a bad one: the newest too). */
+  private static OptionalLong cursor(String before) {
+    try {
+      long n = before.isEmpty() ? 0 : Long.parseLong(before);
+      return n >= 1 ? OptionalLong.of(n) : OptionalLong.empty();
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
   }
 }

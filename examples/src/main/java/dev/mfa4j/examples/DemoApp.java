@@ -2,6 +2,7 @@ package dev.mfa4j.examples;
 
 import dev.mfa4j.AesGcmSecretProtector;
 import dev.mfa4j.AuditSigner;
+import dev.mfa4j.ExpiredDataPurge;
 import dev.mfa4j.MfaEngine;
 import dev.mfa4j.Password;
 import dev.mfa4j.PasswordCheck;
@@ -176,6 +177,26 @@ public final class DemoApp {
     if (forwarder != null) {
       demo.closeOnStop(forwarder);
     }
+    // mfa4j: expired ceremonies, ended throttle windows and expired remembered devices are
+    // deleted by a scheduled purge (in small batches; safe on every node at once).
+    java.util.concurrent.ScheduledExecutorService housekeeping =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread th = new Thread(r, "mfa4j-purge");
+          th.setDaemon(true);
+          return th;
+        });
+    housekeeping.scheduleWithFixedDelay(() -> {
+      try {
+        ExpiredDataPurge purged = mfa.purgeExpired();
+        if (purged.total() > 0) {
+          org.slf4j.LoggerFactory.getLogger(DemoApp.class).info("purged expired data: {}",
+              purged);
+        }
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(DemoApp.class).warn("purging expired data failed", e);
+      }
+    }, 15, 15, java.util.concurrent.TimeUnit.MINUTES);
+    demo.closeOnStop(housekeeping::shutdownNow);
     demo.start(port);
     return demo;
   }

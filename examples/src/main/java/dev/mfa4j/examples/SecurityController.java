@@ -96,6 +96,8 @@ final class SecurityController {
         sb.append("<tr class=\"factor\" data-kind=\"").append(h(f.kind().id())).append("\"><td>")
             .append(h(Views.kindName(f.kind()))).append("</td><td class=\"label\">")
             .append(h(f.label())).append("</td><td>").append(Views.facts(f.display()))
+            // mfa4j: a method turned off after too many failures is listed with its state
+            .append(f.active() ? "" : "<p class=\"state\">" + h(Views.stateName(f)) + "</p>")
             .append("</td><td>").append(h(Views.time(f.created())))
             .append("</td><td class=\"last-used\">").append(h(Views.time(f.lastUsed())))
             .append("</td><td>")

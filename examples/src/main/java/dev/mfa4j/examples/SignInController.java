@@ -7,6 +7,7 @@ import dev.mfa4j.FactorId;
 import dev.mfa4j.LoginStep;
 import dev.mfa4j.MfaEngine;
 import dev.mfa4j.Password;
+import dev.mfa4j.PasswordAttempt;
 import dev.mfa4j.PasswordOutcome;
 import dev.mfa4j.RateLimitedException;
 import dev.mfa4j.RememberDevice;
@@ -62,18 +63,23 @@ final class SignInController {
     Password typed = Password.of(r.form("password"));
     // The request's address also limits how many wrong passwords one address may try across
     // all accounts (password spraying).
-    PasswordOutcome outcome = user
-        .map(u -> app.passwords.authenticate(u.ref(), typed, r.context()))
+    PasswordAttempt attempt = user
+        .map(u -> app.passwords.attempt(u.ref(), typed, r.context()))
         .orElseGet(() -> {
-          app.passwords.authenticate(unknownUser(r.form("email")), typed, r.context());
-          return PasswordOutcome.REJECTED;
+          PasswordAttempt stand = app.passwords.attempt(unknownUser(r.form("email")), typed,
+              r.context());
+          return stand.outcome() == PasswordOutcome.THROTTLED ? stand
+              : new PasswordAttempt(PasswordOutcome.REJECTED, Optional.empty());
         });
+    PasswordOutcome outcome = attempt.outcome();
     if (outcome == PasswordOutcome.EXPIRED) {
       return formWith(r, "That temporary password has expired. Ask your administrator for a new one.");
     }
     if (outcome == PasswordOutcome.THROTTLED) {
       // the same for known and unknown addresses: it tells nobody who has an account
-      return formWith(r, "Too many sign-in attempts. Please wait a few minutes and try again.");
+      // (the stand-in of an unknown address is throttled like a real user, so the time too)
+      return formWith(r, "Too many sign-in attempts. Please wait a few minutes and try again"
+          + attempt.retryAfter().map(t -> " (after " + Views.time(t) + ")").orElse("") + ".");
     }
     if (!outcome.passed()) {
       return formWith(r, "The e-mail address or password is not right.");

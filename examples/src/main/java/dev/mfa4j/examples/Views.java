@@ -30,6 +30,16 @@ final class Views {
     return t.map(Views::time).orElse("never");
   }
 
+  /** A method's state as a person reads it (from {@link FactorSummary#state()}). */
+  static String stateName(FactorSummary f) {
+    return switch (f.state()) {
+      case ACTIVE -> "active";
+      case DISABLED -> "turned off after " + f.failures() + " failed attempts: remove it and"
+          + " add it again";
+      case PENDING -> "being set up";
+    };
+  }
+
   /** The name a person reads for a kind. */
   static String kindName(FactorKind kind) {
     return switch (kind.id()) {

@@ -284,6 +284,27 @@ class DemoHttpTest {
     assertThat(location(c.get("/"))).isEqualTo("/signin");
   }
 
+  @Test
+  void admin_activityPage_showsTheUsersFailuresAndMethods() throws Exception {
+    Person p = newStaff();
+    enrollTotp(p);
+    String factor = demo.mfa.account(p.user().ref()).factors().get(0).id().value();
+    WebClient u = new WebClient(base);
+    assertThat(location(signIn(u, p))).isEqualTo("/signin/verify");
+    u.get("/signin/verify");
+    u.post("/signin/verify", Map.of("factor", factor, "code", "12345x"));
+    u.post("/signin/verify", Map.of("factor", factor, "code", "12345x"));
+
+    DemoApp.Seed ada = DemoApp.SEEDS.get(0);
+    WebClient c = signedIn(new Person(ada.user(), ada.password()));
+    String page = c.get("/admin/activity?user=" + java.net.URLEncoder.encode(p.user().id(),
+        java.nio.charset.StandardCharsets.UTF_8)).body();
+
+    assertThat(page).contains("id=\"failures\">2<", "id=\"locked\">no<",
+        "class=\"method\" data-state=\"active\"", "Phone app");
+    assertThat(page).as("one page holds every event").doesNotContain("id=\"older\"");
+  }
+
   // ---- the audit trail page ----
 
   private static final Pattern CHECKED = Pattern.compile(

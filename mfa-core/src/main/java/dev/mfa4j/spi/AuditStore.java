@@ -29,8 +29,19 @@ public interface AuditStore {
    */
   void append(List<AuditEntry> entries);
 
-  /** A page of events, newest first (ties broken by id, descending). */
+  /**
+   * A page of events, newest first: by time, ties broken by id, descending; or, when the query
+   * has a {@link AuditQuery#beforeSeq seq cursor}, exactly the events of {@link #findEntries}.
+   */
   List<AuditEvent> find(AuditQuery query);
+
+  /**
+   * A page of the practice's chain entries, highest seq first: those with {@code seq <}
+   * {@link AuditQuery#beforeSeq} (all if absent), of {@link AuditQuery#subject} if present, before
+   * {@link AuditQuery#before} if present. Rows without a seq (written before the chain existed)
+   * are never returned. The stable way to page: the next page's cursor is the last entry's seq.
+   */
+  List<AuditEntry> findEntries(AuditQuery query);
 
   /**
    * The stored entries of the practice with {@code afterSeq < seq <= throughSeq}, as they are in

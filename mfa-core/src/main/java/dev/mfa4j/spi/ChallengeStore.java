@@ -40,6 +40,25 @@ public interface ChallengeStore {
   /** The provider state under {@code key}. */
   Optional<String> state(byte[] idHash, String key);
 
-  /** Deletes challenges (and their state) that expired before {@code before}; returns how many. */
-  int purgeExpired(Instant before);
+  /**
+   * Deletes at most {@code limit} challenges (and their state) that expired before {@code
+   * before}, oldest first, in one short transaction; returns how many. Fewer than {@code limit}
+   * means none is left. Bounded so that a large backlog is removed in many small steps (see
+   * {@link dev.mfa4j.MfaEngine#purgeExpired()}), none of which holds locks for long.
+   *
+   * @param limit 1 to {@value #MAX_PURGE}
+   * @throws IllegalArgumentException if {@code limit} is out of range
+   */
+  int purgeExpired(Instant before, int limit);
+
+  /** The largest {@code limit} of one {@link #purgeExpired} call (shared by every store). */
+  int MAX_PURGE = 10_000;
+
+  /** Checks a purge's {@code limit} (1 to {@link #MAX_PURGE}); returns it. */
+  static int checkPurgeLimit(int limit) {
+    if (limit < 1 || limit > MAX_PURGE) {
+      throw new IllegalArgumentException("purge limit must be 1 to " + MAX_PURGE);
+    }
+    return limit;
+  }
 }

@@ -16,4 +16,14 @@ public interface CounterStore {
 
   /** The current count under {@code key} at {@code now} (0 if none or the window ended). */
   long get(String key, Instant now);
+
+  /**
+   * Deletes at most {@code limit} counters whose window ended before {@code before} (their count
+   * is 0 already), oldest window first, in one short transaction; returns how many. Fewer than
+   * {@code limit} means none is left.
+   *
+   * @param limit 1 to {@value ChallengeStore#MAX_PURGE}
+   * @throws IllegalArgumentException if {@code limit} is out of range
+   */
+  int purgeExpired(Instant before, int limit);
 }

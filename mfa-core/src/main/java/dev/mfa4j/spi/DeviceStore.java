@@ -25,4 +25,14 @@ public interface DeviceStore {
 
   /** Revokes all the user's devices; returns how many. */
   int deleteAll(PracticeId practice, UserId user);
+
+  /**
+   * Deletes at most {@code limit} remembered devices, of any user, that expired before {@code
+   * before} (they no longer skip the second step), soonest expired first, in one short
+   * transaction; returns how many. Fewer than {@code limit} means none is left.
+   *
+   * @param limit 1 to {@value ChallengeStore#MAX_PURGE}
+   * @throws IllegalArgumentException if {@code limit} is out of range
+   */
+  int purgeExpired(Instant before, int limit);
 }

@@ -237,9 +237,12 @@ class InputRulesTest {
     rows.add(row("Administration.twoFactorStatus", "users[1]",
         f -> admin(f).twoFactorStatus(Arrays.asList(f.user, null))));
     rows.add(row("Administration.activity", "target",
-        f -> admin(f).activity(null, Optional.empty(), 10)));
-    rows.add(row("Administration.activity", "before",
+        f -> admin(f).activity(null, java.util.OptionalLong.empty(), 10)));
+    rows.add(row("Administration.activity", "beforeSeq",
         f -> admin(f).activity(f.user, null, 10)));
+    rows.add(row("Administration.practiceActivity", "beforeSeq",
+        f -> admin(f).practiceActivity(null, 10)));
+    rows.add(row("Administration.securityState", "target", f -> admin(f).securityState(null)));
     rows.add(row("Administration.verifyAudit", "trusted",
         f -> admin(f).verifyAudit(null, REQ)));
     rows.add(row("Administration.verifyAudit", "request",

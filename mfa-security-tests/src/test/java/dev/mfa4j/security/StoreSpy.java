@@ -19,12 +19,14 @@ final class StoreSpy {
   private static final Set<String> READS = Set.of(
       "find", "list", "findByLookupKey", "findByTokenHash", "state", "countUnused", "get",
       "toString", "hashCode", "equals",
+      // the audit trail's reads: pages, the chain, checkpoints, the audited practices
+      "findEntries", "chain", "after", "checkpoints", "practices",
+      // locks the practice's audit head for the unit (creating it empty if absent), which
+      // appends nothing: the append that follows is the write
+      "head",
       // takes the user's row lock for the unit; creates at most the initial state, which reads
       // like no state at all
-      "lock",
-      // the audit chain's head: locks the practice's head row for the unit, creating at most the
-      // empty head; the chain's reads
-      "head", "chain", "after", "checkpoints", "practices");
+      "lock");
 
   private final MfaStore target;
   private final List<String> writes = new CopyOnWriteArrayList<>();

@@ -492,7 +492,24 @@ public final class OneTimeCodeFactor implements FactorProvider {
     details.put("reason", "throttled");
     details.put("throttle", throttle);
     ctx.audit(AuditType.CODE_SEND_FAILED, AuditOutcome.DENIED, details);
-    return new RateLimitedException(message, retryAfter);
+    return new RateLimitedException(limitOf(throttle), message, retryAfter);
+  }
+
+  /**
+   * The limit a throttle reports as. The ceilings over all practices report as the practice's
+   * own, so that a host never tells a user that another practice sends to the number.
+   */
+  static RateLimitedException.Limit limitOf(String throttle) {
+    return switch (throttle) {
+      case "cooldown" -> RateLimitedException.Limit.CODE_COOLDOWN;
+      case "challenge_send_limit" -> RateLimitedException.Limit.CODES_PER_CEREMONY;
+      case "user" -> RateLimitedException.Limit.CODES_PER_USER;
+      case "destination", "destination_all" -> RateLimitedException.Limit.CODES_PER_DESTINATION;
+      case "prefix", "prefix_all" -> RateLimitedException.Limit.CODES_PER_PREFIX;
+      case "ip" -> RateLimitedException.Limit.CODES_PER_IP;
+      case "practice" -> RateLimitedException.Limit.CODES_PER_PRACTICE;
+      default -> throw new IllegalArgumentException("unknown throttle " + throttle);
+    };
   }
 
   /** The number without its last four digits: the block of 10,000 numbers SMS pumping sweeps. */

@@ -58,6 +58,15 @@ final class FakeFactorContext implements FactorContext {
       return w == null || w[1] <= now.toEpochMilli() ? 0 : w[0];
     }
 
+    @Override
+    public synchronized int purgeExpired(Instant before, int limit) {
+      List<String> ended = windows.entrySet().stream()
+          .filter(e -> e.getValue()[1] < before.toEpochMilli()).limit(limit)
+          .map(Map.Entry::getKey).toList();
+      ended.forEach(windows::remove);
+      return ended.size();
+    }
+
     synchronized List<String> keys() {
       return new ArrayList<>(windows.keySet());
     }

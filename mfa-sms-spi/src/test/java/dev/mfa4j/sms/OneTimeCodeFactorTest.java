@@ -486,7 +486,9 @@ class OneTimeCodeFactorTest {
     assertThatThrownBy(() -> factor.prompt(ctx, f, Map.of()))
         .isInstanceOf(RateLimitedException.class)
         .satisfies(e -> assertThat(((RateLimitedException) e).retryAfter())
-            .isEqualTo(clock.instant().plusSeconds(1)));
+            .contains(clock.instant().plusSeconds(1)))
+        .satisfies(e -> assertThat(((RateLimitedException) e).limit())
+            .isEqualTo(RateLimitedException.Limit.CODE_COOLDOWN));
     assertThat(outbox.calls()).isEqualTo(sent);
     assertThat(ctx.audits).anyMatch(a -> a.type() == AuditType.CODE_SEND_FAILED
         && a.outcome() == AuditOutcome.DENIED && "cooldown".equals(a.details().get("throttle")));
@@ -530,7 +532,9 @@ class OneTimeCodeFactorTest {
     assertThatThrownBy(() -> factor.prompt(ctx, f, Map.of()))
         .isInstanceOf(RateLimitedException.class)
         .satisfies(e -> assertThat(((RateLimitedException) e).retryAfter())
-            .isEqualTo(Instant.parse("2026-11-23T11:00:00Z")));
+            .contains(Instant.parse("2026-11-23T11:00:00Z")))
+        .satisfies(e -> assertThat(((RateLimitedException) e).limit())
+            .isEqualTo(RateLimitedException.Limit.CODES_PER_USER));
     assertThat(outbox.calls()).isEqualTo(sent);
     clock.set(Instant.parse("2026-11-23T11:00:00Z"));
     factor.prompt(ctx, f, Map.of());
@@ -549,7 +553,9 @@ class OneTimeCodeFactorTest {
         .isInstanceOf(RateLimitedException.class)
         .hasMessageNotContaining(MOBILE.substring(1))
         .satisfies(e -> assertThat(((RateLimitedException) e).retryAfter())
-            .isEqualTo(Instant.parse("2026-11-24T00:00:00Z")));
+            .contains(Instant.parse("2026-11-24T00:00:00Z")))
+        .satisfies(e -> assertThat(((RateLimitedException) e).limit())
+            .isEqualTo(RateLimitedException.Limit.CODES_PER_DESTINATION));
     assertThat(outbox.calls()).isEqualTo(2);
     // another practice's user of the same number is not affected
     FakeFactorContext bob = ctx.forUser(UserRef.client("other-practice", "bob"));
@@ -855,5 +861,21 @@ class OneTimeCodeFactorTest {
   void builder_withoutSender_fails() {
     assertThatThrownBy(() -> OneTimeCodeFactor.builder().build())
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void limitOf_namesEveryThrottle_acrossPracticesAsThePracticesOwn() {
+    assertThat(OneTimeCodeFactor.limitOf("destination_all"))
+        .isEqualTo(OneTimeCodeFactor.limitOf("destination"))
+        .isEqualTo(RateLimitedException.Limit.CODES_PER_DESTINATION);
+    assertThat(OneTimeCodeFactor.limitOf("prefix_all"))
+        .isEqualTo(RateLimitedException.Limit.CODES_PER_PREFIX);
+    assertThat(OneTimeCodeFactor.limitOf("ip")).isEqualTo(RateLimitedException.Limit.CODES_PER_IP);
+    assertThat(OneTimeCodeFactor.limitOf("practice"))
+        .isEqualTo(RateLimitedException.Limit.CODES_PER_PRACTICE);
+    assertThat(OneTimeCodeFactor.limitOf("challenge_send_limit"))
+        .isEqualTo(RateLimitedException.Limit.CODES_PER_CEREMONY);
+    assertThatThrownBy(() -> OneTimeCodeFactor.limitOf("nope"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

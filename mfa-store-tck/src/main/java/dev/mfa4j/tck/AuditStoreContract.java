@@ -250,4 +250,92 @@ public abstract class AuditStoreContract extends StoreContractSupport {
     assertThat(store.audit().checkpoints(practice)).containsExactly(c1, c2);
     assertThat(store.audit().checkpoints(otherPractice)).isEmpty();
   }
+
+  /** Appends {@code events} as one unit (one chain segment). */
+  private void appendAll(List<AuditEvent> events) {
+    store.atomically(() -> {
+      store.audit().append(chained(store, events));
+      return null;
+    });
+  }
+
+  /** Pages through with the seq cursor, {@code size} at a time; every page's event ids. */
+  private List<List<String>> pagesBySeq(Optional<UserId> subject, int size) {
+    List<List<String>> pages = new ArrayList<>();
+    java.util.OptionalLong cursor = java.util.OptionalLong.empty();
+    for (int guard = 0; guard < 1_000; guard++) {
+      List<dev.mfa4j.spi.AuditEntry> page =
+          store.audit().findEntries(AuditQuery.bySeq(practice, subject, cursor, size));
+      assertThat(store.audit().find(AuditQuery.bySeq(practice, subject, cursor, size)))
+          .as("find with a seq cursor returns the same events")
+          .containsExactlyElementsOf(page.stream().map(e -> e.event()).toList());
+      if (page.isEmpty()) {
+        return pages;
+      }
+      pages.add(page.stream().map(e -> e.event().id().substring(practice.value().length() + 1))
+          .toList());
+      cursor = java.util.OptionalLong.of(page.get(page.size() - 1).seq());
+    }
+    throw new AssertionError("paging did not end");
+  }
+
+  @Test
+  void findEntries_pagesPastManyEventsWithTheSameTime() {
+    List<AuditEvent> events = new ArrayList<>();
+    List<String> newestFirst = new ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      String id = String.format("s%02d", i);
+      events.add(event(id, T0, practice, i % 3 == 0 ? bob : alice));
+      newestFirst.add(0, id);
+    }
+    appendAll(events.subList(0, 10));
+    appendAll(events.subList(10, 23));
+    append(store, event("other", T0, otherPractice, alice));
+
+    List<List<String>> pages = pagesBySeq(Optional.empty(), 5);
+
+    assertThat(pages).hasSize(5);
+    assertThat(pages.subList(0, 4)).allSatisfy(p -> assertThat(p).hasSize(5));
+    assertThat(pages.stream().flatMap(List::stream).toList())
+        .as("every event once, highest seq first, though all share one instant")
+        .containsExactlyElementsOf(newestFirst);
+    assertThat(find(Optional.empty(), Optional.of(T0), 500))
+        .as("the time cursor cannot page within one instant").isEmpty();
+  }
+
+  @Test
+  void findEntries_bySubject_pagesOnlyThatUsersEvents() {
+    List<AuditEvent> events = new ArrayList<>();
+    List<String> alices = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      String id = String.format("u%02d", i);
+      UserId who = i % 2 == 0 ? alice : bob;
+      events.add(event(id, T0, practice, who));
+      if (who.equals(alice)) {
+        alices.add(0, id);
+      }
+    }
+    appendAll(events);
+
+    List<List<String>> pages = pagesBySeq(Optional.of(alice), 4);
+
+    assertThat(pages).hasSize(2);
+    assertThat(pages.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(alices);
+  }
+
+  @Test
+  void findEntries_carriesEachEntrysSeq_andHonoursTheTimeBound() {
+    appendAll(List.of(event("early", T0.minusSeconds(5), practice, alice),
+        event("late", T0.plusSeconds(5), practice, alice)));
+
+    List<dev.mfa4j.spi.AuditEntry> all = store.audit().findEntries(
+        AuditQuery.bySeq(practice, Optional.empty(), java.util.OptionalLong.empty(), 10));
+    List<dev.mfa4j.spi.AuditEntry> beforeT0 = store.audit().findEntries(new AuditQuery(practice,
+        Optional.empty(), Optional.of(T0), java.util.OptionalLong.empty(), 10));
+
+    assertThat(all).extracting(dev.mfa4j.spi.AuditEntry::seq).containsExactly(2L, 1L);
+    assertThat(all).allSatisfy(e -> assertThat(e.intact()).isTrue());
+    assertThat(beforeT0).extracting(e -> e.event().id())
+        .containsExactly(practice.value() + "-early");
+  }
 }

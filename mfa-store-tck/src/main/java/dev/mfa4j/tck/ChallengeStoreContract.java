@@ -7,6 +7,7 @@ import dev.mfa4j.FactorId;
 import dev.mfa4j.StoreException;
 import dev.mfa4j.spi.ChallengePurpose;
 import dev.mfa4j.spi.ChallengeRecord;
+import dev.mfa4j.spi.ChallengeStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -181,22 +182,61 @@ public abstract class ChallengeStoreContract extends StoreContractSupport {
     assertThat(store.challenges().state(c.idHash(), "options")).contains(big);
   }
 
+  /** Long before {@link #T0}: only this class's purge tests make rows that expire so early. */
+  private static final Instant LONG_AGO = T0.minus(java.time.Duration.ofDays(4000));
+
+  private ChallengeRecord expiring(Instant expires) {
+    ChallengeRecord c = new ChallengeRecord(hash32(), practice, alice, ChallengePurpose.SIGN_IN,
+        Optional.empty(), expires.minusSeconds(300), expires, 0, 5, Optional.empty());
+    store.challenges().insert(c);
+    return c;
+  }
+
   @Test
   void purgeExpired_deletesOnlyExpiredChallengesAndTheirState() {
-    ChallengeRecord expired = new ChallengeRecord(hash32(), practice, alice,
-        ChallengePurpose.SIGN_IN, Optional.empty(), T0, T0.plusSeconds(30), 0, 5,
-        Optional.empty());
-    store.challenges().insert(expired);
+    ChallengeRecord expired = expiring(LONG_AGO);
     store.challenges().putState(expired.idHash(), "code", "x");
+    ChallengeRecord edge = expiring(LONG_AGO.plusSeconds(60));
     ChallengeRecord live = inserted(5);
     store.challenges().putState(live.idHash(), "code", "y");
 
-    int purged = store.challenges().purgeExpired(T0.plusSeconds(60));
+    int purged = store.challenges().purgeExpired(LONG_AGO.plusSeconds(60), 100);
 
-    assertThat(purged).isGreaterThanOrEqualTo(1);
+    assertThat(purged).isEqualTo(1);
     assertThat(store.challenges().find(expired.idHash())).isEmpty();
     assertThat(store.challenges().state(expired.idHash(), "code")).isEmpty();
+    assertThat(store.challenges().find(edge.idHash()))
+        .as("expiring exactly at the cut-off is not yet before it").isPresent();
     assertThat(store.challenges().find(live.idHash())).isPresent();
     assertThat(store.challenges().state(live.idHash(), "code")).contains("y");
+  }
+
+  @Test
+  void purgeExpired_deletesAtMostTheLimit_oldestFirst() {
+    List<ChallengeRecord> old = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      old.add(expiring(LONG_AGO.plusSeconds(i)));
+    }
+    ChallengeRecord live = inserted(5);
+    Instant cut = LONG_AGO.plusSeconds(10);
+
+    assertThat(store.challenges().purgeExpired(cut, 2)).isEqualTo(2);
+    assertThat(store.challenges().find(old.get(0).idHash())).as("oldest first").isEmpty();
+    assertThat(store.challenges().find(old.get(1).idHash())).isEmpty();
+    assertThat(store.challenges().find(old.get(2).idHash())).isPresent();
+    assertThat(store.challenges().purgeExpired(cut, 2)).isEqualTo(2);
+    assertThat(store.challenges().purgeExpired(cut, 2)).as("fewer than the limit: done")
+        .isEqualTo(1);
+    assertThat(store.challenges().purgeExpired(cut, 2)).isZero();
+    assertThat(old).allSatisfy(c -> assertThat(store.challenges().find(c.idHash())).isEmpty());
+    assertThat(store.challenges().find(live.idHash())).isPresent();
+  }
+
+  @Test
+  void purgeExpired_refusesALimitOutOfRange() {
+    assertThatThrownBy(() -> store.challenges().purgeExpired(T0, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.challenges().purgeExpired(T0, ChallengeStore.MAX_PURGE + 1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

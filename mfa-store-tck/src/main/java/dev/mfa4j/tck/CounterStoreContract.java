@@ -64,4 +64,45 @@ public abstract class CounterStoreContract extends StoreContractSupport {
         LongStream.rangeClosed(1, THREADS).boxed().toList());
     assertThat(store.counters().get(key, T0)).isEqualTo(THREADS);
   }
+
+  /** Long before {@link #T0}: only the purge tests make windows that end so early. */
+  private static final Instant LONG_AGO = T0.minus(Duration.ofDays(4000));
+
+  @Test
+  void purgeExpired_deletesEndedWindowsOnly() {
+    String ended = "purge:ended:" + unique();
+    String edge = "purge:edge:" + unique();
+    String running = "purge:running:" + unique();
+    store.counters().increment(ended, LONG_AGO.minusSeconds(60), LONG_AGO);
+    store.counters().increment(edge, LONG_AGO.minusSeconds(60), LONG_AGO.plusSeconds(60));
+    store.counters().increment(running, T0, WINDOW_END);
+    store.counters().increment(running, T0, WINDOW_END);
+
+    assertThat(store.counters().purgeExpired(LONG_AGO.plusSeconds(60), 100)).isEqualTo(1);
+
+    assertThat(store.counters().get(running, T0)).as("a running window keeps its count")
+        .isEqualTo(2);
+    assertThat(store.counters().get(edge, LONG_AGO)).as("ending at the cut-off: kept")
+        .isEqualTo(1);
+    assertThat(store.counters().purgeExpired(LONG_AGO.plusSeconds(60), 100))
+        .as("the ended window is gone").isZero();
+    assertThat(store.counters().increment(ended, LONG_AGO.minusSeconds(30), LONG_AGO))
+        .as("the key starts afresh").isEqualTo(1);
+  }
+
+  @Test
+  void purgeExpired_deletesAtMostTheLimit() {
+    List<String> keys = LongStream.range(0, 5).mapToObj(i -> "purge:batch:" + i + ":" + unique())
+        .toList();
+    for (int i = 0; i < keys.size(); i++) {
+      store.counters().increment(keys.get(i), LONG_AGO.minusSeconds(60),
+          LONG_AGO.plusSeconds(i));
+    }
+    Instant cut = LONG_AGO.plusSeconds(10);
+
+    assertThat(store.counters().purgeExpired(cut, 3)).isEqualTo(3);
+    assertThat(store.counters().purgeExpired(cut, 3)).as("fewer than the limit: done")
+        .isEqualTo(2);
+    assertThat(store.counters().purgeExpired(cut, 3)).isZero();
+  }
 }

@@ -96,4 +96,47 @@ public abstract class DeviceStoreContract extends StoreContractSupport {
     assertThat(store.devices().list(practice, alice)).isEmpty();
     assertThat(store.devices().findByTokenHash(bobs.tokenHash())).isPresent();
   }
+
+  /** Long before {@link #T0}: only the purge tests make devices that expire so early. */
+  private static final Instant LONG_AGO = T0.minus(Duration.ofDays(4000));
+
+  private DeviceRecord expiring(UserId user, Instant expires) {
+    DeviceRecord d = new DeviceRecord("dev-" + unique(), practice, user, hash32(), "Firefox",
+        "192.0.2.1", expires.minus(Duration.ofDays(30)), expires, expires.minus(Duration.ofDays(1)));
+    store.devices().insert(d);
+    return d;
+  }
+
+  @Test
+  void purgeExpired_deletesExpiredDevicesOfEveryUser_keepsLiveOnes() {
+    DeviceRecord a = expiring(alice, LONG_AGO);
+    DeviceRecord b = expiring(bob, LONG_AGO.plusSeconds(1));
+    DeviceRecord edge = expiring(alice, LONG_AGO.plusSeconds(60));
+    DeviceRecord live = device(practice, alice, T0);
+    store.devices().insert(live);
+
+    assertThat(store.devices().purgeExpired(LONG_AGO.plusSeconds(60), 100)).isEqualTo(2);
+
+    assertThat(store.devices().findByTokenHash(a.tokenHash())).isEmpty();
+    assertThat(store.devices().findByTokenHash(b.tokenHash())).isEmpty();
+    assertThat(store.devices().list(practice, bob)).isEmpty();
+    assertThat(store.devices().list(practice, alice)).extracting(DeviceRecord::id)
+        .containsExactlyInAnyOrder(edge.id(), live.id());
+  }
+
+  @Test
+  void purgeExpired_deletesAtMostTheLimit_soonestExpiredFirst() {
+    List<DeviceRecord> old = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      old.add(expiring(alice, LONG_AGO.plusSeconds(i)));
+    }
+    Instant cut = LONG_AGO.plusSeconds(10);
+
+    assertThat(store.devices().purgeExpired(cut, 2)).isEqualTo(2);
+    assertThat(store.devices().findByTokenHash(old.get(0).tokenHash())).isEmpty();
+    assertThat(store.devices().findByTokenHash(old.get(2).tokenHash())).isPresent();
+    assertThat(store.devices().purgeExpired(cut, 2)).isEqualTo(2);
+    assertThat(store.devices().purgeExpired(cut, 2)).isEqualTo(1);
+    assertThat(store.devices().list(practice, alice)).isEmpty();
+  }
 }

@@ -194,6 +194,40 @@ final class Jdbc {
     }
   }
 
+  /**
+   * Deletes, in one short transaction, at most {@code limit} rows of {@code table} whose {@code
+   * column} is before {@code before}, earliest first: reads their keys through the column's index
+   * ({@code SELECT key … ORDER BY column LIMIT n}), then deletes those rows, re-checking the
+   * condition (and first the rows of each {@code dependents} table with those keys). The same SQL
+   * in every dialect: MariaDB refuses {@code LIMIT} inside {@code IN (…)}.
+   *
+   * @return the rows of {@code table} deleted
+   */
+  int purgeBefore(String op, String table, String key, String column, Instant before, int limit,
+      String... dependents) {
+    return tx(op, c -> {
+      List<Object> keys = query(c, "SELECT " + key + " FROM " + table + " WHERE " + column
+          + " < ? ORDER BY " + column + " LIMIT " + limit, rs -> rs.getObject(1), before);
+      int n = 0;
+      for (int from = 0; from < keys.size(); from += PURGE_CHUNK) {
+        List<Object> chunk = keys.subList(from, Math.min(keys.size(), from + PURGE_CHUNK));
+        String in = " IN (" + String.join(",", java.util.Collections.nCopies(chunk.size(), "?"))
+            + ")";
+        for (String d : dependents) {
+          update(c, "DELETE FROM " + d + " WHERE " + key + in, chunk.toArray());
+        }
+        List<Object> params = new ArrayList<>(chunk);
+        params.add(before);
+        n += update(c, "DELETE FROM " + table + " WHERE " + key + in + " AND " + column + " < ?",
+            params.toArray());
+      }
+      return n;
+    });
+  }
+
+  /** Keys per {@code DELETE … IN (…)} of {@link #purgeBefore}. */
+  private static final int PURGE_CHUNK = 1_000;
+
   private static <T> T joined(String op, Unit u, Work<T> work) {
     if (u.failed != null) {
       throw again(u.failed);

@@ -41,6 +41,7 @@ final class JdbcAuditStore implements AuditStore {
   private final String checkpoints;
   private final Jdbc.RowMapper<AuditEvent> mapper;
   private final Jdbc.RowMapper<AuditEntry> entryMapper;
+  private final Jdbc.RowMapper<AuditEntry> pageMapper;
 
   JdbcAuditStore(Jdbc db) {
     this.db = db;
@@ -48,6 +49,8 @@ final class JdbcAuditStore implements AuditStore {
     this.heads = db.prefix + "audit_head";
     this.checkpoints = db.prefix + "audit_checkpoint";
     this.mapper = Jdbc.guarded(table, JdbcAuditStore::event);
+    this.pageMapper = Jdbc.guarded(table, rs -> new AuditEntry(rs.getLong("seq"), event(rs),
+        rs.getString("prev_digest"), rs.getString("digest")));
     this.entryMapper = rs -> {
       long seq = rs.getLong("seq");
       try {
@@ -174,9 +177,32 @@ final class JdbcAuditStore implements AuditStore {
   @Override
   public List<AuditEvent> find(AuditQuery q) {
     Objects.requireNonNull(q, "query");
-    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM ")
-        .append(table).append(" WHERE practice = ?");
+    if (q.beforeSeq().isPresent()) {
+      return findEntries(q).stream().map(AuditEntry::event).toList();
+    }
     List<Object> params = new ArrayList<>();
+    String sql = "SELECT " + COLUMNS + " FROM " + table + where(q, params)
+        + " ORDER BY occurred DESC, id DESC LIMIT " + q.limit();
+    return db.auto("find audit events", c -> Jdbc.query(c, sql, mapper, params.toArray()));
+  }
+
+  /**
+   * By the unique index {@code (practice, seq)} for a practice's page, {@code (practice, subject,
+   * seq)} (schema version 4) for a user's.
+   */
+  @Override
+  public List<AuditEntry> findEntries(AuditQuery q) {
+    Objects.requireNonNull(q, "query");
+    List<Object> params = new ArrayList<>();
+    String sql = "SELECT " + CHAIN_COLUMNS + " FROM " + table + where(q, params)
+        + " AND seq < ? ORDER BY seq DESC LIMIT " + q.limit();
+    params.add(q.beforeSeq().orElse(Long.MAX_VALUE));
+    return db.auto("find audit entries", c -> Jdbc.query(c, sql, pageMapper, params.toArray()));
+  }
+
+  /** {@code WHERE} for the query's practice, subject and time; adds the parameters. */
+  private static String where(AuditQuery q, List<Object> params) {
+    StringBuilder sql = new StringBuilder(" WHERE practice = ?");
     params.add(q.practice().value());
     if (q.subject().isPresent()) {
       sql.append(" AND subject = ?");
@@ -186,9 +212,7 @@ final class JdbcAuditStore implements AuditStore {
       sql.append(" AND occurred < ?");
       params.add(q.before().get());
     }
-    sql.append(" ORDER BY occurred DESC, id DESC LIMIT ").append(q.limit());
-    return db.auto("find audit events",
-        c -> Jdbc.query(c, sql.toString(), mapper, params.toArray()));
+    return sql.toString();
   }
 
   @Override

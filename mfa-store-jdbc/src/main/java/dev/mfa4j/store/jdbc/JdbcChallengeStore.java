@@ -133,13 +133,12 @@ final class JdbcChallengeStore implements ChallengeStore {
         }), idHash, key));
   }
 
+  /** By index {@code challenge_expires}; the state rows go first. */
   @Override
-  public int purgeExpired(Instant before) {
+  public int purgeExpired(Instant before, int limit) {
     Objects.requireNonNull(before, "before");
-    return db.tx("purge expired challenges", c -> {
-      Jdbc.update(c, "DELETE FROM " + stateTable + " WHERE id_hash IN (SELECT id_hash FROM "
-          + table + " WHERE expires < ?)", before);
-      return Jdbc.update(c, "DELETE FROM " + table + " WHERE expires < ?", before);
-    });
+    ChallengeStore.checkPurgeLimit(limit);
+    return db.purgeBefore("purge expired challenges", table, "id_hash", "expires", before, limit,
+        stateTable);
   }
 }

@@ -1,5 +1,6 @@
 package dev.mfa4j.store.jdbc;
 
+import dev.mfa4j.spi.ChallengeStore;
 import dev.mfa4j.spi.CounterStore;
 import java.time.Instant;
 import java.util.Objects;
@@ -37,6 +38,15 @@ final class JdbcCounterStore implements CounterStore {
     Objects.requireNonNull(now, "now");
     return db.auto("read counter", c -> Jdbc.queryOne(c, "SELECT hits FROM " + table
         + " WHERE counter_key = ? AND window_end > ?", rs -> rs.getLong(1), key, now)).orElse(0L);
+  }
+
+  /** By index {@code counter_window}. */
+  @Override
+  public int purgeExpired(Instant before, int limit) {
+    Objects.requireNonNull(before, "before");
+    ChallengeStore.checkPurgeLimit(limit);
+    return db.purgeBefore("purge ended counters", table, "counter_key", "window_end", before,
+        limit);
   }
 
   private static void checkKey(String key) {

@@ -4,6 +4,7 @@ import static dev.mfa4j.store.jdbc.JdbcFactorStore.owner;
 
 import dev.mfa4j.PracticeId;
 import dev.mfa4j.UserId;
+import dev.mfa4j.spi.ChallengeStore;
 import dev.mfa4j.spi.DeviceRecord;
 import dev.mfa4j.spi.DeviceStore;
 import java.time.Instant;
@@ -84,5 +85,13 @@ final class JdbcDeviceStore implements DeviceStore {
     owner(practice, user);
     return db.auto("delete devices", c -> Jdbc.update(c, "DELETE FROM " + table
         + " WHERE practice = ? AND user_id = ?", practice.value(), user.value()));
+  }
+
+  /** By index {@code device_expires} (schema version 4). */
+  @Override
+  public int purgeExpired(Instant before, int limit) {
+    Objects.requireNonNull(before, "before");
+    ChallengeStore.checkPurgeLimit(limit);
+    return db.purgeBefore("purge expired devices", table, "id", "expires", before, limit);
   }
 }

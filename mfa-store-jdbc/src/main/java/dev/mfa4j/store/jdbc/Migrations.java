@@ -28,7 +28,7 @@ final class Migrations {
 
   /** The versions bundled in this jar, in order. */
   static final List<String> SCRIPTS = List.of("V1__mfa4j_schema.sql",
-      "V2__password_throttle.sql", "V3__audit_chain.sql");
+      "V2__password_throttle.sql", "V3__audit_chain.sql", "V4__purge_and_paging.sql");
 
   private final Jdbc db;
   private final Clock clock;

@@ -57,7 +57,7 @@ class MigrationsTest {
     store.migrate();
 
     assertThat(store.dialect()).isEqualTo(dialect);
-    assertThat(versions(Databases.of(dialect), prefix)).containsExactly(0, 1, 2, 3);
+    assertThat(versions(Databases.of(dialect), prefix)).containsExactly(0, 1, 2, 3, 4);
     assertWorks(store);
   }
 
@@ -88,7 +88,7 @@ class MigrationsTest {
         } finally {
           pool.shutdownNow();
         }
-        assertThat(versions(a, prefix)).containsExactly(0, 1, 2, 3);
+        assertThat(versions(a, prefix)).containsExactly(0, 1, 2, 3, 4);
         assertWorks(nodeA);
         assertWorks(nodeB);
       }
@@ -110,7 +110,7 @@ class MigrationsTest {
 
     store.migrate();
 
-    assertThat(versions(ds, prefix)).containsExactly(0, 1, 2, 3);
+    assertThat(versions(ds, prefix)).containsExactly(0, 1, 2, 3, 4);
     assertWorks(store);
   }
 

@@ -222,6 +222,32 @@ public final class ShardedMfaStore implements MfaStore {
     return Optional.empty();
   }
 
+  /**
+   * Purges shard after shard (the current unit's first) with what is left of {@code limit}, so
+   * that one call deletes at most {@code limit} rows in all and fewer means every shard is done.
+   * A shard that fails does not stop the others; its failure is thrown at the end.
+   */
+  private int purgeShards(int limit, java.util.function.ToIntBiFunction<JdbcMfaStore, Integer>
+      purge) {
+    ChallengeStore.checkPurgeLimit(limit);
+    int n = 0;
+    StoreException failure = null;
+    for (Shard s : searchOrder()) {
+      if (n >= limit) {
+        break;
+      }
+      try {
+        n += purge.applyAsInt(reader(s), limit - n);
+      } catch (StoreException e) {
+        failure = add(failure, e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return n;
+  }
+
   private static StoreException add(StoreException first, StoreException next) {
     if (first == null) {
       return next;
@@ -485,22 +511,10 @@ public final class ShardedMfaStore implements MfaStore {
       return locate(idHash).flatMap(f -> reader(f.shard()).challenges().state(idHash, key));
     }
 
-    /** Purges every shard; a shard that fails does not stop the others (then rethrown). */
+    /** Every shard in turn, until {@code limit} rows in all (see {@link #purgeShards}). */
     @Override
-    public int purgeExpired(Instant before) {
-      int n = 0;
-      StoreException failure = null;
-      for (Shard s : searchOrder()) {
-        try {
-          n += reader(s).challenges().purgeExpired(before);
-        } catch (StoreException e) {
-          failure = add(failure, e);
-        }
-      }
-      if (failure != null) {
-        throw failure;
-      }
-      return n;
+    public int purgeExpired(Instant before, int limit) {
+      return purgeShards(limit, (s, n) -> s.challenges().purgeExpired(before, n));
     }
   }
 
@@ -589,6 +603,12 @@ public final class ShardedMfaStore implements MfaStore {
     public int deleteAll(PracticeId practice, UserId user) {
       return on(practice, s -> s.devices().deleteAll(practice, user));
     }
+
+    /** Every shard in turn, until {@code limit} rows in all (see {@link #purgeShards}). */
+    @Override
+    public int purgeExpired(Instant before, int limit) {
+      return purgeShards(limit, (s, n) -> s.devices().purgeExpired(before, n));
+    }
   }
 
   private final class Users implements UserStateStore {
@@ -649,6 +669,11 @@ public final class ShardedMfaStore implements MfaStore {
     @Override
     public List<AuditEvent> find(AuditQuery query) {
       return on(query.practice(), s -> s.audit().find(query));
+    }
+
+    @Override
+    public List<dev.mfa4j.spi.AuditEntry> findEntries(AuditQuery query) {
+      return on(query.practice(), s -> s.audit().findEntries(query));
     }
 
     @Override
@@ -724,6 +749,12 @@ public final class ShardedMfaStore implements MfaStore {
     @Override
     public long get(String key, Instant now) {
       return home.outside.counters().get(key, now);
+    }
+
+    /** On the home shard, where every counter lives, outside any unit of work. */
+    @Override
+    public int purgeExpired(Instant before, int limit) {
+      return home.outside.counters().purgeExpired(before, limit);
     }
 
     private void decrement(String key) {
