@@ -220,6 +220,11 @@ public class PasskeyAssertionBenchmark {
       return records;
     }
 
+        @Override
+    public boolean lookupKeyTaken(String lookupKey) {
+      return false;
+    }
+
     @Override
     public CounterStore counters() {
       throw new UnsupportedOperationException();

@@ -200,6 +200,11 @@ final class FakeFactorContext implements FactorContext {
     return List.copyOf(factors);
   }
 
+    @Override
+  public boolean lookupKeyTaken(String lookupKey) {
+    return false;
+  }
+
   @Override
   public CounterStore counters() {
     return counters;

@@ -122,6 +122,11 @@ final class FakeFactorContext implements FactorContext {
     return List.of();
   }
 
+    @Override
+  public boolean lookupKeyTaken(String lookupKey) {
+    return false;
+  }
+
   @Override
   public CounterStore counters() {
     throw new UnsupportedOperationException("TOTP does not use counters()");

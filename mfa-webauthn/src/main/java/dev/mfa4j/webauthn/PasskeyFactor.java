@@ -36,7 +36,6 @@ import dev.mfa4j.spi.FactorContext;
 import dev.mfa4j.spi.FactorProvider;
 import dev.mfa4j.spi.FactorRecord;
 import dev.mfa4j.spi.FactorState;
-import dev.mfa4j.spi.MfaStore;
 import dev.mfa4j.spi.Prompt;
 import dev.mfa4j.spi.Verification;
 import dev.mfa4j.spi.VerificationOutcome;
@@ -118,7 +117,6 @@ public final class PasskeyFactor implements FactorProvider {
   private final int maxPasskeys;
   private final boolean passwordlessEnabled;
   private final boolean fastEs256;
-  private final Optional<MfaStore> registry;
 
   private PasskeyFactor(Builder b) {
     this.identity = RelyingPartyIdentity.builder().id(b.rpId).name(b.rpName).build();
@@ -127,7 +125,6 @@ public final class PasskeyFactor implements FactorProvider {
     this.maxPasskeys = b.maxPasskeys;
     this.passwordlessEnabled = b.passwordless;
     this.fastEs256 = b.fastEs256;
-    this.registry = Optional.ofNullable(b.registry);
     if (fastEs256) {
       FastP256.install();
     }
@@ -232,8 +229,7 @@ public final class PasskeyFactor implements FactorProvider {
     } catch (Json.MalformedException e) {
       return Verification.rejected(VerificationOutcome.MALFORMED, reason("bad_json"));
     }
-    if (registry.flatMap(store -> store.factors()
-        .findByLookupKey(FactorKind.PASSKEY, pkc.getId().getBase64Url())).isPresent()) {
+    if (ctx.lookupKeyTaken(pkc.getId().getBase64Url())) {
       // WebAuthn §7.1 step 26: a credential id registered to anyone is refused
       return Verification.rejected(VerificationOutcome.INVALID, reason("credential_registered"));
     }
@@ -661,20 +657,8 @@ public final class PasskeyFactor implements FactorProvider {
     private int maxPasskeys = 20;
     private boolean passwordless;
     private boolean fastEs256;
-    private MfaStore registry;
 
     private Builder() {}
-
-    /**
-     * Optional: the engine's store, read (never written) at registration to refuse, as a typed
-     * {@code INVALID}, a credential id already registered to any user (WebAuthn §7.1 step 26).
-     * Without it the provider sees only the enrolling user's passkeys, and such a duplicate fails
-     * on the store's unique (kind, lookup key) with a {@code StoreException}.
-     */
-    public Builder credentialRegistry(MfaStore store) {
-      this.registry = Objects.requireNonNull(store, "store");
-      return this;
-    }
 
     /**
      * The relying party: its id (the registrable domain the site runs on, e.g. {@code

@@ -152,6 +152,11 @@ final class FakeContext implements FactorContext {
         .toList();
   }
 
+    @Override
+  public boolean lookupKeyTaken(String lookupKey) {
+    return false;
+  }
+
   @Override
   public CounterStore counters() {
     throw new UnsupportedOperationException();
