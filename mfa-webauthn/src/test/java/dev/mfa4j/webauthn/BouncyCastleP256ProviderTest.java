@@ -26,13 +26,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The opt-in P-256 verifier: agrees with the JDK, and stays out of everyone else's way. */
-class FastP256Test {
+class BouncyCastleP256ProviderTest {
   static final String ALG = "SHA256withECDSA";
   static final SecureRandom RANDOM = new SecureRandom();
 
   @BeforeAll
   static void install() {
-    FastP256.install();
+    BouncyCastleP256Provider.installJvmWide();
   }
 
   static KeyPair keys(String curve) throws Exception {
@@ -57,11 +57,12 @@ class FastP256Test {
 
   @Test
   void install_twice_oneProviderAtFirstPosition() {
-    FastP256.install();
+    BouncyCastleP256Provider.installJvmWide();
+    assertThat(BouncyCastleP256Provider.installedJvmWide()).isTrue();
     assertThat(java.security.Security.getProviders()[0].getName())
-        .isEqualTo(FastP256.PROVIDER_NAME);
+        .isEqualTo(BouncyCastleP256Provider.PROVIDER_NAME);
     assertThat(java.util.Arrays.stream(java.security.Security.getProviders())
-        .filter(p -> p.getName().equals(FastP256.PROVIDER_NAME))).hasSize(1);
+        .filter(p -> p.getName().equals(BouncyCastleP256Provider.PROVIDER_NAME))).hasSize(1);
   }
 
   @Test
@@ -76,11 +77,11 @@ class FastP256Test {
       byte[] otherMessage = message.clone();
       otherMessage[0] ^= 1;
 
-      long before = FastP256.FAST_VERIFICATIONS.sum();
-      FastP256.scoped(() -> {
+      long before = BouncyCastleP256Provider.FAST_VERIFICATIONS.sum();
+      BouncyCastleP256Provider.scoped(() -> {
         try {
           Signature v = verifier(k, message);
-          assertThat(v.getProvider().getName()).isEqualTo(FastP256.PROVIDER_NAME);
+          assertThat(v.getProvider().getName()).isEqualTo(BouncyCastleP256Provider.PROVIDER_NAME);
           assertThat(v.verify(sig)).isTrue();
           assertThat(verifier(k, message).verify(bad)).isFalse();
           assertThat(verifier(k, otherMessage).verify(sig)).isFalse();
@@ -89,7 +90,7 @@ class FastP256Test {
         }
         return null;
       });
-      assertThat(FastP256.FAST_VERIFICATIONS.sum() - before).isEqualTo(3);
+      assertThat(BouncyCastleP256Provider.FAST_VERIFICATIONS.sum() - before).isEqualTo(3);
     }
   }
 
@@ -100,7 +101,7 @@ class FastP256Test {
     byte[] sig = sign(k, message);
     byte[] trailing = java.util.Arrays.copyOf(sig, sig.length + 1);
     for (byte[] bad : new byte[][] {{0x30, 0x03, 0x02, 0x01}, trailing, new byte[0]}) {
-      FastP256.scoped(() -> {
+      BouncyCastleP256Provider.scoped(() -> {
         assertThatThrownBy(() -> verifier(k, message).verify(bad))
             .isInstanceOf(SignatureException.class);
         return null;
@@ -113,23 +114,23 @@ class FastP256Test {
     KeyPair k = keys("secp256r1");
     byte[] message = "hello".getBytes(StandardCharsets.UTF_8);
     byte[] sig = sign(k, message);
-    long before = FastP256.FAST_VERIFICATIONS.sum();
+    long before = BouncyCastleP256Provider.FAST_VERIFICATIONS.sum();
 
     Signature v = verifier(k, message);
 
-    assertThat(v.getProvider().getName()).isNotEqualTo(FastP256.PROVIDER_NAME);
+    assertThat(v.getProvider().getName()).isNotEqualTo(BouncyCastleP256Provider.PROVIDER_NAME);
     assertThat(v.verify(sig)).isTrue();
-    assertThat(FastP256.FAST_VERIFICATIONS.sum()).isEqualTo(before);
+    assertThat(BouncyCastleP256Provider.FAST_VERIFICATIONS.sum()).isEqualTo(before);
   }
 
   @Test
   void sign_insideScope_jdkProviderServes() throws Exception {
     KeyPair k = keys("secp256r1");
-    FastP256.scoped(() -> {
+    BouncyCastleP256Provider.scoped(() -> {
       try {
         Signature s = Signature.getInstance(ALG);
         s.initSign(k.getPrivate());
-        assertThat(s.getProvider().getName()).isNotEqualTo(FastP256.PROVIDER_NAME);
+        assertThat(s.getProvider().getName()).isNotEqualTo(BouncyCastleP256Provider.PROVIDER_NAME);
       } catch (Exception e) {
         throw new AssertionError(e);
       }
@@ -142,10 +143,10 @@ class FastP256Test {
     KeyPair k = keys("secp384r1");
     byte[] message = "hello".getBytes(StandardCharsets.UTF_8);
     byte[] sig = sign(k, message);
-    FastP256.scoped(() -> {
+    BouncyCastleP256Provider.scoped(() -> {
       try {
         Signature v = verifier(k, message);
-        assertThat(v.getProvider().getName()).isNotEqualTo(FastP256.PROVIDER_NAME);
+        assertThat(v.getProvider().getName()).isNotEqualTo(BouncyCastleP256Provider.PROVIDER_NAME);
         assertThat(v.verify(sig)).isTrue();
       } catch (Exception e) {
         throw new AssertionError(e);
@@ -159,7 +160,7 @@ class FastP256Test {
     KeyPair k = keys("secp256r1");
     byte[] message = "bound early".getBytes(StandardCharsets.UTF_8);
     Signature s = Signature.getInstance(ALG);
-    assertThat(s.getProvider().getName()).isEqualTo(FastP256.PROVIDER_NAME);
+    assertThat(s.getProvider().getName()).isEqualTo(BouncyCastleP256Provider.PROVIDER_NAME);
     s.initSign(k.getPrivate());
     s.update(message);
     byte[] sig = s.sign();
@@ -185,13 +186,13 @@ class FastP256Test {
             "https://app.example.com"))).updated().orElseThrow().withState(FactorState.ACTIVE);
     ctx.put(r);
 
-    long before = FastP256.FAST_VERIFICATIONS.sum();
+    long before = BouncyCastleP256Provider.FAST_VERIFICATIONS.sum();
     FakeContext step = ctx.newCeremony();
     String req = fast.prompt(step, r, Map.of()).clientJson().orElseThrow();
     Verification ok = fast.verify(step, r, Answer.response(r.id(),
         key.assertion(req, "https://app.example.com")));
     assertThat(ok.outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
-    assertThat(FastP256.FAST_VERIFICATIONS.sum()).isEqualTo(before + 1);
+    assertThat(BouncyCastleP256Provider.FAST_VERIFICATIONS.sum()).isEqualTo(before + 1);
 
     FakeContext step2 = ctx.newCeremony();
     String req2 = fast.prompt(step2, r, Map.of()).clientJson().orElseThrow();
