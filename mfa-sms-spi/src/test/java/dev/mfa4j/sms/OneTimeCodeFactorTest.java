@@ -1,5 +1,6 @@
 package dev.mfa4j.sms;
 
+import dev.mfa4j.tck.FakeFactorContext;
 import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,7 +66,7 @@ class OneTimeCodeFactorTest {
   void setUp() {
     clock = MutableClock.at(START);
     outbox = new OutboxSender();
-    ctx = new FakeFactorContext(alice, PracticePolicy.defaults(), clock);
+    ctx = FakeFactorContext.of(alice, FactorKind.PHONE, clock);
     factor = OneTimeCodeFactor.builder().sender(outbox)
         .practiceName(p -> "Sunrise Therapy").build();
   }
@@ -90,8 +91,8 @@ class OneTimeCodeFactorTest {
     Verification v = factor.confirm(ctx, e.pending(), Answer.code(e.pending().id(), lastCode()));
     assertThat(v.isAccepted()).isTrue();
     FactorRecord active = v.updated().orElseThrow().withState(FactorState.ACTIVE);
-    ctx.factors.add(active);
-    ctx.newCeremony();
+    ctx.store(active);
+    ctx = ctx.newCeremony();
     clock.advance(Duration.ofMinutes(1));
     return active;
   }
@@ -141,13 +142,13 @@ class OneTimeCodeFactorTest {
   void begin_codeStoredOnlyAsKeyedHash() {
     begin(Map.of("phone", MOBILE));
     String code = lastCode();
-    assertThat(ctx.state.values()).allSatisfy(v -> assertThat(v).doesNotContain(code));
-    assertThat(ctx.state.toString()).doesNotContain(code);
+    assertThat(ctx.ceremonyState().values()).allSatisfy(v -> assertThat(v).doesNotContain(code));
+    assertThat(ctx.ceremonyState().toString()).doesNotContain(code);
   }
 
   @Test
   void begin_policyCodeLength8_sendsEightDigits() {
-    ctx.policy = PracticePolicy.builder().codeLength(8).build();
+    ctx.policy(PracticePolicy.builder().codeLength(8).build());
     Enrollment e = begin(Map.of("phone", MOBILE));
     String code = lastCode();
     assertThat(code).hasSize(8);
@@ -234,7 +235,7 @@ class OneTimeCodeFactorTest {
           .hasMessageNotContaining(number.substring(1));
     }
     assertThat(outbox.calls()).isZero();
-    assertThat(ctx.counters.increments).isZero();
+    assertThat(ctx.counterIncrements()).isZero();
   }
 
   @ParameterizedTest
@@ -294,7 +295,7 @@ class OneTimeCodeFactorTest {
     assertThatThrownBy(() -> begin(Map.of("phone", example("JM", PhoneNumberType.MOBILE))))
         .isInstanceOf(RegionNotAcceptedException.class);
     assertThat(outbox.calls()).isZero();
-    assertThat(ctx.counters.increments).isZero();
+    assertThat(ctx.counterIncrements()).isZero();
     begin(Map.of("phone", MOBILE));
     assertThat(outbox.calls()).isEqualTo(1);
   }
@@ -397,7 +398,7 @@ class OneTimeCodeFactorTest {
     assertThat(p.nextPromptAt()).contains(clock.instant().plusSeconds(30));
     assertThat(outbox.messages()).hasSize(2);
     assertThat(verify(f, lastCode())).isEqualTo(VerificationOutcome.ACCEPTED);
-    assertThat(ctx.audits).anyMatch(a -> a.type() == AuditType.CODE_SENT
+    assertThat(ctx.audits()).anyMatch(a -> a.type() == AuditType.CODE_SENT
         && a.outcome() == AuditOutcome.SUCCESS);
   }
 
@@ -432,8 +433,8 @@ class OneTimeCodeFactorTest {
 
   @Test
   void verify_policyLifetimeOfTenMinutes_expiresAtTenMinutes() {
-    ctx.policy = PracticePolicy.builder().codeLifetime(Duration.ofMinutes(10))
-        .challengeLifetime(Duration.ofMinutes(10)).build();
+    ctx.policy(PracticePolicy.builder().codeLifetime(Duration.ofMinutes(10))
+        .challengeLifetime(Duration.ofMinutes(10)).build());
     FactorRecord f = enrolled(Channel.SMS, MOBILE);
     factor.prompt(ctx, f, Map.of());
     String code = lastCode();
@@ -456,9 +457,10 @@ class OneTimeCodeFactorTest {
     FactorRecord f = enrolled(Channel.SMS, MOBILE);
     factor.prompt(ctx, f, Map.of());
     String code = lastCode();
-    Map<String, String> copy = new HashMap<>(ctx.state);
+    Map<String, String> copy = new HashMap<>(ctx.ceremonyState());
     assertThat(verify(f, code)).isEqualTo(VerificationOutcome.ACCEPTED);
-    ctx.state = new java.util.concurrent.ConcurrentHashMap<>(copy); // a stale copy of the state
+    ctx = ctx.newCeremony();
+    ctx.ceremonyState().putAll(copy); // another ceremony with a stale copy of the state
     assertThat(verify(f, code)).isEqualTo(VerificationOutcome.REPLAYED);
   }
 
@@ -488,7 +490,7 @@ class OneTimeCodeFactorTest {
         .satisfies(e -> assertThat(((RateLimitedException) e).retryAfter())
             .isEqualTo(clock.instant().plusSeconds(1)));
     assertThat(outbox.calls()).isEqualTo(sent);
-    assertThat(ctx.audits).anyMatch(a -> a.type() == AuditType.CODE_SEND_FAILED
+    assertThat(ctx.audits()).anyMatch(a -> a.type() == AuditType.CODE_SEND_FAILED
         && a.outcome() == AuditOutcome.DENIED && "cooldown".equals(a.details().get("throttle")));
     clock.advance(Duration.ofSeconds(1));
     factor.prompt(ctx, f, Map.of());
@@ -499,7 +501,7 @@ class OneTimeCodeFactorTest {
   void prompt_cooldownHoldsAcrossCeremoniesOfOneUser() {
     FactorRecord f = enrolled(Channel.SMS, MOBILE);
     factor.prompt(ctx, f, Map.of());
-    ctx.newCeremony();
+    ctx = ctx.newCeremony();
     assertThatThrownBy(() -> factor.prompt(ctx, f, Map.of()))
         .isInstanceOf(RateLimitedException.class);
   }
@@ -525,7 +527,7 @@ class OneTimeCodeFactorTest {
     clock.advance(Duration.ofSeconds(30));
     factor.prompt(ctx, f, Map.of()); // 3
     clock.advance(Duration.ofSeconds(30));
-    ctx.newCeremony();
+    ctx = ctx.newCeremony();
     int sent = outbox.calls();
     assertThatThrownBy(() -> factor.prompt(ctx, f, Map.of()))
         .isInstanceOf(RateLimitedException.class)
@@ -559,7 +561,7 @@ class OneTimeCodeFactorTest {
     factor.begin(carol, pending(carol.user()), Map.of("phone", example("US",
         PhoneNumberType.MOBILE)));
     assertThat(outbox.calls()).isEqualTo(4);
-    assertThat(ctx.counters.keys()).allSatisfy(k -> assertThat(k).doesNotContain(MOBILE.substring(1)));
+    assertThat(ctx.counterKeys()).allSatisfy(k -> assertThat(k).doesNotContain(MOBILE.substring(1)));
     clock.set(Instant.parse("2026-11-24T00:00:00Z"));
     factor.begin(ctx.forUser(UserRef.client("sunrise", "dave")), pending(UserRef.client("sunrise",
         "dave")), Map.of("phone", MOBILE));
@@ -580,7 +582,7 @@ class OneTimeCodeFactorTest {
         .isInstanceOf(RateLimitedException.class)
         .hasMessage("too many codes were sent to this number; try again later");
     assertThat(outbox.calls()).isEqualTo(3);
-    assertThat(fourth.audits).anyMatch(a -> "destination_all".equals(a.details().get("throttle")));
+    assertThat(fourth.audits()).anyMatch(a -> "destination_all".equals(a.details().get("throttle")));
   }
 
   @Test
@@ -638,7 +640,7 @@ class OneTimeCodeFactorTest {
     assertThatThrownBy(() -> factor.begin(fifth, pending(fifth.user()),
         Map.of("phone", block + "1005"))).isInstanceOf(RateLimitedException.class);
     assertThat(outbox.calls()).isEqualTo(4);
-    assertThat(fifth.audits).anyMatch(a -> "prefix_all".equals(a.details().get("throttle")));
+    assertThat(fifth.audits()).anyMatch(a -> "prefix_all".equals(a.details().get("throttle")));
   }
 
   @Test
@@ -659,7 +661,7 @@ class OneTimeCodeFactorTest {
 
   @Test
   void begin_codeDigitsComeFromTheEnginesRandom() {
-    ctx.random = new SecureRandom() {
+    ctx.random(new SecureRandom() {
       private static final long serialVersionUID = 1L;
       private final int[] digits = {3, 1, 4, 1, 5, 9};
       private int next;
@@ -669,7 +671,7 @@ class OneTimeCodeFactorTest {
         assertThat(bound).isEqualTo(10);
         return digits[next++ % digits.length];
       }
-    };
+    });
     begin(Map.of("phone", MOBILE));
     assertThat(lastCode()).isEqualTo("314159");
   }
@@ -702,9 +704,9 @@ class OneTimeCodeFactorTest {
           assertThat(e.getMessage()).doesNotContain(MOBILE).doesNotContain(MOBILE.substring(1));
           assertThat(e.reason()).doesNotContain(MOBILE.substring(1));
         });
-    assertThat(ctx.audits).anyMatch(a -> a.type() == AuditType.CODE_SEND_FAILED
+    assertThat(ctx.audits()).anyMatch(a -> a.type() == AuditType.CODE_SEND_FAILED
         && a.outcome() == AuditOutcome.FAILURE && "false".equals(a.details().get("retryable")));
-    assertThat(ctx.audits.toString()).doesNotContain(MOBILE.substring(1));
+    assertThat(ctx.audits().toString()).doesNotContain(MOBILE.substring(1));
   }
 
   @Test
@@ -756,7 +758,7 @@ class OneTimeCodeFactorTest {
     outbox.failNext((SendResult.Failed) SendResult.permanent("unreachable", Optional.empty()));
     assertThatThrownBy(() -> begin(Map.of("phone", MOBILE)))
         .isInstanceOf(DeliveryException.class);
-    assertThat(ctx.state).doesNotContainKey(OneTimeCodeFactor.STATE_CODE);
+    assertThat(ctx.ceremonyState()).doesNotContainKey(OneTimeCodeFactor.STATE_CODE);
   }
 
   // --- number change ------------------------------------------------------------------------
@@ -771,13 +773,13 @@ class OneTimeCodeFactorTest {
     Verification v = factor.confirm(ctx, e.pending(), Answer.code(e.pending().id(), lastCode()));
     assertThat(v.isAccepted()).isTrue();
     assertThat(v.details()).containsEntry("replaces", old.id().value());
-    assertThat(ctx.notices).singleElement().satisfies(n -> {
+    assertThat(ctx.notices()).singleElement().satisfies(n -> {
       assertThat(n.type()).isEqualTo(NotificationType.PHONE_CHANGED);
       assertThat(n.details()).containsEntry("replaces", old.id().value());
       assertThat(n.details().toString()).doesNotContain(newNumber.substring(1));
     });
-    ctx.factors.add(v.updated().orElseThrow().withState(FactorState.ACTIVE));
-    ctx.newCeremony();
+    ctx.store(v.updated().orElseThrow().withState(FactorState.ACTIVE));
+    ctx = ctx.newCeremony();
     clock.advance(Duration.ofMinutes(1));
     int sent = outbox.calls();
     assertThatThrownBy(() -> factor.prompt(ctx, old, Map.of()))
@@ -789,7 +791,7 @@ class OneTimeCodeFactorTest {
   void begin_replacesAnotherUsersFactor_refused() {
     FactorRecord old = enrolled(Channel.SMS, MOBILE);
     FakeFactorContext bob = ctx.forUser(UserRef.staff("sunrise", "bob"));
-    bob.factors.add(new FactorRecord(FactorId.random(new SecureRandom()), bob.user().practice(),
+    bob.store(new FactorRecord(FactorId.random(new SecureRandom()), bob.user().practice(),
         bob.user().user(), FactorKind.PHONE, "b", FactorState.ACTIVE, START, Optional.empty(), 0,
         0, Optional.empty(), new byte[0], Map.of()));
     assertThatThrownBy(() -> factor.begin(bob, pending(bob.user()),
@@ -808,7 +810,7 @@ class OneTimeCodeFactorTest {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       for (int round = 0; round < 20; round++) {
-        Map<String, String> snapshot = new HashMap<>(ctx.state);
+        Map<String, String> snapshot = new HashMap<>(ctx.ceremonyState());
         CountDownLatch go = new CountDownLatch(1);
         List<Future<VerificationOutcome>> results = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
@@ -825,7 +827,7 @@ class OneTimeCodeFactorTest {
           }
         }
         assertThat(accepted).as("round " + round).isEqualTo(round == 0 ? 1 : 0);
-        ctx.state.putAll(snapshot); // the code is back as it was: only the counter stops it
+        ctx.ceremonyState().putAll(snapshot); // the code is back as it was: only the counter stops it
       }
     } finally {
       pool.shutdownNow();
