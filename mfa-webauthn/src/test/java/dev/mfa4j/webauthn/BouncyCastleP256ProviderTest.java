@@ -1,10 +1,12 @@
 package dev.mfa4j.webauthn;
 
+import dev.mfa4j.tck.FakeFactorContext;
 import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mfa4j.Answer;
+import dev.mfa4j.FactorKind;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.spi.Enrollment;
 import dev.mfa4j.spi.FactorRecord;
@@ -21,7 +23,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -177,29 +178,29 @@ class BouncyCastleP256ProviderTest {
     PasskeyFactor fast = PasskeyFactor.builder().relyingParty("app.example.com", "S")
         .origins(Set.of("https://app.example.com")).fastEs256Verify(true).build();
     MutableClock clock = MutableClock.at(Instant.parse("2026-11-23T10:00:00Z"));
-    FakeContext ctx = new FakeContext(UserRef.staff("c", "u"), clock, new ConcurrentHashMap<>());
+    FakeFactorContext ctx = FakeFactorContext.of(UserRef.staff("c", "u"), FactorKind.PASSKEY, clock);
     SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
-    FakeContext enroll = ctx.newCeremony();
+    FakeFactorContext enroll = ctx.newCeremony();
     Enrollment e = fast.begin(enroll, enroll.pending("Key"), Map.of());
     FactorRecord r = fast.confirm(enroll, e.pending(), Answer.response(e.pending().id(),
         key.register(((PasskeyEnrollment) e.details()).creationOptionsJson(),
             "https://app.example.com"))).updated().orElseThrow().withState(FactorState.ACTIVE);
-    ctx.put(r);
+    ctx.store(r);
 
     long before = BouncyCastleP256Provider.FAST_VERIFICATIONS.sum();
-    FakeContext step = ctx.newCeremony();
+    FakeFactorContext step = ctx.newCeremony();
     String req = fast.prompt(step, r, Map.of()).clientJson().orElseThrow();
     Verification ok = fast.verify(step, r, Answer.response(r.id(),
         key.assertion(req, "https://app.example.com")));
     assertThat(ok.outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
     assertThat(BouncyCastleP256Provider.FAST_VERIFICATIONS.sum()).isEqualTo(before + 1);
 
-    FakeContext step2 = ctx.newCeremony();
+    FakeFactorContext step2 = ctx.newCeremony();
     String req2 = fast.prompt(step2, r, Map.of()).clientJson().orElseThrow();
     assertThat(fast.verify(step2, r, Answer.response(r.id(),
         key.answer(req2, "https://app.example.com").flipSignatureBit().json())).outcome())
         .isEqualTo(VerificationOutcome.INVALID);
-    FakeContext step3 = ctx.newCeremony();
+    FakeFactorContext step3 = ctx.newCeremony();
     String req3 = fast.prompt(step3, r, Map.of()).clientJson().orElseThrow();
     assertThat(fast.verify(step3, r, Answer.response(r.id(),
         key.answer(req3, "https://app.example.com").garbleSignature().json())).outcome())
