@@ -608,7 +608,7 @@ class OneTimeCodeFactorTest {
   void begin_burstToOneNumberBlock_blockedWithoutCallingTheSender() {
     factor = OneTimeCodeFactor.builder().sender(outbox).perPrefix(SendLimit.perHour(3))
         .perIp(SendLimit.perHour(100)).build();
-    String block = OneTimeCodeFactor.prefix(MOBILE);
+    String block = SendThrottle.prefix(MOBILE);
     for (int i = 0; i < 3; i++) {
       FakeFactorContext c = ctx.forUser(UserRef.client("sunrise", "victim" + i));
       factor.begin(c, pending(c.user()), Map.of("phone", block + "100" + i));
@@ -631,7 +631,7 @@ class OneTimeCodeFactorTest {
   void begin_numberBlockCeilingOverAllPractices_holds() {
     factor = OneTimeCodeFactor.builder().sender(outbox).perPrefix(SendLimit.perHour(2))
         .perPrefixAllPractices(SendLimit.perHour(4)).build();
-    String block = OneTimeCodeFactor.prefix(MOBILE);
+    String block = SendThrottle.prefix(MOBILE);
     for (int i = 0; i < 4; i++) {
       FakeFactorContext c = ctx.forUser(UserRef.client("p" + (i / 2), "victim" + i));
       factor.begin(c, pending(c.user()), Map.of("phone", block + "100" + i));
@@ -758,7 +758,7 @@ class OneTimeCodeFactorTest {
     outbox.failNext((SendResult.Failed) SendResult.permanent("unreachable", Optional.empty()));
     assertThatThrownBy(() -> begin(Map.of("phone", MOBILE)))
         .isInstanceOf(DeliveryException.class);
-    assertThat(ctx.ceremonyState()).doesNotContainKey(OneTimeCodeFactor.STATE_CODE);
+    assertThat(ctx.ceremonyState()).doesNotContainKey(StoredCode.STATE_KEY);
   }
 
   // --- number change ------------------------------------------------------------------------
