@@ -105,7 +105,7 @@ class PasskeyFactorTest {
     assertThat(options.path("excludeCredentials")).isEmpty();
     assertThat(e.pending().attributes().get(Attributes.USER_HANDLE))
         .isEqualTo(options.path("user").path("id").asText());
-    assertThat(ceremony.state(PasskeyFactor.STATE_CREATION)).isPresent();
+    assertThat(ceremony.state(PasskeyRegistration.STATE_CREATION)).isPresent();
   }
 
   @Test
