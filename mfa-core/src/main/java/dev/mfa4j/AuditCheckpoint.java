@@ -30,7 +30,7 @@ import java.util.Objects;
  */
 public record AuditCheckpoint(PracticeId practice, long seq, String digest, Instant at,
     String keyId, String signature) {
-  /** Checks for nulls. */
+  /** A checkpoint; every text component is required and {@code seq} must not be negative. */
   public AuditCheckpoint {
     Objects.requireNonNull(practice, "practice");
     Objects.requireNonNull(digest, "digest");

@@ -15,7 +15,10 @@ import java.util.Optional;
  */
 public record AuditVerification(PracticeId practice, long fromSeq, long throughSeq, long checked,
     int checkpoints, Optional<Break> firstBreak) {
-  /** Checks for nulls. */
+  /**
+   * A verification report; {@code practice} and {@code firstBreak} ({@code Optional.empty()} when
+   * intact) are required.
+   */
   public AuditVerification {
     Objects.requireNonNull(practice, "practice");
     Objects.requireNonNull(firstBreak, "firstBreak");
@@ -52,7 +55,7 @@ public record AuditVerification(PracticeId practice, long fromSeq, long throughS
    * @param description a sentence for the administrator
    */
   public record Break(Kind kind, long seq, Optional<String> eventId, String description) {
-    /** Checks for nulls. */
+    /** A break; {@code kind}, {@code eventId} and {@code description} are required. */
     public Break {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(eventId, "eventId");

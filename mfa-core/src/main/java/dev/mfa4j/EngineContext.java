@@ -214,6 +214,15 @@ final class EngineContext implements FactorContext {
   }
 
   @Override
+  public boolean lookupKeyTaken(String lookupKey) {
+    Objects.requireNonNull(lookupKey, "lookupKey");
+    return engine.store.factors().findByLookupKey(kind, lookupKey)
+        .filter(f -> !(f.id().equals(factor) && f.practice().equals(user.practice())
+            && f.user().equals(user.user())))
+        .isPresent();
+  }
+
+  @Override
   public CounterStore counters() {
     return engine.store.counters();
   }

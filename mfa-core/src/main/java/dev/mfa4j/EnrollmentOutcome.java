@@ -15,7 +15,10 @@ public sealed interface EnrollmentOutcome {
    */
   record Confirmed(FactorSummary factor, Optional<BackupCodes> backupCodes, List<String> notices)
       implements EnrollmentOutcome {
-    /** Checks for nulls. */
+    /**
+     * A confirmed enrollment; {@code factor} and {@code backupCodes} are required, {@code notices}
+     * is copied.
+     */
     public Confirmed {
       Objects.requireNonNull(factor, "factor");
       Objects.requireNonNull(backupCodes, "backupCodes");
@@ -36,7 +39,7 @@ public sealed interface EnrollmentOutcome {
    * @param reason why
    */
   record Rejected(LoginStep.Reason reason) implements EnrollmentOutcome {
-    /** Checks for nulls. */
+    /** A refused enrollment; {@code reason} is required. */
     public Rejected {
       Objects.requireNonNull(reason, "reason");
     }

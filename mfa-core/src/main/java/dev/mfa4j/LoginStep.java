@@ -40,7 +40,10 @@ public sealed interface LoginStep {
       boolean viaRememberedDevice,
       Optional<DeviceToken> rememberedDevice)
       implements LoginStep {
-    /** Checks for nulls. */
+    /**
+     * A completed sign-in; user, method and remembered device ({@code Optional.empty()} for none)
+     * are required.
+     */
     public Authenticated {
       Objects.requireNonNull(user, "user");
       Objects.requireNonNull(method, "method");
@@ -127,7 +130,7 @@ public sealed interface LoginStep {
    * @param attemptsLeft answers left on this challenge
    */
   record Retry(ChallengeId challenge, int attemptsLeft) implements LoginStep {
-    /** Checks for nulls. */
+    /** A refused answer on a still open challenge; {@code challenge} is required. */
     public Retry {
       Objects.requireNonNull(challenge, "challenge");
     }
@@ -139,7 +142,7 @@ public sealed interface LoginStep {
    * @param until the end of the lock
    */
   record Locked(Instant until) implements LoginStep {
-    /** Checks for nulls. */
+    /** A lock; its end {@code until} is required. */
     public Locked {
       Objects.requireNonNull(until, "until");
     }
@@ -152,7 +155,7 @@ public sealed interface LoginStep {
    * @param reason why
    */
   record Rejected(Reason reason) implements LoginStep {
-    /** Checks for nulls. */
+    /** A closed challenge; {@code reason} is required. */
     public Rejected {
       Objects.requireNonNull(reason, "reason");
     }

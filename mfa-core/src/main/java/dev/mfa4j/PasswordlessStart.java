@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param expiresAt when the ceremony stops being answerable
  */
 public record PasswordlessStart(ChallengeId ceremony, Prompt prompt, Instant expiresAt) {
-  /** Checks for nulls. */
+  /** A started passwordless ceremony; ceremony, prompt and expiry are required. */
   public PasswordlessStart {
     Objects.requireNonNull(ceremony, "ceremony");
     Objects.requireNonNull(prompt, "prompt");

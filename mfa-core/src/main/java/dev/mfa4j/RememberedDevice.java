@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public record RememberedDevice(
     String id, String label, String ip, Instant created, Instant expires, Instant lastSeen) {
-  /** Checks for nulls. */
+  /** A remembered device as listed to its user; every component is required. */
   public RememberedDevice {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(label, "label");

@@ -29,17 +29,9 @@ final class Cookies {
     return sessionName + "=" + id + "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");
   }
 
-  String clearSession() {
-    return sessionName + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");
-  }
-
   /** The remembered-device cookie: only ever needed on our own sign-in form, so Strict. */
   String device(String token, Duration lifetime) {
     return DEVICE + "=" + token + "; Path=/; Max-Age=" + lifetime.toSeconds()
         + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
-  }
-
-  String clearDevice() {
-    return DEVICE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
   }
 }

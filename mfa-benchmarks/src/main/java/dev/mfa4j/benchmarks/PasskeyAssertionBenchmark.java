@@ -1,32 +1,21 @@
 package dev.mfa4j.benchmarks;
 
 import dev.mfa4j.Answer;
-import dev.mfa4j.FactorId;
 import dev.mfa4j.FactorKind;
-import dev.mfa4j.PracticePolicy;
-import dev.mfa4j.RequestContext;
 import dev.mfa4j.UserRef;
-import dev.mfa4j.spi.AuditOutcome;
-import dev.mfa4j.spi.AuditType;
-import dev.mfa4j.spi.CounterStore;
 import dev.mfa4j.spi.Enrollment;
-import dev.mfa4j.spi.FactorContext;
 import dev.mfa4j.spi.FactorRecord;
 import dev.mfa4j.spi.FactorState;
-import dev.mfa4j.spi.NotificationType;
 import dev.mfa4j.spi.Verification;
+import dev.mfa4j.tck.FakeFactorContext;
 import dev.mfa4j.webauthn.PasskeyEnrollment;
 import dev.mfa4j.webauthn.PasskeyFactor;
 import dev.mfa4j.webauthn.SoftwareAuthenticator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.security.SecureRandom;
 import java.security.Security;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -71,7 +60,9 @@ public class PasskeyAssertionBenchmark {
   public String es256;
 
   private PasskeyFactor factor;
-  private BenchContext ctx;
+  private FakeFactorContext ctx;
+  /** The prompted request, put back before each verification (which spends it). */
+  private Map<String, String> prompted;
   private FactorRecord record;
   private Answer answer;
 
@@ -88,11 +79,8 @@ public class PasskeyAssertionBenchmark {
     }
     UserRef user = UserRef.staff("bench", "alice");
     SoftwareAuthenticator passkey = SoftwareAuthenticator.syncedPasskey();
-    FactorRecord pending = new FactorRecord(FactorId.random(new SecureRandom()),
-        user.practice(), user.user(), FactorKind.PASSKEY, "Phone", FactorState.PENDING,
-        Clock.systemUTC().instant(), Optional.empty(), 0, 0, Optional.empty(), new byte[0],
-        Map.of());
-    BenchContext enroll = new BenchContext(user, List.of());
+    FakeFactorContext enroll = FakeFactorContext.of(user, FactorKind.PASSKEY, Clock.systemUTC());
+    FactorRecord pending = enroll.pending("Phone");
     Enrollment e = factor.begin(enroll, pending, Map.of());
     String registration = passkey.register(
         ((PasskeyEnrollment) e.details()).creationOptionsJson(), ORIGIN);
@@ -100,9 +88,12 @@ public class PasskeyAssertionBenchmark {
         Answer.response(pending.id(), registration));
     record = confirmed.updated().orElseThrow(() -> new IllegalStateException(
         "registration refused: " + confirmed.details())).withState(FactorState.ACTIVE);
-    ctx = new BenchContext(user, List.of(record));
+    enroll.store(record);
+    ctx = enroll.newCeremony();
     String request = factor.prompt(ctx, record, Map.of()).clientJson().orElseThrow();
+    prompted = Map.copyOf(ctx.ceremonyState());
     answer = Answer.response(record.id(), passkey.assertion(request, ORIGIN));
+    ctx.ceremonyState().putAll(prompted);
     Verification check = factor.verify(ctx, record, answer);
     if (!check.isAccepted()) {
       throw new IllegalStateException("assertion refused: " + check.details());
@@ -113,6 +104,7 @@ public class PasskeyAssertionBenchmark {
   @Benchmark
   public Verification finishAssertion(CpuTime cpu) {
     cpu.ops++;
+    ctx.ceremonyState().putAll(prompted);
     return factor.verify(ctx, record, answer);
   }
 
@@ -140,95 +132,5 @@ public class PasskeyAssertionBenchmark {
       long cpu = THREADS.getCurrentThreadCpuTime() - start;
       System.out.printf("cpu: %.1f us/op over %d ops%n", cpu / 1000.0 / Math.max(1, ops), ops);
     }
-  }
-
-  /**
-   * The least a provider can be lent. It keeps the prompted request when the provider spends it,
-   * so every invocation verifies the same response; nothing else is shortcut.
-   */
-  static final class BenchContext implements FactorContext {
-    private final UserRef user;
-    private final List<FactorRecord> records;
-    private final Map<String, String> state = new HashMap<>();
-    private final SecureRandom random = new SecureRandom();
-    private final PracticePolicy policy = PracticePolicy.defaults();
-
-    BenchContext(UserRef user, List<FactorRecord> records) {
-      this.user = user;
-      this.records = records;
-    }
-
-    @Override
-    public UserRef user() {
-      return user;
-    }
-
-    @Override
-    public RequestContext request() {
-      return RequestContext.system();
-    }
-
-    @Override
-    public PracticePolicy policy() {
-      return policy;
-    }
-
-    @Override
-    public Clock clock() {
-      return Clock.systemUTC();
-    }
-
-    @Override
-    public SecureRandom random() {
-      return random;
-    }
-
-    @Override
-    public byte[] seal(FactorRecord factor, byte[] plaintext) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public byte[] open(FactorRecord factor) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public byte[] mac(String purpose, byte[] data) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean advanceCounter(FactorRecord factor, long newCounter) {
-      return true;
-    }
-
-    @Override
-    public void putState(String key, String value) {
-      if (!value.isEmpty()) {
-        state.put(key, value);
-      }
-    }
-
-    @Override
-    public Optional<String> state(String key) {
-      return Optional.ofNullable(state.get(key));
-    }
-
-    @Override
-    public List<FactorRecord> factorsOfKind() {
-      return records;
-    }
-
-    @Override
-    public CounterStore counters() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void audit(AuditType type, AuditOutcome outcome, Map<String, String> details) {}
-
-    @Override
-    public void notifyUser(NotificationType type, Map<String, String> details) {}
   }
 }

@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public record Answering(
     UserSecurityState state, Optional<ChallengeRecord> challenge, Optional<FactorRecord> factor) {
-  /** Checks for nulls. */
+  /** What an answer's unit read; the state, the challenge and the factor are all required. */
   public Answering {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(challenge, "challenge");

@@ -25,7 +25,7 @@ public record BackupCodeRecord(
     String hash,
     Instant created,
     Optional<Instant> used) {
-  /** Checks for nulls. */
+  /** A stored backup code; every component is required ({@code used} is empty while unused). */
   public BackupCodeRecord {
     Objects.requireNonNull(practice, "practice");
     Objects.requireNonNull(user, "user");

@@ -12,7 +12,7 @@ import java.util.Objects;
  *     JSON, a masked phone number); read with {@link dev.mfa4j.EnrollmentStart#details(Class)}
  */
 public record Enrollment(FactorRecord pending, Object details) {
-  /** Checks for nulls. */
+  /** A provider's enrollment result; both are required and {@code pending} must be PENDING. */
   public Enrollment {
     Objects.requireNonNull(pending, "pending");
     Objects.requireNonNull(details, "details");

@@ -61,6 +61,17 @@ public interface FactorContext {
    */
   List<FactorRecord> factorsOfKind();
 
+  /**
+   * Whether a stored factor of this provider's kind, other than the one this call is about, holds
+   * {@code lookupKey} ({@link FactorRecord#lookupKey}), for any user of any practice. A yes or no
+   * only: a provider learns that a key is taken (for a passkey, that a credential id is registered
+   * already, refused by WebAuthn §7.1 step 26) without reading anyone else's factors, and it never
+   * reaches the store itself.
+   *
+   * @param lookupKey the key as the provider would store it
+   */
+  boolean lookupKeyTaken(String lookupKey);
+
   /** The throttle counters. */
   CounterStore counters();
 

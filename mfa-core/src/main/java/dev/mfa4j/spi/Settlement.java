@@ -92,7 +92,7 @@ public record Settlement(
    * @param disable whether this failure reached the practice's limit
    */
   public record FactorFailure(FactorId id, boolean disable) {
-    /** Checks for nulls. */
+    /** A failure of factor {@code id}, which is required. */
     public FactorFailure {
       Objects.requireNonNull(id, "id");
     }
@@ -111,7 +111,7 @@ public record Settlement(
    * @param signIn the sign-in
    */
   public record SignedIn(SignIn signIn) implements UserChange {
-    /** Checks for nulls. */
+    /** A completed sign-in change; {@code signIn} is required. */
     public SignedIn {
       Objects.requireNonNull(signIn, "signIn");
     }
@@ -124,7 +124,7 @@ public record Settlement(
    * @param lockUntil the lock this failure earned
    */
   public record Failed(Optional<Instant> lockUntil) implements UserChange {
-    /** Checks for nulls. */
+    /** A failure change; {@code lockUntil} is required ({@code Optional.empty()} for no lock). */
     public Failed {
       Objects.requireNonNull(lockUntil, "lockUntil");
     }

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param userAgent with which browser (its User-Agent)
  */
 public record SignIn(Instant at, String ip, String userAgent) {
-  /** Checks for nulls. */
+  /** A completed sign-in; time, address and user agent are required (either text may be empty). */
   public SignIn {
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(ip, "ip");

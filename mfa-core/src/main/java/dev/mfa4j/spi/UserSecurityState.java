@@ -25,7 +25,9 @@ public record UserSecurityState(
     Optional<SignIn> lastSignIn,
     int graceSignIns,
     Optional<Instant> graceStarted) {
-  /** Checks for nulls. */
+  /**
+   * A user's stored state; every component is required (absent times are {@code Optional.empty()}).
+   */
   public UserSecurityState {
     Objects.requireNonNull(practice, "practice");
     Objects.requireNonNull(user, "user");

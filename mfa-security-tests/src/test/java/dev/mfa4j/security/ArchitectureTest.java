@@ -128,6 +128,8 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule mainCode_logsThroughSlf4jOnly = noClasses()
+      // the test kit's DataSourceDefaults must name java.util.logging.Logger (DataSource does)
+      .that().resideOutsideOfPackage("dev.mfa4j.tck..")
       .should().dependOnClassesThat().resideInAnyPackage(
           "java.util.logging..", "org.apache.log4j..", "org.apache.logging.log4j..",
           "org.apache.commons.logging..", "ch.qos.logback..", "org.slf4j.simple..",
@@ -160,6 +162,20 @@ class ArchitectureTest {
       })
       .allowEmptyShould(true)
       .because("each optional module depends on mfa-core only, so a host takes just what it uses");
+
+  @ArchTest
+  static final ArchRule providers_reachTheStoreOnlyThroughFactorContext = noClasses()
+      .that().resideInAnyPackage("dev.mfa4j.totp..", "dev.mfa4j.sms..", "dev.mfa4j.webauthn..")
+      .should().dependOnClassesThat(new DescribedPredicate<JavaClass>(
+          "are a store of mfa-core (other than the CounterStore FactorContext lends)") {
+        @Override
+        public boolean test(JavaClass c) {
+          return (c.getPackageName().equals("dev.mfa4j.spi")
+              || c.getPackageName().equals("dev.mfa4j"))
+              && c.getSimpleName().endsWith("Store") && !c.getSimpleName().equals("CounterStore");
+        }
+      })
+      .because("a provider sees only the FactorContext the engine lends it for one call");
 
   @ArchTest
   static final ArchRule internal_dependsOnNothingOfMfa4j = noClasses()
@@ -206,6 +222,8 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule records_holdNoPlainSecret = classes()
       .that(DescribedPredicate.describe("are records", (JavaClass c) -> c.reflect().isRecord()))
+      // the test kit's StepCodeFactor shows its test code in the clear, on purpose
+      .and().resideOutsideOfPackage("dev.mfa4j.tck..")
       .should(new ArchCondition<>("have no String, char[] or byte[] component named like a secret") {
         @Override
         public void check(JavaClass c, ConditionEvents events) {

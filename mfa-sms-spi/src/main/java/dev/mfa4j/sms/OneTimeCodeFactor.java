@@ -1,7 +1,6 @@
 package dev.mfa4j.sms;
 
 import dev.mfa4j.Answer;
-import dev.mfa4j.FactorId;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.InvalidInputException;
 import dev.mfa4j.PracticeId;
@@ -20,13 +19,10 @@ import dev.mfa4j.spi.Prompt;
 import dev.mfa4j.spi.Verification;
 import dev.mfa4j.spi.VerificationOutcome;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.IllformedLocaleException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -107,17 +103,12 @@ import org.slf4j.LoggerFactory;
 public final class OneTimeCodeFactor implements FactorProvider {
   private static final Logger LOG = LoggerFactory.getLogger(OneTimeCodeFactor.class);
 
-  static final String STATE_CODE = "phone.code";
-  static final String STATE_SENDS = "phone.sends";
-  static final String STATE_NEXT = "phone.next";
   static final String ATTR_CHANNEL = "channel";
   static final String ATTR_MASKED = "destination";
   static final String ATTR_REGION = "region";
   static final String ATTR_LOCALE = "locale";
   static final String ATTR_REPLACES = FactorRecord.REPLACES;
-  static final String MAC_CODE = "mfa4j.phone.code";
   static final String MAC_NUMBER = "mfa4j.phone.number";
-  static final String MAC_THROTTLE = "mfa4j.phone.throttle";
 
   /**
    * The regions accepted when the host names neither {@link Builder#allowedRegions(Function)} nor
@@ -129,41 +120,24 @@ public final class OneTimeCodeFactor implements FactorProvider {
       "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IT", "LV",
       "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "CH");
 
-  private static final Set<String> BEGIN_PARAMETERS =
-      Set.of("phone", "channel", "locale", "region", "replaces");
-  private static final Set<String> PROMPT_PARAMETERS = Set.of("channel", "locale");
-
   private final MessageSender sender;
   private final MessageTemplates templates;
   private final Function<PracticeId, String> practiceName;
   private final Function<PracticeId, Set<String>> allowedRegions;
   private final Optional<String> defaultRegion;
-  private final Duration resendCooldown;
-  private final int maxSendsPerChallenge;
-  private final SendLimit perUser;
-  private final SendLimit perDestination;
-  private final SendLimit perDestinationAllPractices;
-  private final SendLimit perPrefix;
-  private final SendLimit perPrefixAllPractices;
-  private final SendLimit perIp;
-  private final Function<PracticeId, Integer> practiceDailyBudget;
+  private final SendThrottle throttle;
   private final int visibleDigits;
 
   private OneTimeCodeFactor(Builder b) {
     this.sender = b.sender;
     this.templates = b.templates;
     this.practiceName = b.practiceName;
-    this.allowedRegions = b.regions();
+    this.allowedRegions = AllowedRegions.resolve(b.allowAllRegions, b.allowedRegions,
+        b.practiceNumbers);
     this.defaultRegion = b.defaultRegion;
-    this.resendCooldown = b.resendCooldown;
-    this.maxSendsPerChallenge = b.maxSendsPerChallenge;
-    this.perUser = b.perUser;
-    this.perDestination = b.perDestination;
-    this.perDestinationAllPractices = b.perDestinationAllPractices;
-    this.perPrefix = b.perPrefix;
-    this.perPrefixAllPractices = b.perPrefixAllPractices;
-    this.perIp = b.perIp;
-    this.practiceDailyBudget = b.practiceDailyBudget;
+    this.throttle = new SendThrottle(b.resendCooldown, b.maxSendsPerChallenge, b.perUser,
+        b.perDestination, b.perDestinationAllPractices, b.perPrefix, b.perPrefixAllPractices,
+        b.perIp, b.practiceDailyBudget);
     this.visibleDigits = b.visibleDigits;
   }
 
@@ -199,47 +173,26 @@ public final class OneTimeCodeFactor implements FactorProvider {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(pending, "pending");
     Objects.requireNonNull(parameters, "parameters");
-    checkKeys(parameters, BEGIN_PARAMETERS);
-    String phone = parameters.get("phone");
-    if (phone == null || phone.isBlank()) {
-      throw new InvalidInputException("parameter phone is required");
-    }
-    Channel channel = Channel.parse(parameters.getOrDefault("channel", "SMS"));
-    Optional<Locale> locale = parseLocale(parameters.get("locale"));
-    Optional<String> region = Optional.ofNullable(parameters.get("region"))
-        .map(r -> r.trim().toUpperCase(Locale.ROOT)).or(() -> defaultRegion);
-    if (region.isPresent() && !region.get().matches("[A-Z]{2}")) {
-      throw new InvalidInputException("region must be an ISO 3166 two-letter code");
-    }
-    Optional<FactorId> replaces = Optional.empty();
-    if (parameters.containsKey("replaces")) {
-      FactorId old = FactorId.of(parameters.get("replaces"));
-      boolean own = ctx.factorsOfKind().stream().anyMatch(f -> f.id().equals(old)
-          && f.kind().equals(FactorKind.PHONE) && f.state() != FactorState.PENDING
-          && f.practice().equals(pending.practice()) && f.user().equals(pending.user()));
-      if (!own) {
-        throw new InvalidInputException("replaces does not name one of the user's phone factors");
-      }
-      replaces = Optional.of(old);
-    }
-    PhoneNumbers.Checked number = PhoneNumbers.check(phone.trim(), region, channel,
+    PhoneParameters.Enrollment p =
+        PhoneParameters.enrollment(ctx, pending, parameters, defaultRegion);
+    PhoneNumbers.Checked number = PhoneNumbers.check(p.phone(), p.region(), p.channel(),
         allowedRegions.apply(pending.practice()));
 
     Map<String, String> attributes = new HashMap<>(pending.attributes());
-    attributes.put(ATTR_CHANNEL, channel.name());
+    attributes.put(ATTR_CHANNEL, p.channel().name());
     attributes.put(ATTR_MASKED, PhoneNumbers.mask(number.e164(), visibleDigits));
     attributes.put(ATTR_REGION, number.region());
-    locale.ifPresent(l -> attributes.put(ATTR_LOCALE, l.toLanguageTag()));
-    replaces.ifPresent(r -> attributes.put(ATTR_REPLACES, r.value()));
+    p.locale().ifPresent(l -> attributes.put(ATTR_LOCALE, l.toLanguageTag()));
+    p.replaces().ifPresent(r -> attributes.put(ATTR_REPLACES, r.value()));
     String numberKey = Tokens.base64Url(ctx.mac(MAC_NUMBER, utf8(number.e164())));
     FactorRecord record = pending.withAttributes(attributes)
         .withLookupKey(Optional.of(numberKey + "." + pending.id().value()));
     record = record.withSealedSecret(ctx.seal(record, utf8(number.e164())));
 
-    Instant expires = send(ctx, record, number.e164(), channel,
-        locale.orElse(Locale.ENGLISH));
-    PhoneEnrollment details = new PhoneEnrollment(attributes.get(ATTR_MASKED), channel, expires,
-        templates.riskNotice(locale.orElse(Locale.ENGLISH)), replaces);
+    Locale locale = p.locale().orElse(Locale.ENGLISH);
+    Instant expires = send(ctx, record, number.e164(), p.channel(), locale);
+    PhoneEnrollment details = new PhoneEnrollment(attributes.get(ATTR_MASKED), p.channel(),
+        expires, templates.riskNotice(locale), p.replaces());
     return new Enrollment(record, details);
   }
 
@@ -252,11 +205,11 @@ public final class OneTimeCodeFactor implements FactorProvider {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(pending, "pending");
     Objects.requireNonNull(answer, "answer");
-    Checked checked = check(ctx, pending, answer);
-    if (checked.outcome != VerificationOutcome.ACCEPTED) {
-      return Verification.rejected(checked.outcome, details(pending, checked.outcome));
+    StoredCode.Checked checked = StoredCode.check(ctx, pending, answer);
+    if (checked.outcome() != VerificationOutcome.ACCEPTED) {
+      return Verification.rejected(checked.outcome(), details(pending, checked.outcome()));
     }
-    FactorRecord updated = pending.withCounter(checked.sequence);
+    FactorRecord updated = pending.withCounter(checked.sequence());
     Map<String, String> details = new HashMap<>(details(pending, VerificationOutcome.ACCEPTED));
     String replaces = pending.attributes().get(ATTR_REPLACES);
     if (replaces != null) {
@@ -283,13 +236,12 @@ public final class OneTimeCodeFactor implements FactorProvider {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(factor, "factor");
     Objects.requireNonNull(parameters, "parameters");
-    checkKeys(parameters, PROMPT_PARAMETERS);
+    PhoneParameters.Prompt p = PhoneParameters.prompt(parameters);
     if (factor.state() == FactorState.DISABLED || replaced(ctx, factor)) {
       throw new InvalidInputException("this phone factor cannot be used");
     }
-    Channel channel = parameters.containsKey("channel")
-        ? Channel.parse(parameters.get("channel")) : storedChannel(factor);
-    Locale locale = parseLocale(parameters.get("locale"))
+    Channel channel = p.channel().orElseGet(() -> storedChannel(factor));
+    Locale locale = p.locale()
         .or(() -> Optional.ofNullable(factor.attributes().get(ATTR_LOCALE))
             .map(Locale::forLanguageTag))
         .orElse(Locale.ENGLISH);
@@ -298,7 +250,7 @@ public final class OneTimeCodeFactor implements FactorProvider {
     // landline, since enrollment: check the number again before every send.
     PhoneNumbers.check(e164, Optional.empty(), channel, allowedRegions.apply(factor.practice()));
     Instant expires = send(ctx, factor, e164, channel, locale);
-    Instant next = ctx.clock().instant().plus(resendCooldown);
+    Instant next = ctx.clock().instant().plus(throttle.resendCooldown());
     return new Prompt(Optional.empty(), Map.of(
         ATTR_MASKED, factor.attributes().getOrDefault(ATTR_MASKED, ""),
         ATTR_CHANNEL, channel.name(),
@@ -319,11 +271,11 @@ public final class OneTimeCodeFactor implements FactorProvider {
       return Verification.rejected(VerificationOutcome.INVALID,
           details(factor, VerificationOutcome.INVALID));
     }
-    Checked checked = check(ctx, factor, answer);
-    if (checked.outcome != VerificationOutcome.ACCEPTED) {
-      return Verification.rejected(checked.outcome, details(factor, checked.outcome));
+    StoredCode.Checked checked = StoredCode.check(ctx, factor, answer);
+    if (checked.outcome() != VerificationOutcome.ACCEPTED) {
+      return Verification.rejected(checked.outcome(), details(factor, checked.outcome()));
     }
-    if (!ctx.advanceCounter(factor, checked.sequence)) {
+    if (!ctx.advanceCounter(factor, checked.sequence())) {
       return Verification.rejected(VerificationOutcome.REPLAYED,
           details(factor, VerificationOutcome.REPLAYED));
     }
@@ -342,37 +294,10 @@ public final class OneTimeCodeFactor implements FactorProvider {
 
   // ---------------------------------------------------------------------------------------------
 
-  private record Checked(VerificationOutcome outcome, long sequence) {}
-
-  private Checked check(FactorContext ctx, FactorRecord factor, Answer answer) {
-    if (!(answer instanceof Answer.Code code) || !code.factor().equals(factor.id())) {
-      return new Checked(VerificationOutcome.MALFORMED, 0);
-    }
-    Optional<CodeState> state = ctx.state(STATE_CODE).map(CodeState::parse);
-    if (state.isEmpty()) {
-      return new Checked(VerificationOutcome.NOT_PROMPTED, 0);
-    }
-    CodeState s = state.get();
-    String typed = code.reveal();
-    if (!isDigits(typed, s.length)) {
-      return new Checked(VerificationOutcome.MALFORMED, 0);
-    }
-    if (s.spent) {
-      // Compared anyway, so that a spent code and a wrong one cost the same.
-      MessageDigest.isEqual(s.hash, codeHash(ctx, factor, s.sequence, typed));
-      return new Checked(VerificationOutcome.REPLAYED, 0);
-    }
-    boolean match = MessageDigest.isEqual(s.hash, codeHash(ctx, factor, s.sequence, typed));
-    if (!ctx.clock().instant().isBefore(s.expires)) {
-      return new Checked(VerificationOutcome.EXPIRED, 0);
-    }
-    if (!match) {
-      return new Checked(VerificationOutcome.INVALID, 0);
-    }
-    ctx.putState(STATE_CODE, s.spent().format());
-    return new Checked(VerificationOutcome.ACCEPTED, s.sequence);
-  }
-
+  /**
+   * Admits the send through the throttles, sends a new code and, once the provider took it, makes
+   * it the ceremony's code; returns when it expires.
+   */
   private Instant send(FactorContext ctx, FactorRecord factor, String e164, Channel channel,
       Locale locale) {
     PracticePolicy policy = ctx.policy();
@@ -381,62 +306,11 @@ public final class OneTimeCodeFactor implements FactorProvider {
     audit.put("factor", factor.id().value());
     audit.put(ATTR_CHANNEL, channel.name());
     audit.put(ATTR_MASKED, PhoneNumbers.mask(e164, visibleDigits));
+    throttle.admit(ctx, factor, e164, audit);
+    long previous = StoredCode.current(ctx).map(c -> c.sequence).orElse(0L);
 
-    int sends = ctx.state(STATE_SENDS).map(OneTimeCodeFactor::parseInt).orElse(0);
-    if (sends >= maxSendsPerChallenge) {
-      throw refuse(ctx, audit, "challenge_send_limit",
-          "no more codes can be sent for this sign-in; start again",
-          now.plus(policy.challengeLifetime()));
-    }
-    Optional<Instant> next = ctx.state(STATE_NEXT).map(v -> Instant.ofEpochMilli(parseLong(v)));
-    if (next.isPresent() && now.isBefore(next.get())) {
-      throw refuse(ctx, audit, "cooldown", "please wait before asking for another code",
-          next.get());
-    }
-    String userKey = throttleKey(ctx, "user\0" + factor.practice().value() + "\0"
-        + factor.user().value());
-    String cooldownKey = "mfa4j.phone.cooldown:" + userKey;
-    if (ctx.counters().get(cooldownKey, now) > 0) {
-      throw refuse(ctx, audit, "cooldown", "please wait before asking for another code",
-          next.filter(now::isBefore).orElse(now.plus(resendCooldown)));
-    }
-    limit(ctx, audit, "user", "mfa4j.phone.user:" + userKey, perUser, now,
-        "too many codes were sent to this account; try again later");
-    // Number and block: first within the practice, then over all practices. The practice's own
-    // limit comes first so that a practice that reached it adds nothing more to the shared
-    // ceiling; both refusals say the same, so a user never learns that another practice sends to
-    // the number.
-    String practice = factor.practice().value();
-    limit(ctx, audit, "destination", "mfa4j.phone.destination:"
-        + throttleKey(ctx, "destination\0" + practice + "\0" + e164), perDestination,
-        now, "too many codes were sent to this number; try again later");
-    limit(ctx, audit, "destination_all", "mfa4j.phone.destination-all:"
-        + throttleKey(ctx, "destination\0" + e164), perDestinationAllPractices,
-        now, "too many codes were sent to this number; try again later");
-    limit(ctx, audit, "prefix", "mfa4j.phone.prefix:"
-        + throttleKey(ctx, "prefix\0" + practice + "\0" + prefix(e164)), perPrefix, now,
-        "too many codes were sent to numbers like this one; try again later");
-    limit(ctx, audit, "prefix_all", "mfa4j.phone.prefix-all:"
-        + throttleKey(ctx, "prefix\0" + prefix(e164)), perPrefixAllPractices, now,
-        "too many codes were sent to numbers like this one; try again later");
-    if (!ctx.request().ip().isEmpty()) {
-      limit(ctx, audit, "ip", "mfa4j.phone.ip:" + throttleKey(ctx, "ip\0" + ctx.request().ip()),
-          perIp, now, "too many codes were asked for from this network; try again later");
-    }
-    limit(ctx, audit, "practice", "mfa4j.phone.practice:" + factor.practice().value(),
-        SendLimit.perDay(practiceDailyBudget.apply(factor.practice())), now,
-        "the practice's daily budget of code messages is used up; try again tomorrow");
-    // The atomic guard of the cooldown, taken last so that a refusal above does not start it:
-    // of two racing sends of one user, only one passes.
-    if (ctx.counters().increment(cooldownKey, now, now.plus(resendCooldown)) > 1) {
-      throw refuse(ctx, audit, "cooldown", "please wait before asking for another code",
-          now.plus(resendCooldown));
-    }
-
-    int length = policy.codeLength();
     Duration lifetime = policy.codeLifetime();
-    String code = randomDigits(ctx, length);
-    long previous = ctx.state(STATE_CODE).map(v -> CodeState.parse(v).sequence).orElse(0L);
+    String code = StoredCode.randomDigits(ctx, policy.codeLength());
     long sequence = Math.max(now.toEpochMilli(), Math.max(previous, factor.counter()) + 1);
     Instant expires = now.plus(lifetime);
     String text = templates.render(channel, locale, practiceName.apply(factor.practice()), code,
@@ -445,8 +319,6 @@ public final class OneTimeCodeFactor implements FactorProvider {
         utf8(factor.id().value() + "\0" + sequence))).substring(0, 32);
     OutboundMessage message = new OutboundMessage(channel, e164, text, locale, idempotencyKey);
 
-    ctx.putState(STATE_SENDS, Integer.toString(sends + 1));
-    ctx.putState(STATE_NEXT, Long.toString(now.plus(resendCooldown).toEpochMilli()));
     SendResult result;
     try {
       result = Objects.requireNonNull(sender.send(message), "MessageSender returned null");
@@ -468,84 +340,10 @@ public final class OneTimeCodeFactor implements FactorProvider {
     }
     // The new code replaces the old one only once the provider took it: a failed resend leaves
     // the code the user may already have working.
-    ctx.putState(STATE_CODE,
-        new CodeState(false, sequence, expires, length, codeHash(ctx, factor, sequence, code))
-            .format());
+    StoredCode.issue(ctx, factor, sequence, expires, code).store(ctx);
     audit.put("providerMessageId", ((SendResult.Accepted) result).providerMessageId());
     ctx.audit(AuditType.CODE_SENT, AuditOutcome.SUCCESS, audit);
     return expires;
-  }
-
-  private void limit(FactorContext ctx, Map<String, String> audit, String name, String key,
-      SendLimit limit, Instant now, String message) {
-    long window = limit.window().toMillis();
-    long index = Math.floorDiv(now.toEpochMilli(), window);
-    Instant end = Instant.ofEpochMilli((index + 1) * window);
-    if (ctx.counters().increment(key + ":" + index, now, end) > limit.limit()) {
-      throw refuse(ctx, audit, name, message, end);
-    }
-  }
-
-  private static RateLimitedException refuse(FactorContext ctx, Map<String, String> audit,
-      String throttle, String message, Instant retryAfter) {
-    Map<String, String> details = new HashMap<>(audit);
-    details.put("reason", "throttled");
-    details.put("throttle", throttle);
-    ctx.audit(AuditType.CODE_SEND_FAILED, AuditOutcome.DENIED, details);
-    return new RateLimitedException(limitOf(throttle), message, retryAfter);
-  }
-
-  /**
-   * The limit a throttle reports as. The ceilings over all practices report as the practice's
-   * own, so that a host never tells a user that another practice sends to the number.
-   */
-  static RateLimitedException.Limit limitOf(String throttle) {
-    return switch (throttle) {
-      case "cooldown" -> RateLimitedException.Limit.CODE_COOLDOWN;
-      case "challenge_send_limit" -> RateLimitedException.Limit.CODES_PER_CEREMONY;
-      case "user" -> RateLimitedException.Limit.CODES_PER_USER;
-      case "destination", "destination_all" -> RateLimitedException.Limit.CODES_PER_DESTINATION;
-      case "prefix", "prefix_all" -> RateLimitedException.Limit.CODES_PER_PREFIX;
-      case "ip" -> RateLimitedException.Limit.CODES_PER_IP;
-      case "practice" -> RateLimitedException.Limit.CODES_PER_PRACTICE;
-      default -> throw new IllegalArgumentException("unknown throttle " + throttle);
-    };
-  }
-
-  /** The number without its last four digits: the block of 10,000 numbers SMS pumping sweeps. */
-  static String prefix(String e164) {
-    return e164.substring(0, e164.length() - 4);
-  }
-
-  private static String throttleKey(FactorContext ctx, String data) {
-    return Tokens.base64Url(ctx.mac(MAC_THROTTLE, utf8(data))).substring(0, 27);
-  }
-
-  private static byte[] codeHash(FactorContext ctx, FactorRecord factor, long sequence,
-      String code) {
-    return ctx.mac(MAC_CODE, utf8(factor.practice().value() + "\0" + factor.user().value() + "\0"
-        + factor.id().value() + "\0" + sequence + "\0" + code));
-  }
-
-  private static String randomDigits(FactorContext ctx, int length) {
-    char[] digits = new char[length];
-    for (int i = 0; i < length; i++) {
-      digits[i] = (char) ('0' + ctx.random().nextInt(10));
-    }
-    return new String(digits);
-  }
-
-  private static boolean isDigits(String typed, int length) {
-    if (typed.length() != length) {
-      return false;
-    }
-    for (int i = 0; i < typed.length(); i++) {
-      char c = typed.charAt(i);
-      if (c < '0' || c > '9') {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static boolean replaced(FactorContext ctx, FactorRecord factor) {
@@ -563,101 +361,15 @@ public final class OneTimeCodeFactor implements FactorProvider {
         ATTR_CHANNEL, factor.attributes().getOrDefault(ATTR_CHANNEL, "SMS"));
   }
 
-  private static void checkKeys(Map<String, String> parameters, Set<String> allowed) {
-    for (Map.Entry<String, String> e : parameters.entrySet()) {
-      if (!allowed.contains(e.getKey())) {
-        throw new InvalidInputException("unknown parameter; allowed: " + allowed);
-      }
-      if (e.getValue() == null || e.getValue().length() > 64) {
-        throw new InvalidInputException("parameter " + e.getKey() + " must be 1 to 64 characters");
-      }
-    }
-  }
-
-  private static Optional<Locale> parseLocale(String tag) {
-    if (tag == null) {
-      return Optional.empty();
-    }
-    try {
-      Locale locale = new Locale.Builder().setLanguageTag(tag).build();
-      if (locale.getLanguage().isEmpty()) {
-        throw new InvalidInputException("locale must be a BCP 47 language tag");
-      }
-      return Optional.of(locale);
-    } catch (IllformedLocaleException e) {
-      throw new InvalidInputException("locale must be a BCP 47 language tag");
-    }
-  }
-
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static int parseInt(String s) {
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      throw new IllegalStateException("corrupt phone factor state");
-    }
-  }
-
-  private static long parseLong(String s) {
-    try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      throw new IllegalStateException("corrupt phone factor state");
-    }
   }
 
   @Override
   public String toString() {
     return "OneTimeCodeFactor[sender=" + sender.getClass().getSimpleName() + ", cooldown="
-        + resendCooldown + ", maxSendsPerChallenge=" + maxSendsPerChallenge + "]";
-  }
-
-  /** The code of a ceremony as stored: issue number, expiry, length and keyed hash. */
-  static final class CodeState {
-    final boolean spent;
-    final long sequence;
-    final Instant expires;
-    final int length;
-    final byte[] hash;
-
-    CodeState(boolean spent, long sequence, Instant expires, int length, byte[] hash) {
-      this.spent = spent;
-      this.sequence = sequence;
-      this.expires = expires;
-      this.length = length;
-      this.hash = hash;
-    }
-
-    CodeState spent() {
-      return new CodeState(true, sequence, expires, length, hash);
-    }
-
-    String format() {
-      return (spent ? "spent" : "v1") + ";" + sequence + ";" + expires.toEpochMilli() + ";"
-          + length + ";" + Tokens.base64Url(hash);
-    }
-
-    static CodeState parse(String value) {
-      String[] p = value.split(";");
-      if (p.length != 5 || !(p[0].equals("v1") || p[0].equals("spent"))) {
-        throw new IllegalStateException("corrupt phone factor state");
-      }
-      try {
-        return new CodeState(p[0].equals("spent"), Long.parseLong(p[1]),
-            Instant.ofEpochMilli(Long.parseLong(p[2])), Integer.parseInt(p[3]),
-            java.util.Base64.getUrlDecoder().decode(p[4]));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalStateException("corrupt phone factor state");
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "CodeState[redacted]";
-    }
+        + throttle.resendCooldown() + ", maxSendsPerChallenge="
+        + throttle.maxSendsPerChallenge() + "]";
   }
 
   /** Configures a {@link OneTimeCodeFactor}. */
@@ -848,47 +560,6 @@ public final class OneTimeCodeFactor implements FactorProvider {
             "allowAllRegions cannot be combined with allowedRegions or practiceNumbers");
       }
       return new OneTimeCodeFactor(this);
-    }
-
-    /** The regions per practice as configured; null from the function means every region. */
-    private Function<PracticeId, Set<String>> regions() {
-      if (allowAllRegions) {
-        return p -> null;
-      }
-      if (allowedRegions != null) {
-        Function<PracticeId, Set<String>> f = allowedRegions;
-        return p -> normalised(f.apply(p));
-      }
-      if (practiceNumbers != null) {
-        Function<PracticeId, ? extends Collection<String>> f = practiceNumbers;
-        return p -> {
-          Collection<String> own = f.apply(p);
-          if (own == null || own.isEmpty()) {
-            return DEFAULT_REGIONS;
-          }
-          Set<String> regions = new HashSet<>();
-          for (String n : own) {
-            String region = n == null ? null : PhoneNumbers.regionOf(n);
-            if (region == null || region.equals("ZZ") || region.equals("001")) {
-              throw new IllegalStateException("a practice number is not a number of a country");
-            }
-            regions.add(region);
-          }
-          return Set.copyOf(regions);
-        };
-      }
-      return p -> DEFAULT_REGIONS;
-    }
-
-    private static Set<String> normalised(Set<String> regions) {
-      if (regions == null) {
-        return Set.of();
-      }
-      Set<String> out = new HashSet<>();
-      for (String r : regions) {
-        out.add(r.trim().toUpperCase(Locale.ROOT));
-      }
-      return Set.copyOf(out);
     }
   }
 }

@@ -22,7 +22,10 @@ public record PhoneEnrollment(
     Instant codeExpiresAt,
     String riskNotice,
     Optional<FactorId> replaces) {
-  /** Checks for nulls. */
+  /**
+   * A phone enrollment's details; every component is required (an absent replacement is {@code
+   * Optional.empty()}).
+   */
   public PhoneEnrollment {
     Objects.requireNonNull(maskedNumber, "maskedNumber");
     Objects.requireNonNull(channel, "channel");

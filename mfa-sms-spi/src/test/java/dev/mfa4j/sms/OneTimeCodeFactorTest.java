@@ -1,5 +1,6 @@
 package dev.mfa4j.sms;
 
+import dev.mfa4j.tck.FakeFactorContext;
 import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,7 +66,7 @@ class OneTimeCodeFactorTest {
   void setUp() {
     clock = MutableClock.at(START);
     outbox = new OutboxSender();
-    ctx = new FakeFactorContext(alice, PracticePolicy.defaults(), clock);
+    ctx = FakeFactorContext.of(alice, FactorKind.PHONE, clock);
     factor = OneTimeCodeFactor.builder().sender(outbox)
         .practiceName(p -> "Sunrise Therapy").build();
   }
@@ -90,8 +91,8 @@ class OneTimeCodeFactorTest {
     Verification v = factor.confirm(ctx, e.pending(), Answer.code(e.pending().id(), lastCode()));
     assertThat(v.isAccepted()).isTrue();
     FactorRecord active = v.updated().orElseThrow().withState(FactorState.ACTIVE);
-    ctx.factors.add(active);
-    ctx.newCeremony();
+    ctx.store(active);
+    ctx = ctx.newCeremony();
     clock.advance(Duration.ofMinutes(1));
     return active;
   }
@@ -141,13 +142,13 @@ class OneTimeCodeFactorTest {
   void begin_codeStoredOnlyAsKeyedHash() {
     begin(Map.of("phone", MOBILE));
     String code = lastCode();
-    assertThat(ctx.state.values()).allSatisfy(v -> assertThat(v).doesNotContain(code));
-    assertThat(ctx.state.toString()).doesNotContain(code);
+    assertThat(ctx.ceremonyState().values()).allSatisfy(v -> assertThat(v).doesNotContain(code));
+    assertThat(ctx.ceremonyState().toString()).doesNotContain(code);
   }
 
   @Test
   void begin_policyCodeLength8_sendsEightDigits() {
-    ctx.policy = PracticePolicy.builder().codeLength(8).build();
+    ctx.policy(PracticePolicy.builder().codeLength(8).build());
     Enrollment e = begin(Map.of("phone", MOBILE));
     String code = lastCode();
     assertThat(code).hasSize(8);
@@ -234,7 +235,7 @@ class OneTimeCodeFactorTest {
           .hasMessageNotContaining(number.substring(1));
     }
     assertThat(outbox.calls()).isZero();
-    assertThat(ctx.counters.increments).isZero();
+    assertThat(ctx.counterIncrements()).isZero();
   }
 
   @ParameterizedTest
@@ -294,7 +295,7 @@ class OneTimeCodeFactorTest {
     assertThatThrownBy(() -> begin(Map.of("phone", example("JM", PhoneNumberType.MOBILE))))
         .isInstanceOf(RegionNotAcceptedException.class);
     assertThat(outbox.calls()).isZero();
-    assertThat(ctx.counters.increments).isZero();
+    assertThat(ctx.counterIncrements()).isZero();
     begin(Map.of("phone", MOBILE));
     assertThat(outbox.calls()).isEqualTo(1);
   }
@@ -397,7 +398,7 @@ class OneTimeCodeFactorTest {
     assertThat(p.nextPromptAt()).contains(clock.instant().plusSeconds(30));
     assertThat(outbox.messages()).hasSize(2);
     assertThat(verify(f, lastCode())).isEqualTo(VerificationOutcome.ACCEPTED);
-    assertThat(ctx.audits).anyMatch(a -> a.type() == AuditType.CODE_SENT
+    assertThat(ctx.audits()).anyMatch(a -> a.type() == AuditType.CODE_SENT
         && a.outcome() == AuditOutcome.SUCCESS);
   }
 
@@ -432,8 +433,8 @@ class OneTimeCodeFactorTest {
 
   @Test
   void verify_policyLifetimeOfTenMinutes_expiresAtTenMinutes() {
-    ctx.policy = PracticePolicy.builder().codeLifetime(Duration.ofMinutes(10))
-        .challengeLifetime(Duration.ofMinutes(10)).build();
+    ctx.policy(PracticePolicy.builder().codeLifetime(Duration.ofMinutes(10))
+        .challengeLifetime(Duration.ofMinutes(10)).build());
     FactorRecord f = enrolled(Channel.SMS, MOBILE);
     factor.prompt(ctx, f, Map.of());
     String code = lastCode();
@@ -456,9 +457,10 @@ class OneTimeCodeFactorTest {
     FactorRecord f = enrolled(Channel.SMS, MOBILE);
     factor.prompt(ctx, f, Map.of());
     String code = lastCode();
-    Map<String, String> copy = new HashMap<>(ctx.state);
+    Map<String, String> copy = new HashMap<>(ctx.ceremonyState());
     assertThat(verify(f, code)).isEqualTo(VerificationOutcome.ACCEPTED);
-    ctx.state = new java.util.concurrent.ConcurrentHashMap<>(copy); // a stale copy of the state
+    ctx = ctx.newCeremony();
+    ctx.ceremonyState().putAll(copy); // another ceremony with a stale copy of the state
     assertThat(verify(f, code)).isEqualTo(VerificationOutcome.REPLAYED);
   }
 
@@ -490,7 +492,7 @@ class OneTimeCodeFactorTest {
         .satisfies(e -> assertThat(((RateLimitedException) e).limit())
             .isEqualTo(RateLimitedException.Limit.CODE_COOLDOWN));
     assertThat(outbox.calls()).isEqualTo(sent);
-    assertThat(ctx.audits).anyMatch(a -> a.type() == AuditType.CODE_SEND_FAILED
+    assertThat(ctx.audits()).anyMatch(a -> a.type() == AuditType.CODE_SEND_FAILED
         && a.outcome() == AuditOutcome.DENIED && "cooldown".equals(a.details().get("throttle")));
     clock.advance(Duration.ofSeconds(1));
     factor.prompt(ctx, f, Map.of());
@@ -501,7 +503,7 @@ class OneTimeCodeFactorTest {
   void prompt_cooldownHoldsAcrossCeremoniesOfOneUser() {
     FactorRecord f = enrolled(Channel.SMS, MOBILE);
     factor.prompt(ctx, f, Map.of());
-    ctx.newCeremony();
+    ctx = ctx.newCeremony();
     assertThatThrownBy(() -> factor.prompt(ctx, f, Map.of()))
         .isInstanceOf(RateLimitedException.class);
   }
@@ -527,7 +529,7 @@ class OneTimeCodeFactorTest {
     clock.advance(Duration.ofSeconds(30));
     factor.prompt(ctx, f, Map.of()); // 3
     clock.advance(Duration.ofSeconds(30));
-    ctx.newCeremony();
+    ctx = ctx.newCeremony();
     int sent = outbox.calls();
     assertThatThrownBy(() -> factor.prompt(ctx, f, Map.of()))
         .isInstanceOf(RateLimitedException.class)
@@ -565,7 +567,7 @@ class OneTimeCodeFactorTest {
     factor.begin(carol, pending(carol.user()), Map.of("phone", example("US",
         PhoneNumberType.MOBILE)));
     assertThat(outbox.calls()).isEqualTo(4);
-    assertThat(ctx.counters.keys()).allSatisfy(k -> assertThat(k).doesNotContain(MOBILE.substring(1)));
+    assertThat(ctx.counterKeys()).allSatisfy(k -> assertThat(k).doesNotContain(MOBILE.substring(1)));
     clock.set(Instant.parse("2026-11-24T00:00:00Z"));
     factor.begin(ctx.forUser(UserRef.client("sunrise", "dave")), pending(UserRef.client("sunrise",
         "dave")), Map.of("phone", MOBILE));
@@ -586,7 +588,7 @@ class OneTimeCodeFactorTest {
         .isInstanceOf(RateLimitedException.class)
         .hasMessage("too many codes were sent to this number; try again later");
     assertThat(outbox.calls()).isEqualTo(3);
-    assertThat(fourth.audits).anyMatch(a -> "destination_all".equals(a.details().get("throttle")));
+    assertThat(fourth.audits()).anyMatch(a -> "destination_all".equals(a.details().get("throttle")));
   }
 
   @Test
@@ -612,7 +614,7 @@ class OneTimeCodeFactorTest {
   void begin_burstToOneNumberBlock_blockedWithoutCallingTheSender() {
     factor = OneTimeCodeFactor.builder().sender(outbox).perPrefix(SendLimit.perHour(3))
         .perIp(SendLimit.perHour(100)).build();
-    String block = OneTimeCodeFactor.prefix(MOBILE);
+    String block = SendThrottle.prefix(MOBILE);
     for (int i = 0; i < 3; i++) {
       FakeFactorContext c = ctx.forUser(UserRef.client("sunrise", "victim" + i));
       factor.begin(c, pending(c.user()), Map.of("phone", block + "100" + i));
@@ -635,7 +637,7 @@ class OneTimeCodeFactorTest {
   void begin_numberBlockCeilingOverAllPractices_holds() {
     factor = OneTimeCodeFactor.builder().sender(outbox).perPrefix(SendLimit.perHour(2))
         .perPrefixAllPractices(SendLimit.perHour(4)).build();
-    String block = OneTimeCodeFactor.prefix(MOBILE);
+    String block = SendThrottle.prefix(MOBILE);
     for (int i = 0; i < 4; i++) {
       FakeFactorContext c = ctx.forUser(UserRef.client("p" + (i / 2), "victim" + i));
       factor.begin(c, pending(c.user()), Map.of("phone", block + "100" + i));
@@ -644,7 +646,7 @@ class OneTimeCodeFactorTest {
     assertThatThrownBy(() -> factor.begin(fifth, pending(fifth.user()),
         Map.of("phone", block + "1005"))).isInstanceOf(RateLimitedException.class);
     assertThat(outbox.calls()).isEqualTo(4);
-    assertThat(fifth.audits).anyMatch(a -> "prefix_all".equals(a.details().get("throttle")));
+    assertThat(fifth.audits()).anyMatch(a -> "prefix_all".equals(a.details().get("throttle")));
   }
 
   @Test
@@ -665,7 +667,7 @@ class OneTimeCodeFactorTest {
 
   @Test
   void begin_codeDigitsComeFromTheEnginesRandom() {
-    ctx.random = new SecureRandom() {
+    ctx.random(new SecureRandom() {
       private static final long serialVersionUID = 1L;
       private final int[] digits = {3, 1, 4, 1, 5, 9};
       private int next;
@@ -675,7 +677,7 @@ class OneTimeCodeFactorTest {
         assertThat(bound).isEqualTo(10);
         return digits[next++ % digits.length];
       }
-    };
+    });
     begin(Map.of("phone", MOBILE));
     assertThat(lastCode()).isEqualTo("314159");
   }
@@ -708,9 +710,9 @@ class OneTimeCodeFactorTest {
           assertThat(e.getMessage()).doesNotContain(MOBILE).doesNotContain(MOBILE.substring(1));
           assertThat(e.reason()).doesNotContain(MOBILE.substring(1));
         });
-    assertThat(ctx.audits).anyMatch(a -> a.type() == AuditType.CODE_SEND_FAILED
+    assertThat(ctx.audits()).anyMatch(a -> a.type() == AuditType.CODE_SEND_FAILED
         && a.outcome() == AuditOutcome.FAILURE && "false".equals(a.details().get("retryable")));
-    assertThat(ctx.audits.toString()).doesNotContain(MOBILE.substring(1));
+    assertThat(ctx.audits().toString()).doesNotContain(MOBILE.substring(1));
   }
 
   @Test
@@ -762,7 +764,7 @@ class OneTimeCodeFactorTest {
     outbox.failNext((SendResult.Failed) SendResult.permanent("unreachable", Optional.empty()));
     assertThatThrownBy(() -> begin(Map.of("phone", MOBILE)))
         .isInstanceOf(DeliveryException.class);
-    assertThat(ctx.state).doesNotContainKey(OneTimeCodeFactor.STATE_CODE);
+    assertThat(ctx.ceremonyState()).doesNotContainKey(StoredCode.STATE_KEY);
   }
 
   // --- number change ------------------------------------------------------------------------
@@ -777,13 +779,13 @@ class OneTimeCodeFactorTest {
     Verification v = factor.confirm(ctx, e.pending(), Answer.code(e.pending().id(), lastCode()));
     assertThat(v.isAccepted()).isTrue();
     assertThat(v.details()).containsEntry("replaces", old.id().value());
-    assertThat(ctx.notices).singleElement().satisfies(n -> {
+    assertThat(ctx.notices()).singleElement().satisfies(n -> {
       assertThat(n.type()).isEqualTo(NotificationType.PHONE_CHANGED);
       assertThat(n.details()).containsEntry("replaces", old.id().value());
       assertThat(n.details().toString()).doesNotContain(newNumber.substring(1));
     });
-    ctx.factors.add(v.updated().orElseThrow().withState(FactorState.ACTIVE));
-    ctx.newCeremony();
+    ctx.store(v.updated().orElseThrow().withState(FactorState.ACTIVE));
+    ctx = ctx.newCeremony();
     clock.advance(Duration.ofMinutes(1));
     int sent = outbox.calls();
     assertThatThrownBy(() -> factor.prompt(ctx, old, Map.of()))
@@ -795,7 +797,7 @@ class OneTimeCodeFactorTest {
   void begin_replacesAnotherUsersFactor_refused() {
     FactorRecord old = enrolled(Channel.SMS, MOBILE);
     FakeFactorContext bob = ctx.forUser(UserRef.staff("sunrise", "bob"));
-    bob.factors.add(new FactorRecord(FactorId.random(new SecureRandom()), bob.user().practice(),
+    bob.store(new FactorRecord(FactorId.random(new SecureRandom()), bob.user().practice(),
         bob.user().user(), FactorKind.PHONE, "b", FactorState.ACTIVE, START, Optional.empty(), 0,
         0, Optional.empty(), new byte[0], Map.of()));
     assertThatThrownBy(() -> factor.begin(bob, pending(bob.user()),
@@ -814,7 +816,7 @@ class OneTimeCodeFactorTest {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       for (int round = 0; round < 20; round++) {
-        Map<String, String> snapshot = new HashMap<>(ctx.state);
+        Map<String, String> snapshot = new HashMap<>(ctx.ceremonyState());
         CountDownLatch go = new CountDownLatch(1);
         List<Future<VerificationOutcome>> results = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
@@ -831,7 +833,7 @@ class OneTimeCodeFactorTest {
           }
         }
         assertThat(accepted).as("round " + round).isEqualTo(round == 0 ? 1 : 0);
-        ctx.state.putAll(snapshot); // the code is back as it was: only the counter stops it
+        ctx.ceremonyState().putAll(snapshot); // the code is back as it was: only the counter stops it
       }
     } finally {
       pool.shutdownNow();
@@ -865,17 +867,17 @@ class OneTimeCodeFactorTest {
 
   @Test
   void limitOf_namesEveryThrottle_acrossPracticesAsThePracticesOwn() {
-    assertThat(OneTimeCodeFactor.limitOf("destination_all"))
-        .isEqualTo(OneTimeCodeFactor.limitOf("destination"))
+    assertThat(SendThrottle.limitOf("destination_all"))
+        .isEqualTo(SendThrottle.limitOf("destination"))
         .isEqualTo(RateLimitedException.Limit.CODES_PER_DESTINATION);
-    assertThat(OneTimeCodeFactor.limitOf("prefix_all"))
+    assertThat(SendThrottle.limitOf("prefix_all"))
         .isEqualTo(RateLimitedException.Limit.CODES_PER_PREFIX);
-    assertThat(OneTimeCodeFactor.limitOf("ip")).isEqualTo(RateLimitedException.Limit.CODES_PER_IP);
-    assertThat(OneTimeCodeFactor.limitOf("practice"))
+    assertThat(SendThrottle.limitOf("ip")).isEqualTo(RateLimitedException.Limit.CODES_PER_IP);
+    assertThat(SendThrottle.limitOf("practice"))
         .isEqualTo(RateLimitedException.Limit.CODES_PER_PRACTICE);
-    assertThat(OneTimeCodeFactor.limitOf("challenge_send_limit"))
+    assertThat(SendThrottle.limitOf("challenge_send_limit"))
         .isEqualTo(RateLimitedException.Limit.CODES_PER_CEREMONY);
-    assertThatThrownBy(() -> OneTimeCodeFactor.limitOf("nope"))
+    assertThatThrownBy(() -> SendThrottle.limitOf("nope"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

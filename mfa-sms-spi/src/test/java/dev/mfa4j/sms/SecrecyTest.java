@@ -1,5 +1,6 @@
 package dev.mfa4j.sms;
 
+import dev.mfa4j.tck.FakeFactorContext;
 import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +37,7 @@ class SecrecyTest {
     MutableClock clock = MutableClock.at(Instant.parse("2026-11-23T10:00:00Z"));
     OutboxSender outbox = new OutboxSender();
     UserRef user = UserRef.staff("sunrise", "alice");
-    FakeFactorContext ctx = new FakeFactorContext(user, PracticePolicy.defaults(), clock);
+    FakeFactorContext ctx = FakeFactorContext.of(user, FactorKind.PHONE, clock);
     OneTimeCodeFactor factor = OneTimeCodeFactor.builder().sender(outbox).build();
     List<String> codes = new ArrayList<>();
     List<String> errors = new ArrayList<>();
@@ -56,7 +57,7 @@ class SecrecyTest {
       FactorRecord active = factor.confirm(ctx, e.pending(),
           Answer.code(e.pending().id(), codes.get(0))).updated().orElseThrow()
           .withState(FactorState.ACTIVE);
-      ctx.newCeremony();
+      ctx = ctx.newCeremony();
       clock.advance(Duration.ofMinutes(1));
       records.add(factor.prompt(ctx, active, Map.of()).toString() + factor.display(active));
       codes.add(outbox.last().orElseThrow().code(6).orElseThrow());
@@ -83,8 +84,8 @@ class SecrecyTest {
     String logs = captured.toString(StandardCharsets.UTF_8);
     assertThat(logs).contains("code message not accepted");
     assertThat(errors).hasSize(4);
-    String everything = logs + errors + ctx.audits + ctx.notices + ctx.state + records
-        + ctx.counters.keys();
+    String everything = logs + errors + ctx.audits() + ctx.notices() + ctx.ceremonyState() + records
+        + ctx.counterKeys();
     assertThat(everything).doesNotContain(digits)
         .doesNotContain(digits.substring(digits.length() - 8));
     for (String code : codes) {

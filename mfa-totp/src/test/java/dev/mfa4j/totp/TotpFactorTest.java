@@ -10,11 +10,14 @@ import dev.mfa4j.InvalidInputException;
 import dev.mfa4j.PracticeId;
 import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.UserId;
+import dev.mfa4j.UserRef;
 import dev.mfa4j.spi.Enrollment;
 import dev.mfa4j.spi.FactorRecord;
 import dev.mfa4j.spi.FactorState;
 import dev.mfa4j.spi.Verification;
 import dev.mfa4j.spi.VerificationOutcome;
+import dev.mfa4j.tck.FakeFactorContext;
+import dev.mfa4j.tck.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -29,6 +32,7 @@ class TotpFactorTest {
   static final Instant T0 = Instant.parse("2026-11-23T10:00:10Z");
   static final FactorId ID = FactorId.of("f-totp-1");
 
+  MutableClock clock;
   FakeFactorContext ctx;
   TotpFactor factor;
   FactorRecord active;
@@ -41,7 +45,8 @@ class TotpFactorTest {
 
   @BeforeEach
   void enroll() {
-    ctx = new FakeFactorContext(T0);
+    clock = MutableClock.at(T0);
+    ctx = FakeFactorContext.of(UserRef.staff("p1", "u1"), FactorKind.TOTP, clock);
     factor = TotpFactor.builder().issuer("Zoë's Clinic & Co").build();
     Enrollment e = factor.begin(ctx, pending(), Map.of("account", "amy@zoe.example"));
     enrollment = (TotpEnrollment) e.details();
@@ -156,7 +161,7 @@ class TotpFactorTest {
     assertThat(v.outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
     long step = TotpParameters.DEFAULTS.step(T0);
     assertThat(v.updated()).isEmpty();
-    assertThat(ctx.counter.get()).isEqualTo(step);
+    assertThat(ctx.counter(ID)).isEqualTo(step);
     assertThat(v.details()).containsEntry("time_step", Long.toString(step))
         .containsEntry("drift_steps", "0");
   }
@@ -166,7 +171,7 @@ class TotpFactorTest {
     FactorRecord p = active.withState(FactorState.PENDING);
     Verification v = factor.confirm(ctx, p, Answer.code(ID, codeAtOffset(5)));
     assertThat(v.outcome()).isEqualTo(VerificationOutcome.INVALID);
-    assertThat(ctx.counter.get()).isZero();
+    assertThat(ctx.counter(ID)).isZero();
   }
 
   @ParameterizedTest(name = "offset {0}")
@@ -185,10 +190,10 @@ class TotpFactorTest {
 
   @Test
   void verify_policyWindowTwo_acceptsTwoSteps_windowZeroOnlyCurrent() {
-    ctx.policy = PracticePolicy.builder().totpWindow(2).build();
+    ctx.policy(PracticePolicy.builder().totpWindow(2).build());
     assertThat(verify(codeAtOffset(-2)).outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
-    ctx.policy = PracticePolicy.builder().totpWindow(0).build();
-    ctx.now = T0.plusSeconds(300);
+    ctx.policy(PracticePolicy.builder().totpWindow(0).build());
+    clock.set(T0.plusSeconds(300));
     assertThat(verify(codeAt(T0.plusSeconds(270))).outcome())
         .isEqualTo(VerificationOutcome.INVALID);
     assertThat(verify(codeAt(T0.plusSeconds(300))).outcome())
@@ -199,7 +204,7 @@ class TotpFactorTest {
   void verify_sameCodeTwice_secondReplayed() {
     String code = codeAtOffset(0);
     assertThat(verify(code).outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
-    active = active.withCounter(ctx.counter.get());
+    active = active.withCounter(ctx.counter(ID));
     assertThat(verify(code).outcome()).isEqualTo(VerificationOutcome.REPLAYED);
   }
 
@@ -214,14 +219,14 @@ class TotpFactorTest {
   @Test
   void verify_codeOfTThenCodeOfTMinusOne_secondReplayed() {
     assertThat(verify(codeAtOffset(0)).outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
-    active = active.withCounter(ctx.counter.get());
+    active = active.withCounter(ctx.counter(ID));
     assertThat(verify(codeAtOffset(-1)).outcome()).isEqualTo(VerificationOutcome.REPLAYED);
     assertThat(verify(codeAtOffset(1)).outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
   }
 
   @Test
   void verify_lostRace_replayed() {
-    ctx.loseRace = true;
+    ctx.loseRaces(true);
     assertThat(verify(codeAtOffset(0)).outcome()).isEqualTo(VerificationOutcome.REPLAYED);
   }
 
@@ -236,7 +241,7 @@ class TotpFactorTest {
   @ValueSource(strings = {"12345", "1234567", "", "abcdef", "١٢٣٤٥٦", "１２３４５６", "12345６"})
   void verify_notSixAsciiDigits_malformedWithoutOpeningSecret(String typed) {
     assertThat(verify(typed).outcome()).isEqualTo(VerificationOutcome.MALFORMED);
-    assertThat(ctx.opens.get()).isZero();
+    assertThat(ctx.opens()).isZero();
   }
 
   @Test
@@ -255,7 +260,7 @@ class TotpFactorTest {
         .outcome()).isEqualTo(VerificationOutcome.MALFORMED);
     assertThat(factor.verify(ctx, active, Answer.backupCode(codeAtOffset(0))).outcome())
         .isEqualTo(VerificationOutcome.MALFORMED);
-    assertThat(ctx.opens.get()).isZero();
+    assertThat(ctx.opens()).isZero();
   }
 
   @Test

@@ -56,7 +56,7 @@ final class Json {
   static PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs>
       assertion(String json) throws MalformedException {
     try {
-      return MAPPER.readValue(json, ASSERTION);
+      return nonNull(MAPPER.readValue(json, ASSERTION), "assertion");
     } catch (JsonProcessingException | RuntimeException e) {
       // Yubico's constructors throw IllegalArgumentException and friends on bad CBOR or base64
       throw new MalformedException("assertion", e);
@@ -66,10 +66,18 @@ final class Json {
   static PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs>
       registration(String json) throws MalformedException {
     try {
-      return MAPPER.readValue(json, REGISTRATION);
+      return nonNull(MAPPER.readValue(json, REGISTRATION), "registration");
     } catch (JsonProcessingException | RuntimeException e) {
       throw new MalformedException("registration", e);
     }
+  }
+
+  /** The JSON literal {@code null} reads as no object: malformed, like any other non-credential. */
+  private static <T> T nonNull(T value, String what) throws MalformedException {
+    if (value == null) {
+      throw new MalformedException(what, null);
+    }
+    return value;
   }
 
   static String write(Object value) {

@@ -1,61 +1,24 @@
 package dev.mfa4j.webauthn;
 
-import com.yubico.webauthn.AssertionRequest;
-import com.yubico.webauthn.AssertionResult;
-import com.yubico.webauthn.CredentialRepository;
-import com.yubico.webauthn.FinishAssertionOptions;
-import com.yubico.webauthn.FinishRegistrationOptions;
-import com.yubico.webauthn.RegistrationResult;
 import com.yubico.webauthn.RelyingParty;
-import com.yubico.webauthn.StartAssertionOptions;
-import com.yubico.webauthn.StartRegistrationOptions;
-import com.yubico.webauthn.data.AttestationConveyancePreference;
-import com.yubico.webauthn.data.AuthenticatorAssertionResponse;
-import com.yubico.webauthn.data.AuthenticatorAttestationResponse;
-import com.yubico.webauthn.data.AuthenticatorSelectionCriteria;
-import com.yubico.webauthn.data.AuthenticatorTransport;
-import com.yubico.webauthn.data.ByteArray;
-import com.yubico.webauthn.data.ClientAssertionExtensionOutputs;
-import com.yubico.webauthn.data.ClientRegistrationExtensionOutputs;
-import com.yubico.webauthn.data.PublicKeyCredential;
-import com.yubico.webauthn.data.PublicKeyCredentialCreationOptions;
-import com.yubico.webauthn.data.PublicKeyCredentialParameters;
-import com.yubico.webauthn.data.RelyingPartyIdentity;
-import com.yubico.webauthn.data.ResidentKeyRequirement;
-import com.yubico.webauthn.data.UserIdentity;
 import com.yubico.webauthn.data.UserVerificationRequirement;
-import com.yubico.webauthn.exception.AssertionFailedException;
-import com.yubico.webauthn.exception.RegistrationFailedException;
 import dev.mfa4j.Answer;
-import dev.mfa4j.FactorId;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.InvalidInputException;
-import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.spi.Enrollment;
 import dev.mfa4j.spi.FactorContext;
 import dev.mfa4j.spi.FactorProvider;
 import dev.mfa4j.spi.FactorRecord;
-import dev.mfa4j.spi.FactorState;
-import dev.mfa4j.spi.MfaStore;
 import dev.mfa4j.spi.Prompt;
 import dev.mfa4j.spi.Verification;
 import dev.mfa4j.spi.VerificationOutcome;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Passkeys and security keys (WebAuthn) as a factor, verified by Yubico's {@code
@@ -99,38 +62,17 @@ public final class PasskeyFactor implements FactorProvider {
   /** Enrollment parameter: the person's name the authenticator shows (default: the user name). */
   public static final String PARAM_DISPLAY_NAME = "displayName";
 
-  static final String STATE_CREATION = "passkey.creation";
-  static final String STATE_REQUEST = "passkey.request";
-  /** A passwordless ceremony's request (no allowCredentials, user verification required). */
-  static final String STATE_PASSWORDLESS = "passkey.passwordless";
-  /** The only "username" Yubico ever sees: each {@link CredentialView} holds one user. */
-  static final String VIEW_USER = "user";
-  private static final int USER_HANDLE_BYTES = 32;
-  /** The engine's enrollment ceremonies live this long. */
-  static final Duration ENROLLMENT_LIFETIME = PracticePolicy.MAX_CODE_LIFETIME;
-  private static final int MAX_NAME = 64;
-
-  private static final Logger log = LoggerFactory.getLogger(PasskeyFactor.class);
-
-  private final RelyingPartyIdentity identity;
-  private final Set<String> origins;
-  private final UserVerificationRequirement userVerification;
-  private final int maxPasskeys;
-  private final boolean passwordlessEnabled;
-  private final boolean fastEs256;
-  private final Optional<MfaStore> registry;
+  private final RelyingParties parties;
+  private final PasskeyRegistration registration;
+  private final PasskeyAssertion assertion;
+  private final PasswordlessSignIn passwordless;
 
   private PasskeyFactor(Builder b) {
-    this.identity = RelyingPartyIdentity.builder().id(b.rpId).name(b.rpName).build();
-    this.origins = Set.copyOf(b.origins);
-    this.userVerification = b.userVerification.yubico;
-    this.maxPasskeys = b.maxPasskeys;
-    this.passwordlessEnabled = b.passwordless;
-    this.fastEs256 = b.fastEs256;
-    this.registry = Optional.ofNullable(b.registry);
-    if (fastEs256) {
-      FastP256.install();
-    }
+    this.parties = new RelyingParties(b.rpId, b.rpName, b.origins, b.fastEs256);
+    this.registration = new PasskeyRegistration(parties, b.userVerification.yubico,
+        b.maxPasskeys);
+    this.assertion = new PasskeyAssertion(parties, b.userVerification.yubico, b.passwordless);
+    this.passwordless = new PasswordlessSignIn(parties, b.passwordless);
   }
 
   /** A new builder. */
@@ -145,12 +87,12 @@ public final class PasskeyFactor implements FactorProvider {
 
   /** The relying party id (the site's registrable domain). */
   public String rpId() {
-    return identity.getId();
+    return parties.rpId();
   }
 
   /** The allowed origins, matched exactly. */
   public Set<String> origins() {
-    return origins;
+    return parties.origins();
   }
 
   // ---------------------------------------------------------------- registration
@@ -165,128 +107,18 @@ public final class PasskeyFactor implements FactorProvider {
    */
   @Override
   public Enrollment begin(FactorContext ctx, FactorRecord pending, Map<String, String> parameters) {
-    Objects.requireNonNull(ctx, "ctx");
-    Objects.requireNonNull(pending, "pending");
-    Objects.requireNonNull(parameters, "parameters");
-    String userName = name(parameters.get(PARAM_USER_NAME), ctx.user().user().value(),
-        PARAM_USER_NAME);
-    String displayName = name(parameters.get(PARAM_DISPLAY_NAME), userName, PARAM_DISPLAY_NAME);
-    List<FactorRecord> others = others(ctx, pending);
-    List<FactorRecord> registered = others.stream().filter(Attributes::isRegistered).toList();
-    if (registered.size() >= maxPasskeys) {
-      throw new InvalidInputException("at most " + maxPasskeys + " passkeys per user");
-    }
-    ByteArray userHandle = others.stream()
-        .sorted((a, b) -> a.created().compareTo(b.created()))
-        .map(Attributes::userHandle).flatMap(Optional::stream).findFirst()
-        .orElseGet(() -> {
-          byte[] h = new byte[USER_HANDLE_BYTES];
-          ctx.random().nextBytes(h);
-          return new ByteArray(h);
-        });
-    // Yubico asks the view for the excluded credentials under the user entity's name
-    RelyingParty rp = relyingParty(new CredentialView(userName, registered, Optional.empty()),
-        ctx.clock());
-    PublicKeyCredentialCreationOptions options = rp.startRegistration(
-        StartRegistrationOptions.builder()
-            .user(UserIdentity.builder().name(userName).displayName(displayName)
-                .id(userHandle).build())
-            .authenticatorSelection(AuthenticatorSelectionCriteria.builder()
-                .residentKey(ResidentKeyRequirement.PREFERRED)
-                .userVerification(userVerification)
-                .build())
-            .timeout(ENROLLMENT_LIFETIME.toMillis())
-            .build());
-    ctx.putState(STATE_CREATION, Ceremony.encode(ctx.clock().instant(), Json.write(options)));
-    Map<String, String> attributes = new HashMap<>(pending.attributes());
-    attributes.put(Attributes.USER_HANDLE, userHandle.getBase64Url());
-    return new Enrollment(pending.withAttributes(attributes),
-        new PasskeyEnrollment(Json.write(options)));
+    return registration.begin(ctx, pending, parameters);
   }
 
   /**
    * Finishes a registration with the browser's {@code credential.toJSON()} (an {@link
    * Answer.Response}). On success the result carries the record to store: credential id as lookup
-   * key, signature count as counter, public key and flags in attributes.
+   * key, signature count as counter, public key and flags in attributes. A credential id already
+   * registered to any user is refused as {@code INVALID} (WebAuthn §7.1 step 26).
    */
   @Override
   public Verification confirm(FactorContext ctx, FactorRecord pending, Answer answer) {
-    Objects.requireNonNull(ctx, "ctx");
-    Objects.requireNonNull(pending, "pending");
-    Objects.requireNonNull(answer, "answer");
-    if (!(answer instanceof Answer.Response response)) {
-      return Verification.rejected(VerificationOutcome.MALFORMED, reason("not_a_response"));
-    }
-    Optional<Ceremony> ceremony = ctx.state(STATE_CREATION).flatMap(Ceremony::decode);
-    if (ceremony.isEmpty()) {
-      return Verification.rejected(VerificationOutcome.NOT_PROMPTED, reason("no_request"));
-    }
-    if (ceremony.get().expired(ctx.clock().instant(), ENROLLMENT_LIFETIME)) {
-      return Verification.rejected(VerificationOutcome.EXPIRED, reason("request_expired"));
-    }
-    PublicKeyCredentialCreationOptions options =
-        Json.read(ceremony.get().json(), PublicKeyCredentialCreationOptions.class);
-    PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> pkc;
-    try {
-      pkc = Json.registration(response.reveal());
-    } catch (Json.MalformedException e) {
-      return Verification.rejected(VerificationOutcome.MALFORMED, reason("bad_json"));
-    }
-    if (registry.flatMap(store -> store.factors()
-        .findByLookupKey(FactorKind.PASSKEY, pkc.getId().getBase64Url())).isPresent()) {
-      // WebAuthn §7.1 step 26: a credential id registered to anyone is refused
-      return Verification.rejected(VerificationOutcome.INVALID, reason("credential_registered"));
-    }
-    List<FactorRecord> registered =
-        others(ctx, pending).stream().filter(Attributes::isRegistered).toList();
-    RelyingParty rp = relyingParty(new CredentialView(VIEW_USER, registered, Optional.empty()),
-        ctx.clock());
-    RegistrationResult result;
-    try {
-      result = scoped(() -> {
-        try {
-          return rp.finishRegistration(FinishRegistrationOptions.builder()
-              .request(options).response(pkc).build());
-        } catch (RegistrationFailedException e) {
-          throw new Refusal(e);
-        }
-      });
-    } catch (Refusal e) {
-      log.debug("passkey registration refused by the relying party checks");
-      return Verification.rejected(VerificationOutcome.INVALID, reason("registration_failed"));
-    } catch (RuntimeException e) {
-      // Yubico surfaces some malformed input (bad keys, bad signatures) as plain runtime errors
-      log.debug("passkey registration failed on malformed input: {}", e.getClass().getName());
-      return Verification.rejected(VerificationOutcome.MALFORMED, reason("unverifiable"));
-    }
-    ByteArray handle = options.getUser().getId();
-    if (!Attributes.userHandle(pending).map(handle::equals).orElse(false)) {
-      return Verification.rejected(VerificationOutcome.INVALID, reason("user_handle_mismatch"));
-    }
-    Map<String, String> attributes = new LinkedHashMap<>(pending.attributes());
-    attributes.put(Attributes.USER_HANDLE, handle.getBase64Url());
-    attributes.put(Attributes.PUBLIC_KEY, result.getPublicKeyCose().getBase64Url());
-    attributes.put(Attributes.TRANSPORTS,
-        Attributes.transportsValue(result.getKeyId().getTransports()
-            .<Set<AuthenticatorTransport>>map(t -> t).orElse(Set.of())));
-    attributes.put(Attributes.BACKUP_ELIGIBLE, Boolean.toString(result.isBackupEligible()));
-    attributes.put(Attributes.BACKED_UP, Boolean.toString(result.isBackedUp()));
-    attributes.put(Attributes.AAGUID, Aaguids.format(result.getAaguid()));
-    attributes.put(Attributes.DISCOVERABLE,
-        result.isDiscoverable().map(String::valueOf).orElse("unknown"));
-    attributes.put(Attributes.UV_INITIALIZED, Boolean.toString(result.isUserVerified()));
-    result.getAuthenticatorAttachment()
-        .ifPresent(a -> attributes.put(Attributes.ATTACHMENT, a.getValue()));
-    FactorRecord registeredRecord = pending
-        .withLookupKey(Optional.of(result.getKeyId().getId().getBase64Url()))
-        .withCounter(result.getSignatureCount())
-        .withAttributes(attributes);
-    ctx.putState(STATE_CREATION, "");
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("aaguid", attributes.get(Attributes.AAGUID));
-    details.put("synced", Boolean.toString(result.isBackupEligible()));
-    details.put("userVerified", Boolean.toString(result.isUserVerified()));
-    return Verification.accepted(registeredRecord, details);
+    return registration.confirm(ctx, pending, answer);
   }
 
   // ---------------------------------------------------------------- second step
@@ -300,32 +132,7 @@ public final class PasskeyFactor implements FactorProvider {
    */
   @Override
   public Prompt prompt(FactorContext ctx, FactorRecord factor, Map<String, String> parameters) {
-    Objects.requireNonNull(ctx, "ctx");
-    Objects.requireNonNull(factor, "factor");
-    Objects.requireNonNull(parameters, "parameters");
-    List<FactorRecord> mine = active(ctx);
-    Optional<FactorRecord> picked = byId(mine, factor.id());
-    if (picked.isEmpty()) {
-      throw new InvalidInputException("the factor is not an active, registered passkey");
-    }
-    List<FactorRecord> offered = new ArrayList<>();
-    offered.add(picked.get());
-    mine.stream().filter(r -> !r.id().equals(factor.id())).forEach(offered::add);
-    RelyingParty rp = relyingParty(
-        new CredentialView(VIEW_USER, offered, Optional.empty()), ctx.clock());
-    AssertionRequest request = rp.startAssertion(StartAssertionOptions.builder()
-        .username(VIEW_USER)
-        .userVerification(userVerification)
-        .timeout(ctx.policy().challengeLifetime().toMillis())
-        .build());
-    if (request.getPublicKeyCredentialRequestOptions().getAllowCredentials()
-        .map(List::isEmpty).orElse(true)) {
-      throw new IllegalStateException("refusing an assertion request without allowCredentials");
-    }
-    ctx.putState(STATE_REQUEST, Ceremony.encode(ctx.clock().instant(), Json.write(request)));
-    return new Prompt(Optional.of(Json.write(request.getPublicKeyCredentialRequestOptions())),
-        Map.of("method", FactorKind.PASSKEY.id()),
-        Optional.empty());
+    return assertion.prompt(ctx, factor, parameters);
   }
 
   /**
@@ -335,134 +142,7 @@ public final class PasskeyFactor implements FactorProvider {
    */
   @Override
   public Verification verify(FactorContext ctx, FactorRecord factor, Answer answer) {
-    Objects.requireNonNull(ctx, "ctx");
-    Objects.requireNonNull(factor, "factor");
-    Objects.requireNonNull(answer, "answer");
-    if (!(answer instanceof Answer.Response response)) {
-      return Verification.rejected(VerificationOutcome.MALFORMED, reason("not_a_response"));
-    }
-    Optional<Ceremony> ceremony = ctx.state(STATE_REQUEST).flatMap(Ceremony::decode);
-    boolean passwordless = false;
-    if (ceremony.isEmpty() && passwordlessEnabled) {
-      // a passwordless ceremony: the engine found this factor by the response's credential id
-      ceremony = ctx.state(STATE_PASSWORDLESS).flatMap(Ceremony::decode);
-      passwordless = ceremony.isPresent();
-    }
-    if (ceremony.isEmpty()) {
-      return Verification.rejected(VerificationOutcome.NOT_PROMPTED, reason("no_request"));
-    }
-    ctx.putState(passwordless ? STATE_PASSWORDLESS : STATE_REQUEST, "");
-    if (ceremony.get().expired(ctx.clock().instant(), ctx.policy().challengeLifetime())) {
-      return Verification.rejected(VerificationOutcome.EXPIRED, reason("request_expired"));
-    }
-    AssertionRequest request = Json.read(ceremony.get().json(), AssertionRequest.class);
-    PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> pkc;
-    try {
-      pkc = Json.assertion(response.reveal());
-    } catch (Json.MalformedException e) {
-      return Verification.rejected(VerificationOutcome.MALFORMED, reason("bad_json"));
-    }
-    List<FactorRecord> mine = active(ctx);
-    if (byId(mine, factor.id()).isEmpty()) {
-      return Verification.rejected(VerificationOutcome.INVALID, reason("unknown_credential"));
-    }
-    // the request listed all the user's passkeys: the one that answered may not be the picked one
-    Optional<String> credential = Optional.of(pkc.getId().getBase64Url());
-    Optional<FactorRecord> used = mine.stream()
-        .filter(r -> r.lookupKey().equals(credential)).findFirst();
-    if (used.isEmpty()) {
-      return Verification.rejected(VerificationOutcome.INVALID, reason("unknown_credential"));
-    }
-    Checked checked = finishAssertion(
-        new CredentialView(VIEW_USER, List.of(used.get()), used), request, pkc, used.get(),
-        ctx.clock());
-    if (checked.refusal.isPresent()) {
-      return checked.refusal.get();
-    }
-    if (passwordless && !checked.result.isUserVerified()) {
-      // the passkey is the only factor: it must have verified the person (PIN, biometrics)
-      return Verification.rejected(VerificationOutcome.INVALID, reason("user_not_verified"));
-    }
-    Verification v = counted(ctx, used.get(), checked.result);
-    if (v.isAccepted() && v.updated().isEmpty() && !used.get().id().equals(factor.id())) {
-      // tell the engine which passkey answered, so it records the use on that one
-      return Verification.accepted(used.get(), v.details());
-    }
-    return v;
-  }
-
-  /** The outcome of Yubico's checks plus ours: a result, or a refusal. */
-  record Checked(AssertionResult result, Optional<Verification> refusal) {}
-
-  Checked finishAssertion(CredentialRepository view, AssertionRequest request,
-      PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> pkc,
-      FactorRecord expected, Clock clock) {
-    RelyingParty rp = relyingParty(view, clock);
-    AssertionResult result;
-    try {
-      result = scoped(() -> {
-        try {
-          return rp.finishAssertion(FinishAssertionOptions.builder()
-              .request(request).response(pkc).build());
-        } catch (AssertionFailedException e) {
-          throw new Refusal(e);
-        }
-      });
-    } catch (Refusal e) {
-      log.debug("passkey assertion refused by the relying party checks");
-      return new Checked(null, Optional.of(
-          Verification.rejected(VerificationOutcome.INVALID, reason("assertion_failed"))));
-    } catch (RuntimeException e) {
-      // Yubico issue #234: a malformed signature surfaces as a plain RuntimeException
-      log.debug("passkey assertion unverifiable: {}", e.getClass().getName());
-      return new Checked(null, Optional.of(
-          Verification.rejected(VerificationOutcome.INVALID, reason("bad_signature"))));
-    }
-    boolean owner = result.isSuccess()
-        && Attributes.credentialId(expected).map(result.getCredential().getCredentialId()::equals)
-            .orElse(false)
-        && Attributes.userHandle(expected).map(result.getCredential().getUserHandle()::equals)
-            .orElse(false);
-    if (!owner) {
-      return new Checked(null, Optional.of(
-          Verification.rejected(VerificationOutcome.INVALID, reason("not_owner"))));
-    }
-    return new Checked(result, Optional.empty());
-  }
-
-  /** Applies the counter rule and stores the use. */
-  private Verification counted(FactorContext ctx, FactorRecord used, AssertionResult result) {
-    long stored = used.counter();
-    long received = result.getSignatureCount();
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("credentialFactor", used.id().value());
-    details.put("counter", Long.toString(received));
-    if (stored == 0 && received == 0) {
-      // synced passkeys never count: the engine records the use (last used) itself
-      details.put("counterless", "true");
-    } else if (received > stored) {
-      if (!ctx.advanceCounter(used, received)) {
-        return Verification.rejected(VerificationOutcome.REPLAYED, reason("counter_race"));
-      }
-    } else {
-      // the engine audits CREDENTIAL_CLONE_SUSPECTED for this outcome
-      Map<String, String> why = new LinkedHashMap<>();
-      why.put("reason", "counter_regression");
-      why.put("credentialFactor", used.id().value());
-      why.put("storedCounter", Long.toString(stored));
-      why.put("receivedCounter", Long.toString(received));
-      why.put("synced", Boolean.toString(Attributes.flag(used, Attributes.BACKUP_ELIGIBLE)));
-      return Verification.rejected(VerificationOutcome.COUNTER_REGRESSION, why);
-    }
-    details.put("userVerified", Boolean.toString(result.isUserVerified()));
-    String backedUp = Boolean.toString(result.isBackedUp());
-    if (!backedUp.equals(used.attributes().get(Attributes.BACKED_UP))) {
-      Map<String, String> attributes = new HashMap<>(used.attributes());
-      attributes.put(Attributes.BACKED_UP, backedUp);
-      return Verification.accepted(used.withAttributes(attributes)
-          .withCounter(Math.max(stored, received)), details);
-    }
-    return Verification.accepted(details);
+    return assertion.verify(ctx, factor, answer);
   }
 
   // ---------------------------------------------------------------- display
@@ -503,20 +183,7 @@ public final class PasskeyFactor implements FactorProvider {
    */
   @Override
   public Optional<Prompt> passwordlessPrompt(FactorContext ctx) {
-    Objects.requireNonNull(ctx, "ctx");
-    if (!passwordlessEnabled) {
-      return Optional.empty();
-    }
-    AssertionRequest request = relyingParty(
-        new CredentialView(VIEW_USER, List.of(), Optional.empty()), ctx.clock())
-        .startAssertion(StartAssertionOptions.builder()
-            .userVerification(UserVerificationRequirement.REQUIRED)
-            .timeout(ctx.policy().challengeLifetime().toMillis())
-            .build());
-    ctx.putState(STATE_PASSWORDLESS, Ceremony.encode(ctx.clock().instant(), Json.write(request)));
-    return Optional.of(new Prompt(
-        Optional.of(Json.write(request.getPublicKeyCredentialRequestOptions())),
-        Map.of("method", FactorKind.PASSKEY.id(), "passwordless", "true"), Optional.empty()));
+    return passwordless.prompt(ctx);
   }
 
   /**
@@ -525,115 +192,7 @@ public final class PasskeyFactor implements FactorProvider {
    */
   @Override
   public Optional<String> passwordlessLookupKey(String response) {
-    Objects.requireNonNull(response, "response");
-    if (!passwordlessEnabled) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Json.assertion(response).getId().getBase64Url());
-    } catch (Json.MalformedException e) {
-      return Optional.empty();
-    }
-  }
-
-  // ---------------------------------------------------------------- internals
-
-  RelyingParty relyingParty(CredentialRepository view, Clock clock) {
-    return RelyingParty.builder()
-        .identity(identity)
-        .credentialRepository(view)
-        .origins(origins)
-        .attestationConveyancePreference(AttestationConveyancePreference.NONE)
-        .preferredPubkeyParams(List.of(PublicKeyCredentialParameters.ES256,
-            PublicKeyCredentialParameters.EdDSA, PublicKeyCredentialParameters.RS256))
-        .allowUntrustedAttestation(true)
-        .validateSignatureCounter(false)
-        .clock(clock)
-        .build();
-  }
-
-  <T> T scoped(Supplier<T> action) {
-    return fastEs256 ? FastP256.scoped(action) : action.get();
-  }
-
-  /** The user's records of this kind other than {@code self}, plus nothing of anyone else. */
-  private static List<FactorRecord> others(FactorContext ctx, FactorRecord self) {
-    List<FactorRecord> out = new ArrayList<>();
-    for (FactorRecord r : ctx.factorsOfKind()) {
-      if (!r.id().equals(self.id()) && r.kind().equals(FactorKind.PASSKEY)
-          && r.practice().equals(ctx.user().practice()) && r.user().equals(ctx.user().user())) {
-        out.add(r);
-      }
-    }
-    return out;
-  }
-
-  /** The user's active, registered passkeys, read once through the context. */
-  private static List<FactorRecord> active(FactorContext ctx) {
-    return ctx.factorsOfKind().stream().filter(r -> r.state() == FactorState.ACTIVE
-        && Attributes.isRegistered(r) && r.kind().equals(FactorKind.PASSKEY)
-        && r.practice().equals(ctx.user().practice()) && r.user().equals(ctx.user().user()))
-        .toList();
-  }
-
-  /** The record with {@code id} among {@code records}. */
-  private static Optional<FactorRecord> byId(List<FactorRecord> records, FactorId id) {
-    return records.stream().filter(r -> r.id().equals(id)).findFirst();
-  }
-
-  static Map<String, String> reason(String reason) {
-    return Map.of("reason", reason);
-  }
-
-  private static String name(String value, String fallback, String what) {
-    if (value == null) {
-      return fallback.length() > MAX_NAME ? fallback.substring(0, MAX_NAME) : fallback;
-    }
-    if (value.isBlank() || value.length() > MAX_NAME
-        || value.codePoints().anyMatch(Character::isISOControl)) {
-      throw new InvalidInputException(what + " must be 1 to " + MAX_NAME
-          + " printable characters");
-    }
-    // the name the browser shows in its passkey picker: no U+202E and the like (Unicode Cf)
-    if (value.codePoints().anyMatch(c -> Character.getType(c) == Character.FORMAT)) {
-      throw new InvalidInputException(what
-          + " must not contain invisible or direction-changing characters");
-    }
-    return value;
-  }
-
-  /** A checked Yubico failure carried through a supplier. */
-  static final class Refusal extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Refusal(Exception cause) {
-      super(cause.getClass().getSimpleName(), cause, false, false);
-    }
-  }
-
-  /** A stored request: when it was issued and its JSON. */
-  record Ceremony(Instant issued, String json) {
-    static String encode(Instant issued, String json) {
-      return issued.toEpochMilli() + "|" + json;
-    }
-
-    static Optional<Ceremony> decode(String value) {
-      int bar = value.indexOf('|');
-      if (bar <= 0) {
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(new Ceremony(
-            Instant.ofEpochMilli(Long.parseLong(value.substring(0, bar))),
-            value.substring(bar + 1)));
-      } catch (NumberFormatException e) {
-        return Optional.empty();
-      }
-    }
-
-    boolean expired(Instant now, Duration lifetime) {
-      return !now.isBefore(issued.plus(lifetime));
-    }
+    return passwordless.lookupKey(response);
   }
 
   /** How a factor asks for user verification (the WebAuthn {@code userVerification}). */
@@ -661,20 +220,8 @@ public final class PasskeyFactor implements FactorProvider {
     private int maxPasskeys = 20;
     private boolean passwordless;
     private boolean fastEs256;
-    private MfaStore registry;
 
     private Builder() {}
-
-    /**
-     * Optional: the engine's store, read (never written) at registration to refuse, as a typed
-     * {@code INVALID}, a credential id already registered to any user (WebAuthn §7.1 step 26).
-     * Without it the provider sees only the enrolling user's passkeys, and such a duplicate fails
-     * on the store's unique (kind, lookup key) with a {@code StoreException}.
-     */
-    public Builder credentialRegistry(MfaStore store) {
-      this.registry = Objects.requireNonNull(store, "store");
-      return this;
-    }
 
     /**
      * The relying party: its id (the registrable domain the site runs on, e.g. {@code
@@ -725,12 +272,14 @@ public final class PasskeyFactor implements FactorProvider {
     }
 
     /**
-     * Opt-in: verify ES256 (P-256) signatures with Bouncy Castle's fixed-curve arithmetic, about 10
-     * times faster than the JDK 17 verifier. Yubico takes no JCA provider parameter, so building a
-     * factor with this on registers (once per JVM, at position 1) a one-service provider for {@code
-     * SHA256withECDSA} that claims P-256 public keys only on threads inside this factor's checks;
-     * every other use of the algorithm in the JVM, and all signing, passes through to the next
-     * provider as before. Off by default: nothing is registered.
+     * Opt-in, and it <b>installs a JVM-wide security provider</b>: verify ES256 (P-256) signatures
+     * with Bouncy Castle's fixed-curve arithmetic, about 5 times faster than the JDK 17 verifier
+     * (see {@code docs/benchmarks.md}). Yubico takes no JCA provider parameter, so {@link #build()}
+     * with this on inserts into {@link java.security.Security} (once per JVM, at position 1, never
+     * removed) a one-service provider named {@code mfa4j-p256} for {@code SHA256withECDSA}. It
+     * claims P-256 public keys only on threads inside the checks of a factor that opted in; every
+     * other use of the algorithm in the JVM, and all signing, passes through to the next provider
+     * as before. Off by default: nothing is installed and the JDK verifies.
      */
     public Builder fastEs256Verify(boolean enabled) {
       this.fastEs256 = enabled;
@@ -756,3 +305,4 @@ public final class PasskeyFactor implements FactorProvider {
     }
   }
 }
+

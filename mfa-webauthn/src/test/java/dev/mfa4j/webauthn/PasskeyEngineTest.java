@@ -52,7 +52,6 @@ class PasskeyEngineTest {
   final PasskeyFactor passkeys = PasskeyFactor.builder()
       .relyingParty("app.example.com", "Sunrise Therapy")
       .origins(Set.of(ORIGIN))
-      .credentialRegistry(store)
       .build();
   final MfaEngine mfa;
   final RequestContext request = RequestContext.of("127.0.0.1", "JUnit Browser/1.0");
@@ -125,6 +124,26 @@ class PasskeyEngineTest {
   List<AuditEvent> audit(UserRef user) {
     return store.audit().find(new AuditQuery(user.practice(), Optional.of(user.user()),
         Optional.empty(), 500));
+  }
+
+  @Test
+  void aCredentialRegisteredToAnotherUser_isRefusedAndNotStored() {
+    SoftwareAuthenticator shared = SoftwareAuthenticator.securityKey();
+    enroll(alice, shared, "YubiKey");
+
+    EnrollmentStart start = mfa.account(bob).beginEnrollment(FactorKind.PASSKEY, "YubiKey",
+        Password.of(PASSWORD), Map.of(), request);
+    String json = shared.register(start.details(PasskeyEnrollment.class).creationOptionsJson(),
+        ORIGIN);
+    EnrollmentOutcome out = mfa.account(bob).confirmEnrollment(start.ceremony(),
+        Answer.response(start.factor(), json), request);
+
+    // WebAuthn §7.1 step 26, through FactorContext.lookupKeyTaken: a typed refusal, not a
+    // StoreException from the unique (kind, lookup key)
+    assertThat(out).isInstanceOf(EnrollmentOutcome.Retry.class);
+    assertThat(stored(bob)).noneMatch(e -> e.lookupKey().isPresent());
+    assertThat(store.factors().findByLookupKey(FactorKind.PASSKEY, shared.credentialId())
+        .orElseThrow().user()).isEqualTo(alice.user());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.mfa4j.webauthn;
 
+import dev.mfa4j.tck.FakeFactorContext;
 import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfa4j.Answer;
 import dev.mfa4j.InvalidInputException;
+import dev.mfa4j.FactorKind;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.spi.Enrollment;
 import dev.mfa4j.spi.FactorRecord;
@@ -18,10 +20,8 @@ import dev.mfa4j.spi.VerificationOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,33 +39,31 @@ class PasskeyFactorTest {
       .origins(Set.of(ORIGIN))
       .build();
   MutableClock clock;
-  Map<String, FactorRecord> records;
-  FakeContext alice;
+  FakeFactorContext alice;
 
   @BeforeEach
   void setUp() {
     clock = MutableClock.at(Instant.parse("2026-11-23T10:00:00Z"));
-    records = new ConcurrentHashMap<>();
-    alice = new FakeContext(UserRef.staff("clinic-1", "alice"), clock, records);
+    alice = FakeFactorContext.of(UserRef.staff("clinic-1", "alice"), FactorKind.PASSKEY, clock);
   }
 
   /** Registers {@code auth} for the context's user and stores the record as the engine would. */
-  FactorRecord register(FakeContext ctx, SoftwareAuthenticator auth) {
-    FakeContext ceremony = ctx.newCeremony();
+  FactorRecord register(FakeFactorContext ctx, SoftwareAuthenticator auth) {
+    FakeFactorContext ceremony = ctx.newCeremony();
     Enrollment e = factor.begin(ceremony, ceremony.pending("Laptop"), Map.of());
     String json = auth.register(((PasskeyEnrollment) e.details()).creationOptionsJson(), ORIGIN);
     Verification v = factor.confirm(ceremony, e.pending(), Answer.response(e.pending().id(), json));
     assertThat(v.outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
     FactorRecord active = v.updated().orElseThrow().withState(FactorState.ACTIVE);
-    ctx.put(active);
+    ctx.store(active);
     return active;
   }
 
   /** A fresh second-step ceremony and its prompt JSON. */
-  record Step(FakeContext ctx, String requestJson) {}
+  record Step(FakeFactorContext ctx, String requestJson) {}
 
-  Step prompt(FakeContext user, FactorRecord f) {
-    FakeContext ceremony = user.newCeremony();
+  Step prompt(FakeFactorContext user, FactorRecord f) {
+    FakeFactorContext ceremony = user.newCeremony();
     Prompt p = factor.prompt(ceremony, f, Map.of());
     return new Step(ceremony, p.clientJson().orElseThrow());
   }
@@ -78,9 +76,9 @@ class PasskeyFactorTest {
   Verification verify(Step step, FactorRecord f, String json) {
     Verification v = factor.verify(step.ctx, f, Answer.response(f.id(), json));
     if (v.isAccepted()) {
-      v.updated().ifPresent(u -> step.ctx.put(step.ctx.get(f.id()).withAttributes(u.attributes())));
-      if (!step.ctx.advanced) {
-        step.ctx.recordUse(f, -1);
+      v.updated().ifPresent(u -> step.ctx.store(step.ctx.stored(f.id()).withAttributes(u.attributes())));
+      if (!step.ctx.advanced()) {
+        step.ctx.recordUse(f);
       }
     }
     return v;
@@ -88,7 +86,7 @@ class PasskeyFactorTest {
 
   @Test
   void begin_newUser_randomUserHandleNotUserIdAndPreferences() throws Exception {
-    FakeContext ceremony = alice.newCeremony();
+    FakeFactorContext ceremony = alice.newCeremony();
     Enrollment e = factor.begin(ceremony, ceremony.pending("Laptop"),
         Map.of(PasskeyFactor.PARAM_USER_NAME, "alice@clinic.example"));
     JsonNode options = JSON.readTree(((PasskeyEnrollment) e.details()).creationOptionsJson());
@@ -107,7 +105,7 @@ class PasskeyFactorTest {
     assertThat(options.path("excludeCredentials")).isEmpty();
     assertThat(e.pending().attributes().get(Attributes.USER_HANDLE))
         .isEqualTo(options.path("user").path("id").asText());
-    assertThat(ceremony.state(PasskeyFactor.STATE_CREATION)).isPresent();
+    assertThat(ceremony.state(PasskeyRegistration.STATE_CREATION)).isPresent();
   }
 
   @Test
@@ -115,7 +113,7 @@ class PasskeyFactorTest {
     SoftwareAuthenticator first = SoftwareAuthenticator.syncedPasskey();
     FactorRecord one = register(alice, first);
 
-    FakeContext ceremony = alice.newCeremony();
+    FakeFactorContext ceremony = alice.newCeremony();
     Enrollment e = factor.begin(ceremony, ceremony.pending("Phone"), Map.of());
     JsonNode options = JSON.readTree(((PasskeyEnrollment) e.details()).creationOptionsJson());
 
@@ -128,7 +126,7 @@ class PasskeyFactorTest {
 
   @Test
   void begin_otherUsers_getDifferentUserHandles() throws Exception {
-    FakeContext bob = new FakeContext(UserRef.staff("clinic-1", "bob"), clock, records);
+    FakeFactorContext bob = alice.forUser(UserRef.staff("clinic-1", "bob"));
     FactorRecord a = register(alice, SoftwareAuthenticator.syncedPasskey());
     FactorRecord b = register(bob, SoftwareAuthenticator.syncedPasskey());
     assertThat(a.attributes().get(Attributes.USER_HANDLE))
@@ -137,19 +135,19 @@ class PasskeyFactorTest {
 
   @Test
   void begin_controlCharactersInName_invalidInput() {
-    FakeContext ceremony = alice.newCeremony();
+    FakeFactorContext ceremony = alice.newCeremony();
     assertThatThrownBy(() -> factor.begin(ceremony, ceremony.pending("x"),
         Map.of(PasskeyFactor.PARAM_USER_NAME, "a\nb"))).isInstanceOf(InvalidInputException.class);
   }
 
   @Test
   void begin_invisibleOrDirectionChangingCharactersInName_invalidInput() {
-    FakeContext ceremony = alice.newCeremony();
+    FakeFactorContext ceremony = alice.newCeremony();
     assertThatThrownBy(() -> factor.begin(ceremony, ceremony.pending("x"),
         Map.of(PasskeyFactor.PARAM_DISPLAY_NAME, "Amy \u202Enimda")))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("invisible or direction-changing");
-    FakeContext other = alice.newCeremony();
+    FakeFactorContext other = alice.newCeremony();
     assertThatThrownBy(() -> factor.begin(other, other.pending("y"),
         Map.of(PasskeyFactor.PARAM_USER_NAME, "amy\u200B@sunrise.example")))
         .isInstanceOf(InvalidInputException.class);
@@ -176,7 +174,7 @@ class PasskeyFactorTest {
 
   @Test
   void confirm_wrongOrigin_invalid() {
-    FakeContext ceremony = alice.newCeremony();
+    FakeFactorContext ceremony = alice.newCeremony();
     Enrollment e = factor.begin(ceremony, ceremony.pending("Laptop"), Map.of());
     String json = SoftwareAuthenticator.syncedPasskey().register(
         ((PasskeyEnrollment) e.details()).creationOptionsJson(), "https://evil.example");
@@ -187,8 +185,19 @@ class PasskeyFactorTest {
   }
 
   @Test
+  void jsonNull_isMalformedInEveryStep() {
+    FactorRecord r = register(alice, SoftwareAuthenticator.syncedPasskey());
+    Step step = prompt(alice, r);
+    assertThat(factor.verify(step.ctx(), r, Answer.response(r.id(), "null")).outcome())
+        .isEqualTo(VerificationOutcome.MALFORMED);
+    PasskeyFactor passwordless = PasskeyFactor.builder().relyingParty("app.example.com", "S")
+        .origins(Set.of(ORIGIN)).passwordless(true).build();
+    assertThat(passwordless.passwordlessLookupKey("null")).isEmpty();
+  }
+
+  @Test
   void confirm_badJson_malformed() {
-    FakeContext ceremony = alice.newCeremony();
+    FakeFactorContext ceremony = alice.newCeremony();
     Enrollment e = factor.begin(ceremony, ceremony.pending("Laptop"), Map.of());
     for (String bad : new String[] {"", "{", "[]", "{\"id\":1}", "null",
         "{\"type\":\"public-key\",\"id\":\"AAAA\",\"rawId\":\"AAAA\",\"response\":"
@@ -207,7 +216,7 @@ class PasskeyFactorTest {
 
   @Test
   void confirm_expiredCeremony_expired() {
-    FakeContext ceremony = alice.newCeremony();
+    FakeFactorContext ceremony = alice.newCeremony();
     Enrollment e = factor.begin(ceremony, ceremony.pending("Laptop"), Map.of());
     String json = SoftwareAuthenticator.syncedPasskey().register(
         ((PasskeyEnrollment) e.details()).creationOptionsJson(), ORIGIN);
@@ -226,8 +235,8 @@ class PasskeyFactorTest {
       Step step = prompt(alice, r);
       Verification v = verify(step, r, key.assertion(step.requestJson, ORIGIN));
       assertThat(v.outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
-      assertThat(alice.get(r.id()).counter()).isEqualTo(i);
-      assertThat(alice.get(r.id()).lastUsed()).contains(clock.instant());
+      assertThat(alice.stored(r.id()).counter()).isEqualTo(i);
+      assertThat(alice.stored(r.id()).lastUsed()).contains(clock.instant());
     }
   }
 
@@ -240,8 +249,8 @@ class PasskeyFactorTest {
       Step step = prompt(alice, r);
       assertThat(verify(step, r, passkey.assertion(step.requestJson, ORIGIN)).outcome())
           .isEqualTo(VerificationOutcome.ACCEPTED);
-      assertThat(alice.get(r.id()).counter()).isZero();
-      assertThat(alice.get(r.id()).lastUsed()).contains(clock.instant());
+      assertThat(alice.stored(r.id()).counter()).isZero();
+      assertThat(alice.stored(r.id()).lastUsed()).contains(clock.instant());
     }
   }
 
@@ -253,8 +262,8 @@ class PasskeyFactorTest {
     register(alice, two);
     FactorRecord r1 = register(alice, one);
     FactorRecord disabled = register(alice, lost);
-    alice.put(disabled.withState(FactorState.DISABLED));
-    register(new FakeContext(UserRef.staff("clinic-1", "bob"), clock, records),
+    alice.store(disabled.withState(FactorState.DISABLED));
+    register(alice.forUser(UserRef.staff("clinic-1", "bob")),
         SoftwareAuthenticator.securityKey());
 
     JsonNode request = JSON.readTree(prompt(alice, r1).requestJson);
@@ -280,8 +289,8 @@ class PasskeyFactorTest {
     assertThat(v.outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
     assertThat(v.updated()).get().extracting(FactorRecord::id).isEqualTo(r2.id());
     assertThat(v.details()).containsEntry("credentialFactor", r2.id().value());
-    assertThat(alice.get(r2.id()).counter()).isEqualTo(1);
-    assertThat(alice.get(r1.id()).counter()).isZero();
+    assertThat(alice.stored(r2.id()).counter()).isEqualTo(1);
+    assertThat(alice.stored(r1.id()).counter()).isZero();
   }
 
   @Test
@@ -290,64 +299,64 @@ class PasskeyFactorTest {
     SoftwareAuthenticator lost = SoftwareAuthenticator.securityKey();
     FactorRecord r1 = register(alice, one);
     FactorRecord r2 = register(alice, lost);
-    alice.put(r2.withState(FactorState.DISABLED));
-    Map<String, FactorRecord> before = new HashMap<>(records);
+    alice.store(r2.withState(FactorState.DISABLED));
+    Map<String, FactorRecord> before = alice.records();
 
     Step step = prompt(alice, r1);
     Verification v = verify(step, r1, lost.assertion(step.requestJson, ORIGIN));
     assertThat(v.outcome()).isEqualTo(VerificationOutcome.INVALID);
-    assertThat(records).isEqualTo(before);
+    assertThat(alice.records()).isEqualTo(before);
   }
 
   @Test
   void prompt_userWithoutPasskeys_refusedToAvoidEmptyAllowCredentials() {
-    FakeContext ceremony = alice.newCeremony();
+    FakeFactorContext ceremony = alice.newCeremony();
     FactorRecord pending = ceremony.pending("Laptop");
     assertThatThrownBy(() -> factor.prompt(ceremony, pending, Map.of()))
         .isInstanceOf(InvalidInputException.class);
-    assertThat(ceremony.state).isEmpty();
+    assertThat(ceremony.ceremonyState()).isEmpty();
   }
 
   @Test
   void verify_flippedSignatureBit_invalidNothingChanged() {
     SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
     FactorRecord r = register(alice, key);
-    Map<String, FactorRecord> before = new HashMap<>(records);
+    Map<String, FactorRecord> before = alice.records();
     Step step = prompt(alice, r);
 
     Verification v = verify(step, r, key.answer(step.requestJson, ORIGIN).flipSignatureBit().json());
 
     assertThat(v.outcome()).isEqualTo(VerificationOutcome.INVALID);
     assertThat(v.updated()).isEmpty();
-    assertThat(records).isEqualTo(before);
+    assertThat(alice.records()).isEqualTo(before);
   }
 
   @Test
   void verify_malformedDerSignature_typedRefusalNotRuntimeException() {
     SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
     FactorRecord r = register(alice, key);
-    Map<String, FactorRecord> before = new HashMap<>(records);
+    Map<String, FactorRecord> before = alice.records();
     Step step = prompt(alice, r);
 
     Verification v = verify(step, r, key.answer(step.requestJson, ORIGIN).garbleSignature().json());
 
     assertThat(v.outcome()).isEqualTo(VerificationOutcome.INVALID);
     assertThat(v.details()).containsEntry("reason", "bad_signature");
-    assertThat(records).isEqualTo(before);
+    assertThat(alice.records()).isEqualTo(before);
   }
 
   @Test
   void verify_wrongOrigin_invalid() {
     SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
     FactorRecord r = register(alice, key);
-    Map<String, FactorRecord> before = new HashMap<>(records);
+    Map<String, FactorRecord> before = alice.records();
     for (String origin : new String[] {"https://evil.example", "https://app.example.com:8443",
         "http://app.example.com", "https://sub.app.example.com"}) {
       Step step = prompt(alice, r);
       assertThat(verify(step, r, key.assertion(step.requestJson, origin)).outcome())
           .as(origin).isEqualTo(VerificationOutcome.INVALID);
     }
-    assertThat(records).isEqualTo(before);
+    assertThat(alice.records()).isEqualTo(before);
   }
 
   @Test
@@ -355,21 +364,21 @@ class PasskeyFactorTest {
     PasskeyFactor local = PasskeyFactor.builder().relyingParty("localhost", "Dev")
         .origins(Set.of("http://localhost:8089")).build();
     SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
-    FakeContext ceremony = alice.newCeremony();
+    FakeFactorContext ceremony = alice.newCeremony();
     Enrollment e = local.begin(ceremony, ceremony.pending("Dev key"), Map.of());
     Verification reg = local.confirm(ceremony, e.pending(), Answer.response(e.pending().id(),
         key.register(((PasskeyEnrollment) e.details()).creationOptionsJson(),
             "http://localhost:8089")));
     assertThat(reg.outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
     FactorRecord r = reg.updated().orElseThrow().withState(FactorState.ACTIVE);
-    alice.put(r);
+    alice.store(r);
 
-    FakeContext step = alice.newCeremony();
+    FakeFactorContext step = alice.newCeremony();
     String request = local.prompt(step, r, Map.of()).clientJson().orElseThrow();
     assertThat(local.verify(step, r, Answer.response(r.id(),
         key.assertion(request, "http://localhost:8090"))).outcome())
         .isEqualTo(VerificationOutcome.INVALID);
-    FakeContext step2 = alice.newCeremony();
+    FakeFactorContext step2 = alice.newCeremony();
     String request2 = local.prompt(step2, r, Map.of()).clientJson().orElseThrow();
     assertThat(local.verify(step2, r, Answer.response(r.id(),
         key.assertion(request2, "http://localhost:8089"))).outcome())
@@ -380,12 +389,12 @@ class PasskeyFactorTest {
   void verify_wrongRpId_invalid() {
     SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
     FactorRecord r = register(alice, key);
-    Map<String, FactorRecord> before = new HashMap<>(records);
+    Map<String, FactorRecord> before = alice.records();
     Step step = prompt(alice, r);
     Verification v = verify(step, r,
         key.answer(step.requestJson, ORIGIN).rpId("evil.example").json());
     assertThat(v.outcome()).isEqualTo(VerificationOutcome.INVALID);
-    assertThat(records).isEqualTo(before);
+    assertThat(alice.records()).isEqualTo(before);
   }
 
   @Test
@@ -439,7 +448,7 @@ class PasskeyFactorTest {
     String json = key.assertion(step.requestJson, ORIGIN);
     clock.advance(Duration.ofMinutes(5));
     assertThat(verify(step, r, json).outcome()).isEqualTo(VerificationOutcome.EXPIRED);
-    assertThat(alice.get(r.id()).lastUsed()).isEmpty();
+    assertThat(alice.stored(r.id()).lastUsed()).isEmpty();
   }
 
   @Test
@@ -450,8 +459,8 @@ class PasskeyFactorTest {
     Step step = prompt(alice, r);
     assertThat(verify(step, r, key.assertion(step.requestJson, ORIGIN)).outcome())
         .isEqualTo(VerificationOutcome.ACCEPTED);
-    assertThat(alice.get(r.id()).counter()).isEqualTo(6);
-    FactorRecord afterSix = alice.get(r.id());
+    assertThat(alice.stored(r.id()).counter()).isEqualTo(6);
+    FactorRecord afterSix = alice.stored(r.id());
 
     for (long clone : new long[] {4, 6, 0}) {
       Step again = prompt(alice, r);
@@ -459,7 +468,7 @@ class PasskeyFactorTest {
           key.answer(again.requestJson, ORIGIN).counter(clone).json());
       assertThat(v.outcome()).as("counter " + clone + " " + v.details())
           .isEqualTo(VerificationOutcome.COUNTER_REGRESSION);
-      assertThat(alice.get(r.id())).isEqualTo(afterSix);
+      assertThat(alice.stored(r.id())).isEqualTo(afterSix);
     }
     Step last = prompt(alice, r);
     assertThat(verify(last, r, key.answer(last.requestJson, ORIGIN).counter(2).json()).details())
@@ -469,18 +478,18 @@ class PasskeyFactorTest {
 
   @Test
   void verify_credentialOfAnotherUser_invalidNothingChanged() {
-    FakeContext bob = new FakeContext(UserRef.staff("clinic-1", "bob"), clock, records);
+    FakeFactorContext bob = alice.forUser(UserRef.staff("clinic-1", "bob"));
     SoftwareAuthenticator bobsKey = SoftwareAuthenticator.securityKey();
     register(bob, bobsKey);
     FactorRecord alicesOwn = register(alice, SoftwareAuthenticator.securityKey());
-    Map<String, FactorRecord> before = new HashMap<>(records);
+    Map<String, FactorRecord> before = alice.records();
 
     Step step = prompt(alice, alicesOwn);
     Verification v = verify(step, alicesOwn, bobsKey.assertion(step.requestJson, ORIGIN));
 
     assertThat(v.outcome()).isEqualTo(VerificationOutcome.INVALID);
     assertThat(v.details()).containsEntry("reason", "unknown_credential");
-    assertThat(records).isEqualTo(before);
+    assertThat(alice.records()).isEqualTo(before);
   }
 
   @Test
@@ -504,7 +513,7 @@ class PasskeyFactorTest {
   @Test
   void verify_badJson_malformedNothingChanged() {
     FactorRecord r = register(alice, SoftwareAuthenticator.securityKey());
-    Map<String, FactorRecord> before = new HashMap<>(records);
+    Map<String, FactorRecord> before = alice.records();
     for (String bad : new String[] {"", "{", "nope", "[1,2]", "{\"id\":{}}",
         "{\"type\":\"public-key\",\"id\":\"!!\",\"rawId\":\"!!\",\"response\":{},"
             + "\"clientExtensionResults\":{}}",
@@ -515,7 +524,7 @@ class PasskeyFactorTest {
       assertThat(verify(step, r, bad).outcome()).as(bad)
           .isIn(VerificationOutcome.MALFORMED, VerificationOutcome.INVALID);
     }
-    assertThat(records).isEqualTo(before);
+    assertThat(alice.records()).isEqualTo(before);
   }
 
   @Test
@@ -524,7 +533,7 @@ class PasskeyFactorTest {
         .origins(Set.of(ORIGIN)).userVerification(PasskeyFactor.UserVerification.REQUIRED)
         .build();
     SoftwareAuthenticator touch = SoftwareAuthenticator.touchOnlyKey();
-    FakeContext ceremony = alice.newCeremony();
+    FakeFactorContext ceremony = alice.newCeremony();
     Enrollment e = strict.begin(ceremony, ceremony.pending("Key"), Map.of());
     Verification reg = strict.confirm(ceremony, e.pending(), Answer.response(e.pending().id(),
         touch.register(((PasskeyEnrollment) e.details()).creationOptionsJson(), ORIGIN)));
@@ -532,7 +541,7 @@ class PasskeyFactorTest {
 
     // registered under a lenient factor, then asserted under the strict one
     FactorRecord r = register(alice, touch);
-    FakeContext step = alice.newCeremony();
+    FakeFactorContext step = alice.newCeremony();
     String request = strict.prompt(step, r, Map.of()).clientJson().orElseThrow();
     assertThat(strict.verify(step, r, Answer.response(r.id(), touch.assertion(request, ORIGIN)))
         .outcome()).isEqualTo(VerificationOutcome.INVALID);
@@ -569,7 +578,7 @@ class PasskeyFactorTest {
     clock.advance(Duration.ofHours(1));
     Step step = prompt(alice, r);
     verify(step, r, key.assertion(step.requestJson, ORIGIN));
-    assertThat(factor.display(alice.get(r.id())))
+    assertThat(factor.display(alice.stored(r.id())))
         .containsEntry(PasskeyDisplay.LAST_USED, "2026-11-23T11:00:00Z");
   }
 
@@ -578,13 +587,13 @@ class PasskeyFactorTest {
     PasskeyFactor two = PasskeyFactor.builder().relyingParty("app.example.com", "S")
         .origins(Set.of(ORIGIN)).maxPasskeysPerUser(2).build();
     for (int i = 0; i < 2; i++) {
-      FakeContext c = alice.newCeremony();
+      FakeFactorContext c = alice.newCeremony();
       Enrollment e = two.begin(c, c.pending("Key " + i), Map.of());
-      alice.put(two.confirm(c, e.pending(), Answer.response(e.pending().id(),
+      alice.store(two.confirm(c, e.pending(), Answer.response(e.pending().id(),
           SoftwareAuthenticator.securityKey().register(options(e), ORIGIN))).updated()
           .orElseThrow().withState(FactorState.ACTIVE));
     }
-    FakeContext third = alice.newCeremony();
+    FakeFactorContext third = alice.newCeremony();
     assertThatThrownBy(() -> two.begin(third, third.pending("Key 3"), Map.of()))
         .isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> PasskeyFactor.builder().maxPasskeysPerUser(51))

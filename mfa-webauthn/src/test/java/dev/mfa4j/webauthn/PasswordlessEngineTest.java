@@ -67,7 +67,6 @@ class PasswordlessEngineTest {
       .relyingParty("app.example.com", "Sunrise Therapy")
       .origins(Set.of(ORIGIN))
       .passwordless(true)
-      .credentialRegistry(store)
       .build();
   final List<AuditEvent> heard = new CopyOnWriteArrayList<>();
   final List<SecurityNotification> notices = new CopyOnWriteArrayList<>();

@@ -464,10 +464,6 @@ final class Jdbc {
     return v == null ? Optional.empty() : Optional.of(v.toInstant(ZoneOffset.UTC));
   }
 
-  static Object orNull(Optional<?> o) {
-    return o.orElse(null);
-  }
-
   /** UPDATE; if it found no row, INSERT; if a racing INSERT won, UPDATE again. */
   void upsert(String op, String updateSql, Object[] updateParams, String insertSql,
       Object[] insertParams) {

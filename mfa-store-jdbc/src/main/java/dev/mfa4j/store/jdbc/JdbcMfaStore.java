@@ -123,11 +123,6 @@ public final class JdbcMfaStore implements MfaStore {
     new Migrations(db, clock).migrate();
   }
 
-  /** The newest schema version bundled in this jar. */
-  public static int latestSchemaVersion() {
-    return Migrations.latestVersion();
-  }
-
   /** The dialect in use. */
   public Dialect dialect() {
     return db.dialect;

@@ -40,10 +40,6 @@ final class Migrations {
     this.versionTable = db.prefix + "schema_version";
   }
 
-  static int latestVersion() {
-    return version(SCRIPTS.get(SCRIPTS.size() - 1));
-  }
-
   void migrate() {
     ensureVersionTable();
     ensureLockRow();

@@ -17,6 +17,7 @@ import dev.mfa4j.spi.AuditQuery;
 import dev.mfa4j.spi.AuditType;
 import dev.mfa4j.spi.UserSecurityState;
 import dev.mfa4j.tck.MutableClock;
+import dev.mfa4j.tck.SimplePool;
 import dev.mfa4j.totp.Otp;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -20,6 +20,7 @@ import dev.mfa4j.spi.AuditHead;
 import dev.mfa4j.spi.AuditOutcome;
 import dev.mfa4j.spi.AuditType;
 import dev.mfa4j.tck.MutableClock;
+import dev.mfa4j.tck.SimplePool;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

@@ -18,6 +18,7 @@ import dev.mfa4j.spi.ChallengeRecord;
 import dev.mfa4j.spi.DeviceRecord;
 import dev.mfa4j.spi.FactorRecord;
 import dev.mfa4j.spi.FactorState;
+import dev.mfa4j.tck.SimplePool;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.time.Instant;

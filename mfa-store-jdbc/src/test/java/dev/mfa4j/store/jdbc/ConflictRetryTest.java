@@ -28,6 +28,7 @@ import dev.mfa4j.spi.SecurityNotification;
 import dev.mfa4j.sms.OneTimeCodeFactor;
 import dev.mfa4j.sms.OutboxSender;
 import dev.mfa4j.tck.MutableClock;
+import dev.mfa4j.tck.SimplePool;
 import dev.mfa4j.totp.Otp;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -14,6 +14,7 @@ import dev.mfa4j.StoreException;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.spi.FactorState;
 import dev.mfa4j.tck.MutableClock;
+import dev.mfa4j.tck.SimplePool;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;

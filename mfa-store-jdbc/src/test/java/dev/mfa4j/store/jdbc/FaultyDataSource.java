@@ -1,5 +1,6 @@
 package dev.mfa4j.store.jdbc;
 
+import dev.mfa4j.tck.DataSourceDefaults;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;

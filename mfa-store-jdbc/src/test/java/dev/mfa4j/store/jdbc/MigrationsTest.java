@@ -9,6 +9,7 @@ import dev.mfa4j.PracticeId;
 import dev.mfa4j.UserId;
 import dev.mfa4j.spi.FactorRecord;
 import dev.mfa4j.spi.FactorState;
+import dev.mfa4j.tck.SimplePool;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

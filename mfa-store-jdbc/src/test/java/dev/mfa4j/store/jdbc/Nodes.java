@@ -15,6 +15,7 @@ import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.RequestContext;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.spi.MfaStore;
+import dev.mfa4j.tck.StepCodeFactor;
 import dev.mfa4j.totp.TotpEnrollment;
 import dev.mfa4j.totp.TotpFactor;
 import java.security.MessageDigest;

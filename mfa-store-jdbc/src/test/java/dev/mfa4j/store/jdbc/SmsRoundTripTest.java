@@ -18,6 +18,7 @@ import dev.mfa4j.UserRef;
 import dev.mfa4j.sms.OneTimeCodeFactor;
 import dev.mfa4j.sms.OutboxSender;
 import dev.mfa4j.tck.MutableClock;
+import dev.mfa4j.tck.SimplePool;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;

@@ -11,6 +11,7 @@ import dev.mfa4j.RememberDevice;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.store.jdbc.JdbcMfaStore;
 import dev.mfa4j.tck.MutableClock;
+import dev.mfa4j.tck.SimplePool;
 import dev.mfa4j.totp.Otp;
 import java.time.Duration;
 import java.util.List;

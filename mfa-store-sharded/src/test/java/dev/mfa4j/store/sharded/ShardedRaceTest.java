@@ -10,6 +10,7 @@ import dev.mfa4j.MfaEngine;
 import dev.mfa4j.RememberDevice;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.tck.MutableClock;
+import dev.mfa4j.tck.SimplePool;
 import dev.mfa4j.totp.Otp;
 import java.time.Duration;
 import java.util.ArrayList;

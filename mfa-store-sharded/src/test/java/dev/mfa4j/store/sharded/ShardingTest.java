@@ -17,6 +17,7 @@ import dev.mfa4j.spi.FactorRecord;
 import dev.mfa4j.spi.FactorState;
 import dev.mfa4j.store.jdbc.JdbcMfaStore;
 import dev.mfa4j.tck.MutableClock;
+import dev.mfa4j.tck.SimplePool;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

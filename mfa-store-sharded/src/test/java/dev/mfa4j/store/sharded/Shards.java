@@ -1,6 +1,7 @@
 package dev.mfa4j.store.sharded;
 
 import dev.mfa4j.PracticeId;
+import dev.mfa4j.tck.SimplePool;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.mfa4j.store.sharded;
 
+import dev.mfa4j.tck.DataSourceDefaults;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;

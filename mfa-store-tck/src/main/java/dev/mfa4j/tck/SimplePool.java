@@ -1,4 +1,4 @@
-package dev.mfa4j.store.sharded;
+package dev.mfa4j.tck;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -14,13 +14,14 @@ import javax.sql.DataSource;
  * after close(); a connection the driver reports closed (after an I/O failure) is dropped. Once
  * {@link #close()}d, every getConnection() fails with an SQLException, as a shut-down pool would.
  */
-final class SimplePool implements DataSourceDefaults, AutoCloseable {
+public final class SimplePool implements DataSourceDefaults, AutoCloseable {
   private final DataSource target;
   private final Semaphore permits;
   private final LinkedBlockingDeque<Connection> idle = new LinkedBlockingDeque<>();
   private volatile boolean closed;
 
-  SimplePool(DataSource target, int max) {
+  /** A pool of at most {@code max} connections from {@code target}. */
+  public SimplePool(DataSource target, int max) {
     this.target = target;
     this.permits = new Semaphore(max, true);
   }
@@ -103,7 +104,7 @@ final class SimplePool implements DataSourceDefaults, AutoCloseable {
   }
 
   /** Drops every idle connection (e.g. after the database restarted). */
-  void evictIdle() {
+  public void evictIdle() {
     Connection c;
     while ((c = idle.pollFirst()) != null) {
       try {

@@ -1,10 +1,12 @@
 package dev.mfa4j.webauthn;
 
+import dev.mfa4j.tck.FakeFactorContext;
 import dev.mfa4j.tck.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mfa4j.Answer;
+import dev.mfa4j.FactorKind;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.spi.Enrollment;
 import dev.mfa4j.spi.FactorRecord;
@@ -21,18 +23,17 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The opt-in P-256 verifier: agrees with the JDK, and stays out of everyone else's way. */
-class FastP256Test {
+class BouncyCastleP256ProviderTest {
   static final String ALG = "SHA256withECDSA";
   static final SecureRandom RANDOM = new SecureRandom();
 
   @BeforeAll
   static void install() {
-    FastP256.install();
+    BouncyCastleP256Provider.installJvmWide();
   }
 
   static KeyPair keys(String curve) throws Exception {
@@ -57,11 +58,12 @@ class FastP256Test {
 
   @Test
   void install_twice_oneProviderAtFirstPosition() {
-    FastP256.install();
+    BouncyCastleP256Provider.installJvmWide();
+    assertThat(BouncyCastleP256Provider.installedJvmWide()).isTrue();
     assertThat(java.security.Security.getProviders()[0].getName())
-        .isEqualTo(FastP256.PROVIDER_NAME);
+        .isEqualTo(BouncyCastleP256Provider.PROVIDER_NAME);
     assertThat(java.util.Arrays.stream(java.security.Security.getProviders())
-        .filter(p -> p.getName().equals(FastP256.PROVIDER_NAME))).hasSize(1);
+        .filter(p -> p.getName().equals(BouncyCastleP256Provider.PROVIDER_NAME))).hasSize(1);
   }
 
   @Test
@@ -76,11 +78,11 @@ class FastP256Test {
       byte[] otherMessage = message.clone();
       otherMessage[0] ^= 1;
 
-      long before = FastP256.FAST_VERIFICATIONS.sum();
-      FastP256.scoped(() -> {
+      long before = BouncyCastleP256Provider.FAST_VERIFICATIONS.sum();
+      BouncyCastleP256Provider.scoped(() -> {
         try {
           Signature v = verifier(k, message);
-          assertThat(v.getProvider().getName()).isEqualTo(FastP256.PROVIDER_NAME);
+          assertThat(v.getProvider().getName()).isEqualTo(BouncyCastleP256Provider.PROVIDER_NAME);
           assertThat(v.verify(sig)).isTrue();
           assertThat(verifier(k, message).verify(bad)).isFalse();
           assertThat(verifier(k, otherMessage).verify(sig)).isFalse();
@@ -89,7 +91,7 @@ class FastP256Test {
         }
         return null;
       });
-      assertThat(FastP256.FAST_VERIFICATIONS.sum() - before).isEqualTo(3);
+      assertThat(BouncyCastleP256Provider.FAST_VERIFICATIONS.sum() - before).isEqualTo(3);
     }
   }
 
@@ -100,7 +102,7 @@ class FastP256Test {
     byte[] sig = sign(k, message);
     byte[] trailing = java.util.Arrays.copyOf(sig, sig.length + 1);
     for (byte[] bad : new byte[][] {{0x30, 0x03, 0x02, 0x01}, trailing, new byte[0]}) {
-      FastP256.scoped(() -> {
+      BouncyCastleP256Provider.scoped(() -> {
         assertThatThrownBy(() -> verifier(k, message).verify(bad))
             .isInstanceOf(SignatureException.class);
         return null;
@@ -113,23 +115,23 @@ class FastP256Test {
     KeyPair k = keys("secp256r1");
     byte[] message = "hello".getBytes(StandardCharsets.UTF_8);
     byte[] sig = sign(k, message);
-    long before = FastP256.FAST_VERIFICATIONS.sum();
+    long before = BouncyCastleP256Provider.FAST_VERIFICATIONS.sum();
 
     Signature v = verifier(k, message);
 
-    assertThat(v.getProvider().getName()).isNotEqualTo(FastP256.PROVIDER_NAME);
+    assertThat(v.getProvider().getName()).isNotEqualTo(BouncyCastleP256Provider.PROVIDER_NAME);
     assertThat(v.verify(sig)).isTrue();
-    assertThat(FastP256.FAST_VERIFICATIONS.sum()).isEqualTo(before);
+    assertThat(BouncyCastleP256Provider.FAST_VERIFICATIONS.sum()).isEqualTo(before);
   }
 
   @Test
   void sign_insideScope_jdkProviderServes() throws Exception {
     KeyPair k = keys("secp256r1");
-    FastP256.scoped(() -> {
+    BouncyCastleP256Provider.scoped(() -> {
       try {
         Signature s = Signature.getInstance(ALG);
         s.initSign(k.getPrivate());
-        assertThat(s.getProvider().getName()).isNotEqualTo(FastP256.PROVIDER_NAME);
+        assertThat(s.getProvider().getName()).isNotEqualTo(BouncyCastleP256Provider.PROVIDER_NAME);
       } catch (Exception e) {
         throw new AssertionError(e);
       }
@@ -142,10 +144,10 @@ class FastP256Test {
     KeyPair k = keys("secp384r1");
     byte[] message = "hello".getBytes(StandardCharsets.UTF_8);
     byte[] sig = sign(k, message);
-    FastP256.scoped(() -> {
+    BouncyCastleP256Provider.scoped(() -> {
       try {
         Signature v = verifier(k, message);
-        assertThat(v.getProvider().getName()).isNotEqualTo(FastP256.PROVIDER_NAME);
+        assertThat(v.getProvider().getName()).isNotEqualTo(BouncyCastleP256Provider.PROVIDER_NAME);
         assertThat(v.verify(sig)).isTrue();
       } catch (Exception e) {
         throw new AssertionError(e);
@@ -159,7 +161,7 @@ class FastP256Test {
     KeyPair k = keys("secp256r1");
     byte[] message = "bound early".getBytes(StandardCharsets.UTF_8);
     Signature s = Signature.getInstance(ALG);
-    assertThat(s.getProvider().getName()).isEqualTo(FastP256.PROVIDER_NAME);
+    assertThat(s.getProvider().getName()).isEqualTo(BouncyCastleP256Provider.PROVIDER_NAME);
     s.initSign(k.getPrivate());
     s.update(message);
     byte[] sig = s.sign();
@@ -176,29 +178,29 @@ class FastP256Test {
     PasskeyFactor fast = PasskeyFactor.builder().relyingParty("app.example.com", "S")
         .origins(Set.of("https://app.example.com")).fastEs256Verify(true).build();
     MutableClock clock = MutableClock.at(Instant.parse("2026-11-23T10:00:00Z"));
-    FakeContext ctx = new FakeContext(UserRef.staff("c", "u"), clock, new ConcurrentHashMap<>());
+    FakeFactorContext ctx = FakeFactorContext.of(UserRef.staff("c", "u"), FactorKind.PASSKEY, clock);
     SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
-    FakeContext enroll = ctx.newCeremony();
+    FakeFactorContext enroll = ctx.newCeremony();
     Enrollment e = fast.begin(enroll, enroll.pending("Key"), Map.of());
     FactorRecord r = fast.confirm(enroll, e.pending(), Answer.response(e.pending().id(),
         key.register(((PasskeyEnrollment) e.details()).creationOptionsJson(),
             "https://app.example.com"))).updated().orElseThrow().withState(FactorState.ACTIVE);
-    ctx.put(r);
+    ctx.store(r);
 
-    long before = FastP256.FAST_VERIFICATIONS.sum();
-    FakeContext step = ctx.newCeremony();
+    long before = BouncyCastleP256Provider.FAST_VERIFICATIONS.sum();
+    FakeFactorContext step = ctx.newCeremony();
     String req = fast.prompt(step, r, Map.of()).clientJson().orElseThrow();
     Verification ok = fast.verify(step, r, Answer.response(r.id(),
         key.assertion(req, "https://app.example.com")));
     assertThat(ok.outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
-    assertThat(FastP256.FAST_VERIFICATIONS.sum()).isEqualTo(before + 1);
+    assertThat(BouncyCastleP256Provider.FAST_VERIFICATIONS.sum()).isEqualTo(before + 1);
 
-    FakeContext step2 = ctx.newCeremony();
+    FakeFactorContext step2 = ctx.newCeremony();
     String req2 = fast.prompt(step2, r, Map.of()).clientJson().orElseThrow();
     assertThat(fast.verify(step2, r, Answer.response(r.id(),
         key.answer(req2, "https://app.example.com").flipSignatureBit().json())).outcome())
         .isEqualTo(VerificationOutcome.INVALID);
-    FakeContext step3 = ctx.newCeremony();
+    FakeFactorContext step3 = ctx.newCeremony();
     String req3 = fast.prompt(step3, r, Map.of()).clientJson().orElseThrow();
     assertThat(fast.verify(step3, r, Answer.response(r.id(),
         key.answer(req3, "https://app.example.com").garbleSignature().json())).outcome())

@@ -1,4 +1,4 @@
-package dev.mfa4j.store.sharded;
+package dev.mfa4j.tck;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -7,8 +7,11 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
-/** The parts of {@link DataSource} the test data sources do not use, answered once. */
-interface DataSourceDefaults extends DataSource {
+/**
+ * The parts of {@link DataSource} that test data sources do not use, answered once: a test data
+ * source implements this and only {@link #getConnection()}.
+ */
+public interface DataSourceDefaults extends DataSource {
   @Override
   default Connection getConnection(String username, String password) throws SQLException {
     throw new SQLFeatureNotSupportedException();

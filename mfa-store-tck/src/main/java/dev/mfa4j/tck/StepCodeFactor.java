@@ -1,4 +1,4 @@
-package dev.mfa4j.store.sharded;
+package dev.mfa4j.tck;
 
 import dev.mfa4j.Answer;
 import dev.mfa4j.FactorKind;
@@ -23,14 +23,18 @@ import java.util.Optional;
  * advances nothing, so only the challenge decides. With a {@code phone} parameter at enrollment it
  * stands in for an SMS factor: the number is sealed with the secret, its keyed hash becomes the
  * lookup key, and only a masked form is kept in the attributes.
+ *
+ * <p>Shared by the store modules' engine tests (mfa-core's own tests keep their {@code
+ * TestCodeFactor}: mfa-core cannot depend on this module).
  */
-final class StepCodeFactor implements FactorProvider {
+public final class StepCodeFactor implements FactorProvider {
   /** What enrollment shows: the code to answer with. */
   public record Details(String code) {}
 
   private final FactorKind kind;
 
-  StepCodeFactor(FactorKind kind) {
+  /** A factor standing in for providers of {@code kind}. */
+  public StepCodeFactor(FactorKind kind) {
     this.kind = kind;
   }
 

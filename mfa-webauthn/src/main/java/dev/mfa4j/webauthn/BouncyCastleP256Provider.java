@@ -31,7 +31,10 @@ import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
- * The opt-in fast ES256 path ({@link PasskeyFactor.Builder#fastEs256Verify(boolean)}).
+ * A JCA security provider, installed JVM-wide, that verifies P-256 ECDSA signatures with Bouncy
+ * Castle: the opt-in fast ES256 path ({@link PasskeyFactor.Builder#fastEs256Verify(boolean)}).
+ * Installing it changes the JVM's provider list ({@code Security.insertProviderAt(…, 1)}) for
+ * every library in the process, for as long as the JVM runs; what follows is why that is safe.
  *
  * <p>Yubico verifies with {@code Signature.getInstance(alg)} and offers no provider parameter
  * (2.9.0 {@code Crypto.verifySignature}), so the only way to change its verifier is a JCA provider
@@ -52,7 +55,7 @@ import org.bouncycastle.math.ec.ECPoint;
  * <p>It is registered (at position 1) only when a host builds a factor with the option on; nothing
  * is registered by default.
  */
-final class FastP256 {
+final class BouncyCastleP256Provider {
   static final String PROVIDER_NAME = "mfa4j-p256";
   static final String ALGORITHM = "SHA256withECDSA";
 
@@ -64,16 +67,20 @@ final class FastP256 {
   /** Verifications done on the fast path (for tests and benchmarks). */
   static final LongAdder FAST_VERIFICATIONS = new LongAdder();
 
-  private FastP256() {}
+  private BouncyCastleP256Provider() {}
 
-  /** Registers the provider at position 1 once per JVM; later calls do nothing. */
-  static synchronized void install() {
+  /**
+   * Installs the provider for the whole JVM, at position 1 of {@link Security#getProviders()},
+   * once; later calls do nothing. It is never removed.
+   */
+  static synchronized void installJvmWide() {
     if (Security.getProvider(PROVIDER_NAME) == null) {
       Security.insertProviderAt(new P256Provider(), 1);
     }
   }
 
-  static boolean installed() {
+  /** Whether {@link #installJvmWide} ran in this JVM. */
+  static boolean installedJvmWide() {
     return Security.getProvider(PROVIDER_NAME) != null;
   }
 
