@@ -17,7 +17,7 @@ public enum PasswordOutcome {
   /** Wrong password, or no password set. */
   REJECTED,
   /**
-   * Too many failed attempts for this user lately ({@link Passwords.Builder#throttle}): the
+   * Too many failed attempts for this user lately (see {@link Passwords}): the
    * password was not even checked. Tell the user to try again later.
    */
   THROTTLED;
