@@ -24,7 +24,7 @@ copy() {
   rm -rf "$1"
   mkdir -p "$1"
   (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard \
-      | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
+      | while IFS= read -r -d '' f; do if [ -e "$f" ]; then printf '%s\0' "$f"; fi; done \
       | tar --null -cf - -T -) | tar -xf - -C "$1"
 }
 
