@@ -87,6 +87,8 @@ class QuickStartReadmeTest {
       output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the Quick start ends").isTrue();
+    System.out.println("Quick start compiled against:\n  " + String.join("\n  ", classpath)
+        + "\nand printed:\n" + output);
     assertThat(process.exitValue()).as("exit status; output:\n%s", output).isZero();
 
     // What the README says the class prints, read from the README itself.
