@@ -17,9 +17,9 @@ public enum PasswordOutcome {
   /** Wrong password, or no password set. */
   REJECTED,
   /**
-   * Too many failed attempts for this user lately ({@link Passwords.Builder#throttle}): the
-   * password was not even checked. Tell the user to try again later; {@link Passwords#attempt}
-   * also says when ({@link PasswordAttempt#retryAfter()}).
+   * Too many failed attempts for this user lately (see {@link Passwords}): the password was not
+   * even checked. Tell the user to try again later; {@link Passwords#attempt} also says when
+   * ({@link PasswordAttempt#retryAfter()}).
    */
   THROTTLED;
 

@@ -11,11 +11,14 @@ import java.util.Objects;
  * @param audience staff or client; decides which policy rules apply
  * @param admin whether the user administers the practice (may call {@link MfaEngine#admin});
  *     administrators are staff, so {@code true} requires {@link Audience#STAFF}
- * @throws NullPointerException if a component is null, naming it
- * @throws InvalidInputException if {@code admin} is {@code true} for a {@link Audience#CLIENT}
  */
 public record UserRef(PracticeId practice, UserId user, Audience audience, boolean admin) {
-  /** Checks that no component is null and that only staff administer. */
+  /**
+   * Checks that no component is null and that only staff administer.
+   *
+   * @throws NullPointerException if a component is null, naming it
+   * @throws InvalidInputException if {@code admin} is {@code true} for a {@link Audience#CLIENT}
+   */
   public UserRef {
     Objects.requireNonNull(practice, "practice");
     Objects.requireNonNull(user, "user");

@@ -5,17 +5,16 @@ import java.time.Instant;
 import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.apache.commons.codec.binary.Base32;
 
 /**
  * The test's own authenticator app: RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s) computed from the key
- * the page shows, independently of mfa4j's code.
+ * the page shows, independently of mfa4j's code (and of any Base32 library: RFC 4648 §6 below).
  */
 final class Rfc6238 {
   private Rfc6238() {}
 
   static String code(String shownKey, Instant at) {
-    byte[] key = new Base32().decode(shownKey.replace(" ", "").toUpperCase(Locale.ROOT));
+    byte[] key = base32(shownKey.replace(" ", "").toUpperCase(Locale.ROOT));
     long step = at.getEpochSecond() / 30;
     try {
       Mac mac = Mac.getInstance("HmacSHA1");
@@ -28,5 +27,27 @@ final class Rfc6238 {
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** RFC 4648 Base32 without padding, as the page shows keys. */
+  static byte[] base32(String text) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    byte[] out = new byte[text.length() * 5 / 8];
+    long buffer = 0;
+    int bits = 0;
+    int n = 0;
+    for (char c : text.replace("=", "").toCharArray()) {
+      int v = alphabet.indexOf(c);
+      if (v < 0) {
+        throw new IllegalArgumentException("not Base32: " + c);
+      }
+      buffer = (buffer << 5) | v;
+      bits += 5;
+      if (bits >= 8) {
+        out[n++] = (byte) (buffer >>> (bits - 8));
+        bits -= 8;
+      }
+    }
+    return out;
   }
 }

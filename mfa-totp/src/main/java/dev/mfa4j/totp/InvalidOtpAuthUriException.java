@@ -9,12 +9,21 @@ import dev.mfa4j.InvalidInputException;
 public final class InvalidOtpAuthUriException extends InvalidInputException {
   private static final long serialVersionUID = 1L;
 
-  /** A malformed URI; {@code message} must not quote the secret. */
+  /**
+   * A malformed URI; {@code message} must not quote the secret.
+   *
+   * @param message what is wrong, without the secret
+   */
   public InvalidOtpAuthUriException(String message) {
     super(message);
   }
 
-  /** A malformed URI with the underlying cause. */
+  /**
+   * A malformed URI with the underlying cause.
+   *
+   * @param message what is wrong, without the secret
+   * @param cause the underlying failure
+   */
   public InvalidOtpAuthUriException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -51,6 +51,9 @@ public final class Otp {
   /**
    * The TOTP value of RFC 6238 §4.2 at an instant.
    *
+   * @param key the shared secret
+   * @param time the instant whose time step is used
+   * @param parameters algorithm, digits and period
    * @return the code, left-padded with zeros to the parameters' digits
    */
   public static String totp(byte[] key, Instant time, TotpParameters parameters) {
@@ -62,6 +65,13 @@ public final class Otp {
    * Checks a typed code against every step of {@code now}'s step ± {@code window}, with no
    * unused-step knowledge (see {@link #verify(byte[], TotpParameters, Instant, int, CharSequence,
    * long)}).
+   *
+   * @param key the shared secret
+   * @param parameters algorithm, digits and period
+   * @param now the current instant
+   * @param window steps accepted either side of now, 0 to {@link #MAX_WINDOW}
+   * @param typed the code the user typed
+   * @return the verdict, and the matched step if any
    */
   public static TotpCheck verify(byte[] key, TotpParameters parameters, Instant now, int window,
       CharSequence typed) {
@@ -79,8 +89,13 @@ public final class Otp {
    * <p>This function only classifies: single use needs the caller to record the matched step
    * atomically (the factor provider does, through the store's counter).
    *
+   * @param key the shared secret
+   * @param parameters algorithm, digits and period
+   * @param now the current instant
    * @param window steps accepted either side of now, 0 to {@link #MAX_WINDOW}
+   * @param typed the code the user typed; spaces are ignored
    * @param lastAcceptedStep the last step accepted for this secret, or {@link Long#MIN_VALUE}
+   * @return the verdict, and the matched step if any
    */
   public static TotpCheck verify(byte[] key, TotpParameters parameters, Instant now, int window,
       CharSequence typed, long lastAcceptedStep) {

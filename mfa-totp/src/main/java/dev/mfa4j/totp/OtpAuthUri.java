@@ -45,6 +45,9 @@ public final class OtpAuthUri {
    *
    * @param issuer the practice or product shown in the app, e.g. {@code "Zoë's Clinic & Co"}
    * @param account the user's name in the app, e.g. an e-mail address
+   * @param secret the shared secret
+   * @param parameters algorithm, digits and period
+   * @return the URI
    * @throws InvalidInputException if a name is blank, longer than 256 characters or contains
    *     control characters; leading and trailing white space is removed
    */
@@ -75,27 +78,27 @@ public final class OtpAuthUri {
     return name.strip();
   }
 
-  /** The issuer (practice or product name). */
+  /** {@return the issuer (practice or product name)} */
   public String issuer() {
     return issuer;
   }
 
-  /** The account name. */
+  /** {@return the account name} */
   public String account() {
     return account;
   }
 
-  /** The secret. */
+  /** {@return the secret} */
   public TotpSecret secret() {
     return secret;
   }
 
-  /** The code parameters. */
+  /** {@return the code parameters} */
   public TotpParameters parameters() {
     return parameters;
   }
 
-  /** The URI text, which contains the secret: show it only to its owner (as a QR code). */
+  /** {@return the URI text, which contains the secret: show it only to its owner (as a QR code)} */
   public String uri() {
     StringBuilder b = new StringBuilder(128);
     b.append("otpauth://totp/");
@@ -123,6 +126,8 @@ public final class OtpAuthUri {
    * {@code period} default to SHA1, 6 and 30 when absent; {@code issuer} comes from the parameter or
    * the label prefix, and is required.
    *
+   * @param text an {@code otpauth://totp/…} URI
+   * @return the parsed URI
    * @throws InvalidOtpAuthUriException if malformed
    */
   public static OtpAuthUri parse(String text) {

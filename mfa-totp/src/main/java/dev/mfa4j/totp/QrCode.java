@@ -43,6 +43,9 @@ public final class QrCode {
   /**
    * Encodes text (as UTF-8 bytes).
    *
+   * @param text what to encode
+   * @param options size, margin and error-correction level
+   * @return the QR code
    * @throws IllegalArgumentException if the text does not fit in a QR code at that level
    */
   public static QrCode of(String text, QrOptions options) {
@@ -109,12 +112,12 @@ public final class QrCode {
     }
   }
 
-  /** Modules per side, without the margin. */
+  /** {@return modules per side, without the margin} */
   public int modules() {
     return modules.getWidth();
   }
 
-  /** The options it was made with. */
+  /** {@return the options it was made with} */
   public QrOptions options() {
     return options;
   }
@@ -135,6 +138,8 @@ public final class QrCode {
   /**
    * A black-on-white PNG of {@code size} pixels square (larger if the code needs more than one
    * pixel per module at that size).
+   *
+   * @return the PNG file's bytes
    */
   public byte[] png() {
     int n = modules.getWidth();
@@ -168,7 +173,7 @@ public final class QrCode {
     return out.toByteArray();
   }
 
-  /** {@code data:image/png;base64,…} of {@link #png()}. */
+  /** {@return {@code data:image/png;base64,…} of {@link #png()}} */
   public String dataUri() {
     return "data:image/png;base64," + Base64.getEncoder().encodeToString(png());
   }
@@ -177,6 +182,8 @@ public final class QrCode {
    * An SVG document, {@code size} pixels square, drawn in module units ({@code viewBox} includes
    * the margin) as one white background {@code <rect>} and one black {@code <rect>} per horizontal
    * run of dark modules, so it scales without blurring.
+   *
+   * @return the SVG document
    */
   public String svg() {
     int n = modules.getWidth();

@@ -29,6 +29,9 @@ public record QrOptions(int size, int margin, ErrorCorrection errorCorrection) {
   /**
    * Validates.
    *
+   * @param size side in pixels
+   * @param margin quiet zone in modules
+   * @param errorCorrection the error-correction level
    * @throws IllegalArgumentException if out of range
    */
   public QrOptions {
@@ -41,17 +44,32 @@ public record QrOptions(int size, int margin, ErrorCorrection errorCorrection) {
     }
   }
 
-  /** A copy with another size. */
+  /**
+   * A copy with another size.
+   *
+   * @param value side in pixels
+   * @return the copy
+   */
   public QrOptions withSize(int value) {
     return new QrOptions(value, margin, errorCorrection);
   }
 
-  /** A copy with another margin. */
+  /**
+   * A copy with another margin.
+   *
+   * @param value quiet zone in modules
+   * @return the copy
+   */
   public QrOptions withMargin(int value) {
     return new QrOptions(size, value, errorCorrection);
   }
 
-  /** A copy with another error-correction level. */
+  /**
+   * A copy with another error-correction level.
+   *
+   * @param value the error-correction level
+   * @return the copy
+   */
   public QrOptions withErrorCorrection(ErrorCorrection value) {
     return new QrOptions(size, margin, value);
   }

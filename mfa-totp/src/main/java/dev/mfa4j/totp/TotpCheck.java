@@ -24,7 +24,13 @@ public record TotpCheck(Status status, long step, int offset) {
     MALFORMED
   }
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param status matched, replayed, no match, or malformed
+   * @param step the matched time step, or {@link Long#MIN_VALUE}
+   * @param offset the matched step minus the current step; 0 when nothing matched
+   */
   public TotpCheck {
     Objects.requireNonNull(status, "status");
   }
@@ -32,7 +38,7 @@ public record TotpCheck(Status status, long step, int offset) {
   static final TotpCheck NO_MATCH = new TotpCheck(Status.NO_MATCH, Long.MIN_VALUE, 0);
   static final TotpCheck MALFORMED = new TotpCheck(Status.MALFORMED, Long.MIN_VALUE, 0);
 
-  /** Whether the code matched an unused step. */
+  /** {@return whether the code matched an unused step} */
   public boolean matched() {
     return status == Status.MATCHED;
   }

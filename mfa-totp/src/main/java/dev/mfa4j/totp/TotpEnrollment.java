@@ -16,57 +16,62 @@ public final class TotpEnrollment {
     this.qrOptions = Objects.requireNonNull(qrOptions, "qrOptions");
   }
 
-  /** The key for typing into an app, Base32 in groups of four ({@code "JBSW Y3DP …"}). */
+  /** {@return the key for typing into an app, Base32 in groups of four ({@code "JBSW Y3DP …"})} */
   public String groupedKey() {
     return uri.secret().grouped();
   }
 
-  /** The {@code otpauth://totp/…} URI (contains the secret). */
+  /** {@return the {@code otpauth://totp/…} URI (contains the secret)} */
   public String otpauthUri() {
     return uri.uri();
   }
 
-  /** The parsed form of the URI: issuer, account, secret and parameters. */
+  /** {@return the parsed form of the URI: issuer, account, secret and parameters} */
   public OtpAuthUri keyUri() {
     return uri;
   }
 
-  /** The issuer shown in the app. */
+  /** {@return the issuer shown in the app} */
   public String issuer() {
     return uri.issuer();
   }
 
-  /** The account name shown in the app. */
+  /** {@return the account name shown in the app} */
   public String account() {
     return uri.account();
   }
 
-  /** Algorithm, digits and period: tell the user if they are not the defaults. */
+  /** {@return algorithm, digits and period: tell the user if they are not the defaults} */
   public TotpParameters parameters() {
     return uri.parameters();
   }
 
-  /** The URI as a QR code with the factor's options. */
+  /** {@return the URI as a QR code with the factor's options} */
   public QrCode qrCode() {
     return QrCode.of(uri.uri(), qrOptions);
   }
 
-  /** The URI as a QR code with other options. */
+  /**
+   * The URI as a QR code with other options.
+   *
+   * @param options size, margin and error-correction level
+   * @return the QR code
+   */
   public QrCode qrCode(QrOptions options) {
     return QrCode.of(uri.uri(), options);
   }
 
-  /** Shorthand for {@code qrCode().dataUri()}: a PNG {@code data:} URI for an {@code <img>}. */
+  /** {@return a PNG {@code data:} URI for an {@code <img>}: {@code qrCode().dataUri()}} */
   public String qrDataUri() {
     return qrCode().dataUri();
   }
 
-  /** Shorthand for {@code qrCode().svg()}. */
+  /** {@return the QR code as an SVG document: {@code qrCode().svg()}} */
   public String qrSvg() {
     return qrCode().svg();
   }
 
-  /** Shorthand for {@code qrCode().png()}. */
+  /** {@return the QR code as a PNG file: {@code qrCode().png()}} */
   public byte[] qrPng() {
     return qrCode().png();
   }

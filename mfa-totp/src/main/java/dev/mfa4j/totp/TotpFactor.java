@@ -62,7 +62,11 @@ public final class TotpFactor implements FactorProvider {
     this.qrOptions = b.qrOptions;
   }
 
-  /** A builder; {@link Builder#issuer} is required. */
+  /**
+   * A builder; {@link Builder#issuer} is required.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -73,7 +77,7 @@ public final class TotpFactor implements FactorProvider {
     return FactorKind.TOTP;
   }
 
-  /** The parameters new factors get. */
+  /** {@return the parameters new factors get} */
   public TotpParameters parameters() {
     return parameters;
   }
@@ -218,7 +222,12 @@ public final class TotpFactor implements FactorProvider {
 
     private Builder() {}
 
-    /** The practice or product name the app shows above the code (required). */
+    /**
+     * The practice or product name the app shows above the code (required).
+     *
+     * @param value the issuer name, 1 to 256 characters
+     * @return this builder
+     */
     public Builder issuer(String value) {
       issuer = OtpAuthUri.checkName(value, "issuer");
       return this;
@@ -228,6 +237,9 @@ public final class TotpFactor implements FactorProvider {
      * The HMAC (default SHA-1). Google Authenticator (Android), Microsoft Authenticator, Authy,
      * Duo, LastPass and 2FAS are reported to ignore this and compute SHA-1 codes, so their users
      * could not confirm enrollment with another.
+     *
+     * @param value the HMAC
+     * @return this builder
      */
     public Builder algorithm(OtpAlgorithm value) {
       algorithm = Objects.requireNonNull(value, "algorithm");
@@ -237,6 +249,9 @@ public final class TotpFactor implements FactorProvider {
     /**
      * Digits per code, 6 (default) to 8. Google Authenticator on Android ignores {@code digits}
      * (Key-Uri-Format wiki).
+     *
+     * @param value digits per code
+     * @return this builder
      */
     public Builder digits(int value) {
       digits = value;
@@ -246,13 +261,21 @@ public final class TotpFactor implements FactorProvider {
     /**
      * The time step, 30 s (default) or 60 s. Google Authenticator ignores {@code period} (Key-Uri-
      * Format wiki) and always uses 30 s.
+     *
+     * @param value the time step
+     * @return this builder
      */
     public Builder period(Duration value) {
       period = Objects.requireNonNull(value, "period");
       return this;
     }
 
-    /** Secret length in bytes, 16 to 128 (default: 20, 32 or 64 by algorithm). */
+    /**
+     * Secret length in bytes, 16 to 128 (default: 20, 32 or 64 by algorithm).
+     *
+     * @param value secret length in bytes
+     * @return this builder
+     */
     public Builder secretBytes(int value) {
       if (value < TotpSecret.MIN_BYTES || value > TotpSecret.MAX_BYTES) {
         throw new IllegalArgumentException("secretBytes must be 16 to 128");
@@ -261,7 +284,12 @@ public final class TotpFactor implements FactorProvider {
       return this;
     }
 
-    /** How enrollment QR codes are drawn (default 256 px, margin 4, level M). */
+    /**
+     * How enrollment QR codes are drawn (default 256 px, margin 4, level M).
+     *
+     * @param value size, margin and error-correction level
+     * @return this builder
+     */
     public Builder qrOptions(QrOptions value) {
       qrOptions = Objects.requireNonNull(value, "qrOptions");
       return this;
@@ -274,6 +302,7 @@ public final class TotpFactor implements FactorProvider {
     /**
      * Builds the factor.
      *
+     * @return the factor provider
      * @throws IllegalStateException if no issuer was set
      * @throws IllegalArgumentException if digits or period are out of range
      */

@@ -25,6 +25,9 @@ public record TotpParameters(OtpAlgorithm algorithm, int digits, Duration period
   /**
    * Validates.
    *
+   * @param algorithm the HMAC
+   * @param digits digits per code, 6 to 8
+   * @param period the time step, 30 or 60 seconds
    * @throws IllegalArgumentException if digits is not 6 to 8 or the period not 30 or 60 seconds
    */
   public TotpParameters {
@@ -38,17 +41,29 @@ public record TotpParameters(OtpAlgorithm algorithm, int digits, Duration period
     }
   }
 
-  /** Shorthand for a period in seconds. */
+  /**
+   * Shorthand for a period in seconds.
+   *
+   * @param algorithm the HMAC
+   * @param digits digits per code, 6 to 8
+   * @param periodSeconds the time step in seconds, 30 or 60
+   * @return the parameters
+   */
   public static TotpParameters of(OtpAlgorithm algorithm, int digits, int periodSeconds) {
     return new TotpParameters(algorithm, digits, Duration.ofSeconds(periodSeconds));
   }
 
-  /** The period in seconds. */
+  /** {@return the period in seconds} */
   public int periodSeconds() {
     return (int) period.getSeconds();
   }
 
-  /** The time step T of an instant: floor(unix seconds / period), RFC 6238 §4.2. */
+  /**
+   * The time step T of an instant: floor(unix seconds / period), RFC 6238 §4.2.
+   *
+   * @param time the instant
+   * @return the time step T
+   */
   public long step(Instant time) {
     Objects.requireNonNull(time, "time");
     return Math.floorDiv(time.getEpochSecond(), period.getSeconds());

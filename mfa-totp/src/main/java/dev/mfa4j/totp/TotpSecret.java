@@ -32,6 +32,10 @@ public final class TotpSecret {
   /**
    * A new random secret of the algorithm's default length (20 bytes for SHA-1, 32 for SHA-256, 64
    * for SHA-512).
+   *
+   * @param random the random source
+   * @param algorithm the HMAC the secret is for
+   * @return the secret
    */
   public static TotpSecret generate(SecureRandom random, OtpAlgorithm algorithm) {
     Objects.requireNonNull(algorithm, "algorithm");
@@ -41,7 +45,9 @@ public final class TotpSecret {
   /**
    * A new random secret.
    *
+   * @param random the random source
    * @param length bytes, {@link #MIN_BYTES} to {@link #MAX_BYTES}
+   * @return the secret
    */
   public static TotpSecret generate(SecureRandom random, int length) {
     Objects.requireNonNull(random, "random");
@@ -54,6 +60,8 @@ public final class TotpSecret {
   /**
    * A secret from its bytes (copied).
    *
+   * @param bytes the secret; copied
+   * @return the secret
    * @throws IllegalArgumentException if shorter than {@link #MIN_BYTES} or longer than {@link
    *     #MAX_BYTES}
    */
@@ -67,6 +75,8 @@ public final class TotpSecret {
    * A secret typed or pasted by a person: spaces and hyphens are ignored, lowercase is accepted,
    * padding may be missing.
    *
+   * @param text Base32, in any case, with or without spaces and padding
+   * @return the secret
    * @throws InvalidInputException if it is not Base32, or decodes to fewer than {@link #MIN_BYTES}
    *     or more than {@link #MAX_BYTES}; the message does not repeat the input
    */
@@ -135,17 +145,17 @@ public final class TotpSecret {
     }
   }
 
-  /** A copy of the secret's bytes. */
+  /** {@return a copy of the secret's bytes} */
   public byte[] reveal() {
     return bytes.clone();
   }
 
-  /** Length in bytes. */
+  /** {@return length in bytes} */
   public int length() {
     return bytes.length;
   }
 
-  /** Uppercase Base32 without padding, as written into {@code otpauth://} URIs. */
+  /** {@return uppercase Base32 without padding, as written into {@code otpauth://} URIs} */
   public String base32() {
     String s = ENCODER.encodeAsString(bytes);
     int end = s.length();
@@ -158,6 +168,8 @@ public final class TotpSecret {
   /**
    * The Base32 form in groups of four separated by spaces ({@code "JBSW Y3DP EHPK 3PXP"}), for a
    * person to type into an app. {@link #fromBase32} reads it back.
+   *
+   * @return the grouped Base32 text
    */
   public String grouped() {
     String s = base32();

@@ -59,7 +59,13 @@ public final class PracticeMove {
    * @param rows rows copied, per table (without prefix)
    */
   public record Report(String from, String to, Map<String, Integer> rows) {
-    /** Copies. */
+    /**
+     * Copies.
+     *
+     * @param from the old shard
+     * @param to the new shard
+     * @param rows rows copied, per table (without prefix); copied
+     */
     public Report {
       rows = Map.copyOf(rows);
     }
@@ -69,7 +75,11 @@ public final class PracticeMove {
    * Moves {@code practice} to shard {@code target} (see the class comment). Units of work and
    * operations on the practice that begin meanwhile are refused with a {@link StoreException}.
    *
+   * @param store the sharded store
+   * @param practice the practice to move
+   * @param target the name of the shard to move it to
    * @param freezeTimeout how long to wait for operations already begun on the practice
+   * @return what the move did
    * @throws StoreException if the move fails (the practice then stays where the exception says)
    * @throws IllegalArgumentException if the practice is already on {@code target}
    */
@@ -113,6 +123,9 @@ public final class PracticeMove {
    * Deletes the rows of {@code practice} from shard {@code shard}, which must not be the shard
    * the directory names for it (after a move whose last step failed).
    *
+   * @param store the sharded store
+   * @param practice the practice whose rows are left over
+   * @param shard the shard to delete them from
    * @return rows deleted
    */
   public static int deleteLeftovers(ShardedMfaStore store, PracticeId practice, String shard) {
@@ -127,7 +140,14 @@ public final class PracticeMove {
     }
   }
 
-  /** Rows of {@code practice} on {@code shard}, per table (without prefix). */
+  /**
+   * Rows of {@code practice} on {@code shard}, per table (without prefix).
+   *
+   * @param store the sharded store
+   * @param practice the practice
+   * @param shard the shard to count on
+   * @return rows per table (without prefix)
+   */
   public static Map<String, Integer> count(ShardedMfaStore store, PracticeId practice,
       String shard) {
     Shard s = store.shard(shard);

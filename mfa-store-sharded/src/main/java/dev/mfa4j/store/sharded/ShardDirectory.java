@@ -33,7 +33,12 @@ public final class ShardDirectory {
     this.fallback = fallback;
   }
 
-  /** A directory whose practices are on {@code defaultShard} until assigned elsewhere. */
+  /**
+   * A directory whose practices are on {@code defaultShard} until assigned elsewhere.
+   *
+   * @param defaultShard the shard of every practice not assigned elsewhere
+   * @return the directory
+   */
   public static ShardDirectory withDefault(String defaultShard) {
     Objects.requireNonNull(defaultShard, "defaultShard");
     return new ShardDirectory(p -> defaultShard);
@@ -43,24 +48,38 @@ public final class ShardDirectory {
    * A directory whose unassigned practices are placed by {@code fallback} (for example, a hash
    * over a fixed list of shards while every practice is new). The function must be stable: a
    * practice placed by it must be assigned explicitly before the function changes.
+   *
+   * @param fallback the shard of each unassigned practice
+   * @return the directory
    */
   public static ShardDirectory withFallback(Function<PracticeId, String> fallback) {
     return new ShardDirectory(Objects.requireNonNull(fallback, "fallback"));
   }
 
-  /** Puts {@code practice} on {@code shard} (an entry of the table; replaces an earlier one). */
+  /**
+   * Puts {@code practice} on {@code shard} (an entry of the table; replaces an earlier one).
+   *
+   * @param practice the practice
+   * @param shard the name of its shard
+   * @return this directory
+   */
   public ShardDirectory assign(PracticeId practice, String shard) {
     table.put(Objects.requireNonNull(practice, "practice"), Objects.requireNonNull(shard, "shard"));
     return this;
   }
 
-  /** The name of the shard that holds {@code practice}. */
+  /**
+   * The name of the shard that holds {@code practice}.
+   *
+   * @param practice the practice
+   * @return the shard's name
+   */
   public String shardOf(PracticeId practice) {
     String s = table.get(Objects.requireNonNull(practice, "practice"));
     return s != null ? s : Objects.requireNonNull(fallback.apply(practice), "fallback shard");
   }
 
-  /** The explicit table, as it is now. */
+  /** {@return the explicit table, as it is now} */
   public Map<PracticeId, String> assignments() {
     return Map.copyOf(table);
   }
@@ -69,6 +88,8 @@ public final class ShardDirectory {
    * Refuses every new operation on {@code practice} and waits until those already begun have
    * ended.
    *
+   * @param practice the practice
+   * @param timeout how long to wait for operations already begun
    * @throws StoreException if they have not ended within {@code timeout} (the practice stays
    *     frozen; call {@link #thaw} to give up)
    */
@@ -93,12 +114,21 @@ public final class ShardDirectory {
     }
   }
 
-  /** Lets operations on {@code practice} run again. */
+  /**
+   * Lets operations on {@code practice} run again.
+   *
+   * @param practice the practice
+   */
   public void thaw(PracticeId practice) {
     frozen.remove(Objects.requireNonNull(practice, "practice"));
   }
 
-  /** Whether {@code practice} is frozen. */
+  /**
+   * Whether {@code practice} is frozen.
+   *
+   * @param practice the practice
+   * @return whether it is frozen
+   */
   public boolean isFrozen(PracticeId practice) {
     return frozen.containsKey(practice);
   }

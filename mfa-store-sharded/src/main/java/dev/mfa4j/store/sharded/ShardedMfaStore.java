@@ -95,7 +95,12 @@ public final class ShardedMfaStore implements MfaStore {
     this.counterTable = home.outside.tablePrefix() + "counter";
   }
 
-  /** A builder routing by {@code directory}. */
+  /**
+   * A builder routing by {@code directory}.
+   *
+   * @param directory which practice is on which shard
+   * @return a new builder
+   */
   public static Builder builder(ShardDirectory directory) {
     return new Builder(Objects.requireNonNull(directory, "directory"));
   }
@@ -107,17 +112,21 @@ public final class ShardedMfaStore implements MfaStore {
     }
   }
 
-  /** The shards' names, in the order they were added. */
+  /** {@return the shards' names, in the order they were added} */
   public List<String> shardNames() {
     return List.copyOf(shards.keySet());
   }
 
-  /** The directory this store routes by. */
+  /** {@return the directory this store routes by} */
   public ShardDirectory directory() {
     return directory;
   }
 
-  /** The shard that keeps the throttle counters. */
+  /**
+   * The shard that keeps the throttle counters.
+   *
+   * @return the name of the shard that keeps the throttle counters
+   */
   public String counterHome() {
     return home.name;
   }
@@ -816,7 +825,13 @@ public final class ShardedMfaStore implements MfaStore {
       this.directory = directory;
     }
 
-    /** Adds a shard: a name the directory uses, and the data source of its primary. */
+    /**
+     * Adds a shard: a name the directory uses, and the data source of its primary.
+     *
+     * @param name the shard's name, as the directory uses it
+     * @param dataSource the data source of the shard's primary
+     * @return this builder
+     */
     public Builder shard(String name, DataSource dataSource) {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(dataSource, "dataSource");
@@ -826,13 +841,23 @@ public final class ShardedMfaStore implements MfaStore {
       return this;
     }
 
-    /** The shard that keeps the throttle counters (default: the first shard added). */
+    /**
+     * The shard that keeps the throttle counters (default: the first shard added).
+     *
+     * @param name the name of a shard added with {@link #shard}
+     * @return this builder
+     */
     public Builder counterHome(String name) {
       this.counterHome = Objects.requireNonNull(name, "name");
       return this;
     }
 
-    /** The table prefix on every shard (see {@link JdbcMfaStore.Builder#tablePrefix}). */
+    /**
+     * The table prefix on every shard (see {@link JdbcMfaStore.Builder#tablePrefix}).
+     *
+     * @param prefix the prefix of every table name
+     * @return this builder
+     */
     public Builder tablePrefix(String prefix) {
       this.prefix = Objects.requireNonNull(prefix, "prefix");
       return this;
@@ -841,13 +866,21 @@ public final class ShardedMfaStore implements MfaStore {
     /**
      * The dialect of every shard. Given, it lets the store be built while a shard is down
      * (otherwise each shard is asked at build time).
+     *
+     * @param dialect the SQL dialect of every shard
+     * @return this builder
      */
     public Builder dialect(Dialect dialect) {
       this.dialect = Objects.requireNonNull(dialect, "dialect");
       return this;
     }
 
-    /** The clock of the shard stores (see {@link JdbcMfaStore.Builder#clock}). */
+    /**
+     * The clock of the shard stores (see {@link JdbcMfaStore.Builder#clock}).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -856,6 +889,7 @@ public final class ShardedMfaStore implements MfaStore {
     /**
      * Builds the store.
      *
+     * @return the store
      * @throws IllegalArgumentException if there is no shard or the counter home is not one
      * @throws StoreException if a shard's dialect must be detected and cannot be
      */
