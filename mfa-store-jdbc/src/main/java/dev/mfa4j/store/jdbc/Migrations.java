@@ -132,7 +132,9 @@ final class Migrations {
 
   private String load(String script) {
     String path = db.dialect.migrationsLocation() + "/" + script;
-    try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(path)) {
+    // Class.getResourceAsStream: on the module path a class loader does not hand out another
+    // module's resources, but a class reads its own module's.
+    try (InputStream in = Migrations.class.getResourceAsStream("/" + path)) {
       if (in == null) {
         throw new StoreException("JDBC store: migration " + path + " is missing from the jar");
       }
