@@ -7,7 +7,7 @@ import dev.mfa4j.FactorId;
 import dev.mfa4j.LoginStep;
 import dev.mfa4j.MfaEngine;
 import dev.mfa4j.Password;
-import dev.mfa4j.PasswordOutcome;
+import dev.mfa4j.passwords.PasswordOutcome;
 import dev.mfa4j.RateLimitedException;
 import dev.mfa4j.RememberDevice;
 import dev.mfa4j.UserRef;
