@@ -131,7 +131,7 @@ public final class MfaEngine {
     return clock;
   }
 
-  /** Configures an {@link MfaEngine}. Store, secret protector and primary credentials are required. */
+  /** Configures an {@link MfaEngine}. Store, secret protector and credentials are required. */
   public static final class Builder {
     private MfaStore store;
     private SecretProtector protector;

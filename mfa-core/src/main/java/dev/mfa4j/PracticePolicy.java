@@ -206,7 +206,8 @@ public record PracticePolicy(
     if (minPasswordLength > 0 && minPasswordLength < PasswordRules.SINGLE_FACTOR_MIN_LENGTH) {
       w.add("The minimum password length of " + minPasswordLength + " applies only to users with"
           + " a second factor; NIST SP 800-63B-4 requires "
-          + PasswordRules.SINGLE_FACTOR_MIN_LENGTH + " for a password used alone, so users without two-factor always need at least "
+          + PasswordRules.SINGLE_FACTOR_MIN_LENGTH + " for a password used alone, so users"
+          + " without two-factor always need at least "
           + PasswordRules.SINGLE_FACTOR_MIN_LENGTH + " characters.");
     }
     return List.copyOf(w);

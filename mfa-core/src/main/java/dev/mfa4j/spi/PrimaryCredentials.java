@@ -22,7 +22,8 @@ import dev.mfa4j.UserRef;
  *   <tr><th>capability</th><th>engine flow</th><th>without it</th></tr>
  *   <tr><td>{@link #changeRequired}, {@link #check}, {@link #completeChange}</td>
  *       <td>the forced change at sign-in ({@code LoginStep.PasswordChangeRequired}, {@code
- *       LoginFlow.completePasswordChange})</td><td>never required (no such challenge is issued)</td></tr>
+ *       LoginFlow.completePasswordChange})</td>
+ *       <td>never required (no such challenge is issued)</td></tr>
  *   <tr><td>{@link #change}</td><td>{@code AccountSecurity.changePassword}</td><td>throws</td></tr>
  *   <tr><td>{@link #replace}, {@link #hasPassword}</td><td>{@code MfaEngine.setPassword}</td>
  *       <td>throws</td></tr>

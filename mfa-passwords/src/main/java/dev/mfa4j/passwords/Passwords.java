@@ -377,8 +377,9 @@ public final class Passwords implements PrimaryCredentials {
 
   /**
    * Replaces a password that must be changed during a sign-in ({@link
-   * LoginFlow#completePasswordChange}): the caller has proven it through the sign-in challenge. Refused with {@link
-   * PasswordRejectedException} if the stored password is no longer that temporary one.
+   * LoginFlow#completePasswordChange}): the caller has proven it through the sign-in challenge.
+   * Refused with {@link PasswordRejectedException} if the stored password is no longer one that
+   * must be changed (replaced or expired meanwhile).
    */
   @Override
   public PasswordCheck completeChange(UserRef user, Password next, PasswordRules rules) {

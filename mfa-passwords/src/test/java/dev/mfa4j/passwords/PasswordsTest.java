@@ -62,7 +62,8 @@ class PasswordsTest {
     setGood();
     String first = store.get(JANE).hash();
     assertThat(first).doesNotContain(GOOD);
-    assertThat(passwords.replace(JANE, Password.of(GOOD), PasswordRules.of(NONE, false)).accepted()).isTrue();
+    assertThat(passwords.replace(JANE, Password.of(GOOD),
+        PasswordRules.of(NONE, false)).accepted()).isTrue();
     assertThat(store.get(JANE).hash()).isNotEqualTo(first);
     assertThat(store.get(JANE).toString()).doesNotContain(first);
   }
@@ -122,7 +123,8 @@ class PasswordsTest {
     assertThat(composed).isNotEqualTo(decomposed);
     assertThat(passwords.set(JANE, Password.of(composed), NONE, false).accepted()).isTrue();
     assertThat(passwords.verify(JANE, Password.of(decomposed))).isTrue();
-    assertThat(passwords.replace(JANE, Password.of(decomposed), PasswordRules.of(NONE, false)).accepted()).isTrue();
+    assertThat(passwords.replace(JANE, Password.of(decomposed),
+        PasswordRules.of(NONE, false)).accepted()).isTrue();
     assertThat(passwords.verify(JANE, Password.of(composed))).isTrue();
     assertThat(passwords.verify(JANE, Password.of("cafe au lait sur la plage"))).isFalse();
   }
@@ -185,7 +187,8 @@ class PasswordsTest {
     String next = "lantern by the quiet harbour";
     store.beforeReplace = () -> {
       store.beforeReplace = () -> {};
-      assertThat(passwords.replace(JANE, Password.of(next), PasswordRules.of(NONE, false)).accepted()).isTrue();
+      assertThat(passwords.replace(JANE, Password.of(next),
+          PasswordRules.of(NONE, false)).accepted()).isTrue();
     };
     assertThat(stronger.authenticate(JANE, Password.of(GOOD))).isEqualTo(PasswordOutcome.ACCEPTED);
     assertThat(passwords.verify(JANE, Password.of(next))).isTrue();
@@ -288,7 +291,8 @@ class PasswordsTest {
     setGood();
     store.beforeReplace = () -> {
       store.beforeReplace = () -> {};
-      assertThat(passwords.replace(JANE, Password.of("first change of the day"), PasswordRules.of(NONE, false))
+      assertThat(passwords.replace(JANE, Password.of("first change of the day"),
+          PasswordRules.of(NONE, false))
           .accepted()).isTrue();
     };
     assertThatThrownBy(() -> passwords.change(JANE, Password.of(GOOD),
@@ -366,7 +370,8 @@ class PasswordsTest {
   @Test
   void completeChange_newPasswordStoredAsPermanent() {
     TemporaryPassword t = passwords.issueTemporary(JANE);
-    PasswordCheck check = passwords.completeChange(JANE, Password.of(GOOD), PasswordRules.of(NONE, false));
+    PasswordCheck check = passwords.completeChange(JANE, Password.of(GOOD),
+        PasswordRules.of(NONE, false));
     assertThat(check.accepted()).isTrue();
     assertThat(passwords.changeRequired(JANE)).isFalse();
     assertThat(store.get(JANE).expires()).isEmpty();
@@ -386,7 +391,8 @@ class PasswordsTest {
   @Test
   void completeChange_refusedPassword_temporaryKept() {
     passwords.issueTemporary(JANE);
-    PasswordCheck check = passwords.completeChange(JANE, Password.of("iloveyou"), PasswordRules.of(NONE, true));
+    PasswordCheck check = passwords.completeChange(JANE, Password.of("iloveyou"),
+        PasswordRules.of(NONE, true));
     assertThat(check.has(PasswordCheck.Reason.BLOCKLISTED)).isTrue();
     assertThat(passwords.changeRequired(JANE)).isTrue();
   }
