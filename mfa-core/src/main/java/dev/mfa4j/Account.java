@@ -55,7 +55,7 @@ final class Account implements AccountSecurity {
    */
   private void confirmPassword(Password password, RequestContext request, String action) {
     engine.passwordCheck(user, action, request, () -> {
-      if (!engine.config.passwords.verify(user, password)) {
+      if (!engine.config.passwords.verify(user, password, request)) {
         throw new PasswordRejectedException();
       }
       return Boolean.TRUE;

@@ -86,14 +86,15 @@ public interface AccountSecurity {
    * Changes the user's password; needs the current one. The new one is checked against the
    * practice's rules (NIST SP 800-63B-4): 15 characters at least if the password is the user's
    * only factor, 8 with two-factor on, unless the practice set its own minimum. On success the
-   * user's remembered devices are forgotten (see {@link Passwords.Builder#revokeDevicesOnChange}),
-   * and the change is audited and notified ({@code PASSWORD_CHANGED}). Needs the built-in {@link
-   * Passwords} as the engine's password verifier.
+   * user's remembered devices are forgotten (unless {@link
+   * dev.mfa4j.spi.PrimaryCredentials#revokesDevicesOnChange} says otherwise), and the change is
+   * audited and notified ({@code PASSWORD_CHANGED}). Needs the {@link
+   * dev.mfa4j.spi.PrimaryCredentials#change} capability.
    *
    * @return the verdict on the new password; it was stored exactly when accepted
    * @throws PasswordRejectedException if {@code current} is wrong (counted and audited)
    * @throws RateLimitedException if the user's password checks failed too often lately
-   * @throws IllegalStateException if the engine's password verifier is not {@link Passwords}
+   * @throws UnsupportedOperationException if the engine's credentials cannot change a password
    */
   PasswordCheck changePassword(Password current, Password next, RequestContext request);
 }

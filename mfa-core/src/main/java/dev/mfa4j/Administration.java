@@ -76,12 +76,13 @@ public interface Administration {
    * Resets a user's password to a temporary one (case sensitive, with dashes, about 93 bits) that
    * expires (72 hours by default) and must be replaced at the next sign-in. Forgets the user's
    * remembered devices, audits {@code PASSWORD_RESET} with actor and target, and notifies the user.
-   * Needs the built-in {@link Passwords} as the engine's password verifier.
+   * Needs the {@link dev.mfa4j.spi.PrimaryCredentials#issueTemporary} capability.
    *
    * @return the temporary password, to show the administrator once
    * @throws AccessDeniedException if the actor is not an administrator of the target's practice
    *     (audited)
-   * @throws IllegalStateException if the engine's password verifier is not {@link Passwords}
+   * @throws UnsupportedOperationException if the engine's credentials cannot issue a temporary
+   *     password
    */
   TemporaryPassword resetPassword(UserRef target, RequestContext request);
 

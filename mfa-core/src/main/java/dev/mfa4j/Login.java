@@ -55,7 +55,7 @@ final class Login implements LoginFlow {
       return new LoginStep.Locked(locked.get());
     }
 
-    // A temporary password must be replaced before anything else (built-in Passwords only).
+    // A temporary password must be replaced before anything else (if the credentials say so).
     Optional<LoginStep> passwordChange =
         new PasswordFlow(engine).changeRequired(user, policy, request);
     if (passwordChange.isPresent()) {

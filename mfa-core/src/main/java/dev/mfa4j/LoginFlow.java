@@ -76,13 +76,15 @@ public interface LoginFlow {
    * Finishes the forced change after {@link LoginStep.PasswordChangeRequired}: checks the new
    * password against the practice's rules and, if it is accepted, stores it, forgets remembered
    * devices (unless configured otherwise), audits and notifies {@code PASSWORD_CHANGED}, then goes
-   * on as {@link #afterPrimary} does (second factor, enrollment, …). Needs the built-in {@link
-   * Passwords} as the engine's password verifier.
+   * on as {@link #afterPrimary} does (second factor, enrollment, …). Needs the {@link
+   * dev.mfa4j.spi.PrimaryCredentials#check} and {@link
+   * dev.mfa4j.spi.PrimaryCredentials#completeChange} capabilities; without {@link
+   * dev.mfa4j.spi.PrimaryCredentials#changeRequired} no such step is ever returned.
    *
    * @return the next step; {@link LoginStep.PasswordChangeRequired} again, with the same challenge
    *     and the reasons, if the new password was refused; {@link LoginStep.Rejected} if the
    *     challenge is not open for this user
-   * @throws IllegalStateException if the engine's password verifier is not {@link Passwords}
+   * @throws UnsupportedOperationException if the engine's credentials cannot complete a change
    */
   LoginStep completePasswordChange(UserRef user, ChallengeId challenge, Password newPassword,
       RequestContext request);

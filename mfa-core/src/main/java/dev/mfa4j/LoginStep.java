@@ -117,7 +117,7 @@ public sealed interface LoginStep {
 
     /** A first request, with no refusal yet and the NIST single-factor minimum. */
     public PasswordChangeRequired(ChallengeId challenge, Instant expiresAt) {
-      this(challenge, expiresAt, PasswordChecker.SINGLE_FACTOR_MIN_LENGTH, List.of());
+      this(challenge, expiresAt, dev.mfa4j.spi.PasswordRules.SINGLE_FACTOR_MIN_LENGTH, List.of());
     }
   }
 

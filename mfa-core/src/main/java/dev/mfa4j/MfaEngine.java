@@ -3,7 +3,7 @@ package dev.mfa4j;
 import dev.mfa4j.spi.AuditListener;
 import dev.mfa4j.spi.FactorProvider;
 import dev.mfa4j.spi.MfaStore;
-import dev.mfa4j.spi.PasswordVerifier;
+import dev.mfa4j.spi.PrimaryCredentials;
 import dev.mfa4j.spi.SecretProtector;
 import dev.mfa4j.spi.SecurityListener;
 import java.security.SecureRandom;
@@ -34,7 +34,7 @@ import java.util.Set;
 public final class MfaEngine {
   final MfaStore store;
   final SecretProtector protector;
-  final PasswordVerifier passwords;
+  final PrimaryCredentials passwords;
   final Map<FactorKind, FactorProvider> providers;
   final Clock clock;
   final SecureRandom random;
@@ -136,11 +136,12 @@ public final class MfaEngine {
    * factor); if accepted it replaces any password, ends the password throttle of the account,
    * forgets the user's remembered devices, is audited ({@code PASSWORD_CHANGED}, {@code
    * via=host}) and, if it replaced one, notifies the user ({@code PASSWORD_CHANGED}). Use it for
-   * every password set after the engine exists; {@link Passwords#set} only seeds a first one.
-   * Needs the built-in {@link Passwords} as the engine's password verifier.
+   * every password set after the engine exists. Needs the {@link PrimaryCredentials#replace} and
+   * {@link PrimaryCredentials#hasPassword} capabilities (the built-in {@code
+   * dev.mfa4j.passwords.Passwords} has them).
    *
    * @return the verdict; stored exactly when accepted
-   * @throws IllegalStateException if the engine's password verifier is not {@link Passwords}
+   * @throws UnsupportedOperationException if the engine's credentials cannot replace a password
    */
   public dev.mfa4j.PasswordCheck setPassword(UserRef user, Password next,
       RequestContext request) {
@@ -157,11 +158,11 @@ public final class MfaEngine {
     return clock;
   }
 
-  /** Configures an {@link MfaEngine}. Store, secret protector and password verifier are required. */
+  /** Configures an {@link MfaEngine}. Store, secret protector and credentials are required. */
   public static final class Builder {
     private MfaStore store;
     private SecretProtector protector;
-    private PasswordVerifier passwords;
+    private PrimaryCredentials passwords;
     private final Map<FactorKind, FactorProvider> providers = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
     private SecureRandom random;
@@ -188,10 +189,27 @@ public final class MfaEngine {
       return this;
     }
 
-    /** Checks the user's password before sensitive changes. Required. */
-    public Builder passwordVerifier(PasswordVerifier passwords) {
-      this.passwords = Objects.requireNonNull(passwords, "passwords");
+    /**
+     * The users' passwords. Required (this or {@link #passwordVerifier}). The engine verifies
+     * them before sensitive changes, and runs the password change, forced change and
+     * administrator's reset through the capabilities {@code credentials} implements: the built-in
+     * {@code dev.mfa4j.passwords.Passwords} (module {@code mfa-passwords}) implements all of them,
+     * and so may the host's own password table (see {@link PrimaryCredentials}).
+     */
+    public Builder primaryCredentials(PrimaryCredentials credentials) {
+      this.passwords = Objects.requireNonNull(credentials, "credentials");
       return this;
+    }
+
+    /**
+     * The same as {@link #primaryCredentials}, named for a host that can only check a password:
+     * {@code .passwordVerifier(users::matches)}. Such an engine confirms sensitive changes with
+     * it, never requires a password change, and its password change, {@link
+     * MfaEngine#setPassword} and administrator's reset throw {@link
+     * UnsupportedOperationException}.
+     */
+    public Builder passwordVerifier(PrimaryCredentials verifier) {
+      return primaryCredentials(verifier);
     }
 
     /**
@@ -323,7 +341,7 @@ public final class MfaEngine {
         throw new IllegalStateException("secretProtector is required");
       }
       if (passwords == null) {
-        throw new IllegalStateException("passwordVerifier is required");
+        throw new IllegalStateException("primaryCredentials (or passwordVerifier) is required");
       }
       if (random == null) {
         random = new SecureRandom();

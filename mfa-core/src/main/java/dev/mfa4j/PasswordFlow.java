@@ -5,6 +5,8 @@ import dev.mfa4j.spi.AuditType;
 import dev.mfa4j.spi.ChallengePurpose;
 import dev.mfa4j.spi.ChallengeRecord;
 import dev.mfa4j.spi.NotificationType;
+import dev.mfa4j.spi.PasswordRules;
+import dev.mfa4j.spi.PrimaryCredentials;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +18,9 @@ import java.util.stream.Collectors;
 
 /**
  * The engine's password steps: the forced change after a temporary password, the user's own
- * change, and an administrator's reset. They need the built-in {@link Passwords} as the engine's
- * password verifier; hosts that keep their own passwords do these themselves. Package-private.
+ * change, the host's replacement and an administrator's reset. The passwords themselves are the
+ * engine's {@link PrimaryCredentials}'; this class adds the challenge, audit, notices and device
+ * revocation around each step. Package-private.
  */
 final class PasswordFlow {
   /** Tries a user gets to find an acceptable new password on one forced-change challenge. */
@@ -29,17 +32,12 @@ final class PasswordFlow {
     this.engine = engine;
   }
 
-  private Optional<Passwords> builtIn() {
-    return engine.config.passwords instanceof Passwords p ? Optional.of(p) : Optional.empty();
+  private PrimaryCredentials credentials() {
+    return engine.config.passwords;
   }
 
-  private Passwords required() {
-    return builtIn().orElseThrow(() -> new IllegalStateException("password change and reset need"
-        + " the built-in dev.mfa4j.Passwords as the engine's passwordVerifier"));
-  }
-
-  private int minLength(UserRef user, PracticePolicy policy) {
-    return PasswordChecker.minimumLength(policy, engine.twoFactorOn(user));
+  private PasswordRules rules(UserRef user, PracticePolicy policy) {
+    return PasswordRules.of(policy, engine.twoFactorOn(user));
   }
 
   /**
@@ -48,8 +46,7 @@ final class PasswordFlow {
    * LoginStep.PasswordChangeRequired}; else empty.
    */
   Optional<LoginStep> changeRequired(UserRef user, PracticePolicy policy, RequestContext request) {
-    Optional<Passwords> passwords = builtIn();
-    if (passwords.isEmpty() || !passwords.get().requiresChange(user)) {
+    if (!credentials().changeRequired(user)) {
       return Optional.empty();
     }
     Engine.Issued c = engine.ceremonies.issue(user, ChallengePurpose.SIGN_IN_PASSWORD_CHANGE,
@@ -57,7 +54,7 @@ final class PasswordFlow {
     engine.audit(user, AuditType.CHALLENGE_ISSUED, AuditOutcome.SUCCESS, request,
         Map.of("purpose", "sign_in_password_change"));
     return Optional.of(new LoginStep.PasswordChangeRequired(c.id(), c.record().expires(),
-        minLength(user, policy), List.of()));
+        rules(user, policy).minLength(), List.of()));
   }
 
   /** {@link LoginFlow#completePasswordChange}. */
@@ -67,12 +64,13 @@ final class PasswordFlow {
     Objects.requireNonNull(challenge, "challenge");
     Objects.requireNonNull(next, "newPassword");
     Objects.requireNonNull(request, "request");
-    Passwords passwords = required();
+    PrimaryCredentials passwords = credentials();
     return engine.atomically(() -> completeChangeInUnit(passwords, user, challenge, next,
         request));
   }
 
-  private LoginStep completeChangeInUnit(Passwords passwords, UserRef user, ChallengeId challenge,
+  private LoginStep completeChangeInUnit(PrimaryCredentials passwords, UserRef user,
+      ChallengeId challenge,
       Password next, RequestContext request) {
     Ceremonies.Opened opened = engine.ceremonies.open(user, challenge,
         ChallengePurpose.SIGN_IN_PASSWORD_CHANGE, Optional.empty());
@@ -83,9 +81,8 @@ final class PasswordFlow {
     if (!engine.ceremonies.take(challenge)) {
       throw new Engine.Undo(new LoginStep.Rejected(LoginStep.Reason.ALREADY_COMPLETE));
     }
-    PracticePolicy policy = engine.policy(user.practice());
-    boolean secondFactor = engine.twoFactorOn(user);
-    PasswordCheck check = passwords.check(user, next, policy, secondFactor);
+    PasswordRules rules = rules(user, engine.policy(user.practice()));
+    PasswordCheck check = passwords.check(user, next, rules);
     if (!check.accepted()) {
       engine.audit(user, AuditType.PASSWORD_CHANGED, AuditOutcome.FAILURE, request,
           Map.of("via", "temporary_password", "reasons", reasons(check)));
@@ -100,7 +97,7 @@ final class PasswordFlow {
       throw new Engine.Undo(new LoginStep.Rejected(LoginStep.Reason.ALREADY_COMPLETE));
     }
     try {
-      passwords.replaceTemporary(user, next, policy, secondFactor);
+      passwords.completeChange(user, next, rules);
     } catch (PasswordRejectedException e) {
       // The temporary password was replaced or expired meanwhile: start again from the password.
       return rejected(user, LoginStep.Reason.INVALID_CHALLENGE, request);
@@ -115,14 +112,13 @@ final class PasswordFlow {
     Objects.requireNonNull(current, "current");
     Objects.requireNonNull(next, "next");
     Objects.requireNonNull(request, "request");
-    Passwords passwords = required();
+    PrimaryCredentials passwords = credentials();
     PracticePolicy policy = engine.policy(user.practice());
     // Like the other password confirmations: while the user is locked, no password is checked;
     // a wrong current password counts with the user's failures, under the user's lock.
     // The new password, the devices it revokes and its audit row commit together.
     return engine.passwordCheck(user, "change_password", request, () -> {
-      PasswordCheck check = passwords.change(user, current, next, policy,
-          engine.twoFactorOn(user));
+      PasswordCheck check = passwords.change(user, current, next, rules(user, policy));
       if (!check.accepted()) {
         engine.audit(user, AuditType.PASSWORD_CHANGED, AuditOutcome.FAILURE, request,
             Map.of("via", "user", "reasons", reasons(check)));
@@ -138,12 +134,12 @@ final class PasswordFlow {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(next, "next");
     Objects.requireNonNull(request, "request");
-    Passwords passwords = required();
+    PrimaryCredentials passwords = credentials();
     return engine.atomically(() -> {
       engine.store.users().lock(user.practice(), user.user());
       PracticePolicy policy = engine.policy(user.practice());
       boolean replacing = passwords.hasPassword(user);
-      PasswordCheck check = passwords.replace(user, next, policy, engine.twoFactorOn(user));
+      PasswordCheck check = passwords.replace(user, next, rules(user, policy));
       if (!check.accepted()) {
         engine.audit(user, AuditType.PASSWORD_CHANGED, AuditOutcome.FAILURE, request,
             Map.of("via", "host", "reasons", reasons(check)));
@@ -169,17 +165,13 @@ final class PasswordFlow {
    * @return whether the password was marked
    */
   boolean twoFactorTurnedOff(UserRef user) {
-    if (builtIn().isEmpty()) {
-      return false;
-    }
-    return builtIn().get().requireChangeIfShorter(user,
-        PasswordChecker.minimumLength(engine.policy(user.practice()), false));
+    return credentials().requireChangeIfShorter(user,
+        PasswordRules.of(engine.policy(user.practice()), false).minLength());
   }
 
   /** {@link Administration#resetPassword}, once the actor is authorised. */
   TemporaryPassword reset(UserRef actor, UserRef target, RequestContext request) {
-    Passwords passwords = required();
-    TemporaryPassword temporary = passwords.issueTemporary(target);
+    TemporaryPassword temporary = credentials().issueTemporary(target);
     engine.revokeDevices(target, request, "password_reset");
     Map<String, String> details = Map.of("expires", temporary.expiresAt().toString());
     engine.audit(target.practice(), Optional.of(target.user()), Optional.of(actor.user()),

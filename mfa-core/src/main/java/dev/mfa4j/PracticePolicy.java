@@ -1,5 +1,6 @@
 package dev.mfa4j;
 
+import dev.mfa4j.spi.PasswordRules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -202,11 +203,12 @@ public record PracticePolicy(
       w.add("Text-message and voice codes are a RESTRICTED authenticator in NIST SP 800-63B-4;"
           + " users may rely on them alone (requireNonPhoneFactor is off).");
     }
-    if (minPasswordLength > 0 && minPasswordLength < PasswordChecker.SINGLE_FACTOR_MIN_LENGTH) {
+    if (minPasswordLength > 0 && minPasswordLength < PasswordRules.SINGLE_FACTOR_MIN_LENGTH) {
       w.add("The minimum password length of " + minPasswordLength + " applies only to users with"
-          + " a second factor; NIST SP 800-63B-4 requires " + PasswordChecker.SINGLE_FACTOR_MIN_LENGTH
-          + " for a password used alone, so users without two-factor always need at least "
-          + PasswordChecker.SINGLE_FACTOR_MIN_LENGTH + " characters.");
+          + " a second factor; NIST SP 800-63B-4 requires "
+          + PasswordRules.SINGLE_FACTOR_MIN_LENGTH + " for a password used alone, so users"
+          + " without two-factor always need at least "
+          + PasswordRules.SINGLE_FACTOR_MIN_LENGTH + " characters.");
     }
     return List.copyOf(w);
   }

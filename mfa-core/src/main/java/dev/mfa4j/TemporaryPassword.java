@@ -29,8 +29,13 @@ public final class TemporaryPassword {
     this.expiresAt = expiresAt;
   }
 
-  /** A new random temporary password. */
-  static TemporaryPassword generate(SecureRandom random, Instant expiresAt) {
+  /**
+   * A new random temporary password in this format, for {@link
+   * dev.mfa4j.spi.PrimaryCredentials#issueTemporary} implementations.
+   *
+   * @param expiresAt when it stops working
+   */
+  public static TemporaryPassword generate(SecureRandom random, Instant expiresAt) {
     Objects.requireNonNull(random, "random");
     Objects.requireNonNull(expiresAt, "expiresAt");
     StringBuilder sb = new StringBuilder(GROUPS * (GROUP_LENGTH + 1));

@@ -1,7 +1,7 @@
 package dev.mfa4j.examples;
 
 import dev.mfa4j.MfaEngine;
-import dev.mfa4j.Passwords;
+import dev.mfa4j.passwords.Passwords;
 import dev.mfa4j.PracticeId;
 import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.spi.MfaStore;

@@ -6,8 +6,7 @@ import dev.mfa4j.ExpiredDataPurge;
 import dev.mfa4j.MfaEngine;
 import dev.mfa4j.Password;
 import dev.mfa4j.PasswordCheck;
-import dev.mfa4j.PasswordContext;
-import dev.mfa4j.Passwords;
+import dev.mfa4j.passwords.Passwords;
 import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.Slf4jAuditListener;
 import dev.mfa4j.sms.OneTimeCodeFactor;
@@ -116,13 +115,13 @@ public final class DemoApp {
     PracticePolicy policy = PracticePolicy.builder()
         .rememberDevice(Duration.ofDays(30))
         .build();
-    // mfa4j's built-in passwords (Argon2id, NIST rules); a host may keep its own instead and
-    // implement PasswordVerifier. Built over the whole MfaStore so that the failure throttle
+    // mfa4j's built-in passwords (module mfa-passwords: Argon2id, NIST rules); a host may keep its
+    // own instead and implement PrimaryCredentials. Built over the whole MfaStore so that the failure throttle
     // (10 wrong passwords per user in 15 minutes) limits online guessing at the sign-in form.
     Passwords passwords = Passwords.builder(store)
         .clock(clock)
         .random(random)
-        .context(u -> PasswordContext.of(
+        .contextWords(u -> List.of(
             users.practiceName(u.practice().value()).orElse(u.practice().value()),
             users.find(u.practice().value(), u.user().value()).map(DemoUser::email).orElse("")))
         .build();
@@ -146,8 +145,9 @@ public final class DemoApp {
     MfaEngine.Builder builder = MfaEngine.builder()
         .store(store)
         .secretProtector(AesGcmSecretProtector.fromKey("demo-1", key))
-        // mfa4j checks the password before sensitive changes through this verifier.
-        .passwordVerifier(passwords)
+        // mfa4j checks the password before sensitive changes, and runs the forced change and the
+        // administrator's reset, through these credentials.
+        .primaryCredentials(passwords)
         .factor(TotpFactor.builder().issuer(PRACTICE_NAME).build())
         .factor(OneTimeCodeFactor.builder()
             .sender(outbox)

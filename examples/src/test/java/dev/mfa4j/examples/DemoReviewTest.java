@@ -82,7 +82,7 @@ class DemoReviewTest {
     // account.
     assertThat(demo.passwords.authenticate(SignInController.unknownUser(email),
         Password.of("anything at all")))
-        .isEqualTo(dev.mfa4j.PasswordOutcome.THROTTLED);
+        .isEqualTo(dev.mfa4j.passwords.PasswordOutcome.THROTTLED);
   }
 
   @Test

@@ -5,7 +5,11 @@ import dev.mfa4j.UserId;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Password credentials of the built-in password support. */
+/**
+ * Password credentials of the built-in passwords ({@code dev.mfa4j.passwords.Passwords}, module
+ * mfa-passwords). Every {@link MfaStore} implements it, so that password rows commit in the
+ * engine's unit of work; hosts that keep their own passwords leave it empty.
+ */
 public interface PasswordStore {
   /** The user's password, if set. */
   Optional<PasswordRecord> find(PracticeId practice, UserId user);

@@ -140,14 +140,16 @@ class ArchitectureTest {
   static final ArchRule core_dependsOnNoOptionalModule = noClasses()
       .that().resideInAnyPackage("dev.mfa4j", "dev.mfa4j.spi", "dev.mfa4j.internal")
       .should().dependOnClassesThat().resideInAnyPackage("dev.mfa4j.totp..", "dev.mfa4j.sms..",
-          "dev.mfa4j.webauthn..", "dev.mfa4j.store..", "com.fasterxml..", "com.yubico..",
+          "dev.mfa4j.webauthn..", "dev.mfa4j.store..", "dev.mfa4j.passwords..",
+          "com.fasterxml..", "com.yubico..",
           "com.google.i18n..", "java.sql..", "javax.sql..")
-      .because("dependencies point inward: mfa-core needs only slf4j-api and Bouncy Castle");
+      .because("dependencies point inward: mfa-core needs only slf4j-api and Bouncy Castle, and"
+          + " reaches the built-in passwords only through the PrimaryCredentials SPI");
 
   @ArchTest
   static final ArchRule optionalModules_doNotDependOnEachOther = classes()
       .that().resideInAnyPackage("dev.mfa4j.totp..", "dev.mfa4j.sms..", "dev.mfa4j.webauthn..",
-          "dev.mfa4j.store.jdbc..")
+          "dev.mfa4j.store.jdbc..", "dev.mfa4j.passwords..")
       .should(new ArchCondition<JavaClass>("depend on no other optional module") {
         @Override
         public void check(JavaClass c, ConditionEvents events) {
@@ -249,7 +251,7 @@ class ArchitectureTest {
 
   private static String module(String pkg) {
     for (String m : new String[] {"dev.mfa4j.totp", "dev.mfa4j.sms", "dev.mfa4j.webauthn",
-        "dev.mfa4j.store.jdbc"}) {
+        "dev.mfa4j.store.jdbc", "dev.mfa4j.passwords"}) {
       if (pkg.equals(m) || pkg.startsWith(m + ".")) {
         return m;
       }

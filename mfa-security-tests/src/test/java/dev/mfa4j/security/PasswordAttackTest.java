@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mfa4j.InMemoryMfaStore;
 import dev.mfa4j.Password;
-import dev.mfa4j.PasswordOutcome;
-import dev.mfa4j.Passwords;
+import dev.mfa4j.passwords.PasswordOutcome;
+import dev.mfa4j.passwords.Passwords;
 import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.RequestContext;
 import dev.mfa4j.UserRef;

@@ -11,7 +11,7 @@ import dev.mfa4j.FactorId;
 import dev.mfa4j.Password;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.InMemoryMfaStore;
-import dev.mfa4j.Passwords;
+import dev.mfa4j.passwords.Passwords;
 import dev.mfa4j.TemporaryPassword;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.sms.Channel;

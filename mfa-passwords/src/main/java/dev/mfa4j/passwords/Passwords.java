@@ -1,26 +1,44 @@
-package dev.mfa4j;
+package dev.mfa4j.passwords;
 
+import dev.mfa4j.AccountSecurity;
+import dev.mfa4j.Administration;
+import dev.mfa4j.InvalidInputException;
+import dev.mfa4j.LoginFlow;
+import dev.mfa4j.MfaEngine;
+import dev.mfa4j.Password;
+import dev.mfa4j.PasswordCheck;
+import dev.mfa4j.PasswordRejectedException;
+import dev.mfa4j.PracticePolicy;
+import dev.mfa4j.RateLimitedException;
+import dev.mfa4j.RequestContext;
+import dev.mfa4j.StoreException;
+import dev.mfa4j.TemporaryPassword;
+import dev.mfa4j.UserRef;
 import dev.mfa4j.internal.Argon2id;
 import dev.mfa4j.internal.Tokens;
 import dev.mfa4j.spi.CounterStore;
 import dev.mfa4j.spi.MfaStore;
 import dev.mfa4j.spi.PasswordRecord;
+import dev.mfa4j.spi.PasswordRules;
 import dev.mfa4j.spi.PasswordStore;
-import dev.mfa4j.spi.PasswordVerifier;
+import dev.mfa4j.spi.PrimaryCredentials;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * mfa4j's built-in password credentials, for hosts that do not keep their own (optional: any
- * {@link PasswordVerifier} will do for the engine).
+ * mfa4j's built-in password credentials, for hosts that do not keep their own: the engine's
+ * {@link PrimaryCredentials} with every capability (forced change, the user's change, the host's
+ * replacement, an administrator's reset). Hosts with their own password table implement {@link
+ * PrimaryCredentials} instead.
  *
  * <ul>
  *   <li>Hashing: Argon2id (Bouncy Castle) in the PHC string format with a 16-byte random salt, at
@@ -58,9 +76,9 @@ import java.util.function.Function;
  * <pre>{@code
  * Passwords passwords = Passwords.builder(mfaStore)      // passwords and the failure throttle
  *     .clock(clock)                                     // the engine's clock
- *     .context(user -> PasswordContext.of("Sunrise Therapy", emailOf(user)))
+ *     .contextWords(user -> List.of("Sunrise Therapy", emailOf(user)))
  *     .build();
- * MfaEngine mfa = MfaEngine.builder().store(mfaStore).passwordVerifier(passwords)…build();
+ * MfaEngine mfa = MfaEngine.builder().store(mfaStore).primaryCredentials(passwords)…build();
  * switch (passwords.authenticate(user, Password.of(form.password()), request)) {
  *   case ACCEPTED, TEMPORARY -> step = mfa.login().afterPrimary(user, request);
  *   case EXPIRED -> show("Your temporary password has expired. Ask your administrator.");
@@ -72,7 +90,7 @@ import java.util.function.Function;
  * <p>Immutable and thread-safe. Audit and notices are the engine's ({@link AccountSecurity},
  * {@link Administration}); this class only stores and checks.
  */
-public final class Passwords implements PasswordVerifier {
+public final class Passwords implements PrimaryCredentials {
   /** OWASP's Argon2id minimum memory, in KiB (19 MiB). */
   public static final int OWASP_MEMORY_KIB = 19 * 1024;
 
@@ -109,6 +127,11 @@ public final class Passwords implements PasswordVerifier {
   /** How long the counters of a user without a password remember failures. */
   private static final Duration UNKNOWN_MEMORY = Duration.ofDays(1);
 
+  /** At most this many context words per user, each at most {@link #MAX_CONTEXT_WORD} long. */
+  private static final int MAX_CONTEXT_WORDS = 32;
+
+  private static final int MAX_CONTEXT_WORD = 256;
+
   /** How long a temporary password works by default. */
   public static final Duration DEFAULT_TEMPORARY_LIFETIME = Duration.ofHours(72);
 
@@ -118,7 +141,7 @@ public final class Passwords implements PasswordVerifier {
   private final Argon2id.Params params;
   private final Duration temporaryLifetime;
   private final PasswordChecker checker;
-  private final Function<UserRef, PasswordContext> context;
+  private final Function<UserRef, ? extends Collection<String>> context;
   private final boolean revokeDevicesOnChange;
   private final CounterStore counters;
   private final int sourceMaxFailures;
@@ -159,14 +182,25 @@ public final class Passwords implements PasswordVerifier {
   }
 
   /**
-   * Whether {@code password} is the user's password (a temporary one counts until it expires).
-   * Used by the engine to confirm sensitive changes.
+   * Whether {@code password} is the user's password (a temporary one counts until it expires),
+   * throttled per account. Used by the engine to confirm sensitive changes.
    *
    * @throws StoreException if the store fails
    */
   @Override
   public boolean verify(UserRef user, Password password) {
     return authenticate(user, password).passed();
+  }
+
+  /**
+   * {@link #verify(UserRef, Password)}, throttled per source address as well (the engine calls
+   * this one).
+   *
+   * @throws StoreException if the store fails
+   */
+  @Override
+  public boolean verify(UserRef user, Password password, RequestContext request) {
+    return authenticate(user, password, request).passed();
   }
 
   /**
@@ -246,18 +280,23 @@ public final class Passwords implements PasswordVerifier {
 
   /**
    * Checks a proposed password for a user without storing it (e.g. as the user types). Context
-   * words are the user id, the practice id and what {@link Builder#context} returns.
+   * words are the user id, the practice id and what {@link Builder#contextWords} returns.
    *
    * @param policy the user's practice policy (its minimum password length)
    * @param secondFactor whether the user has a second factor (minimum 8 rather than 15)
    */
   public PasswordCheck check(UserRef user, Password candidate, PracticePolicy policy,
       boolean secondFactor) {
+    return check(user, candidate, PasswordRules.of(policy, secondFactor));
+  }
+
+  /** Checks a proposed password under {@code rules} without storing it. */
+  @Override
+  public PasswordCheck check(UserRef user, Password candidate, PasswordRules rules) {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(candidate, "candidate");
-    Objects.requireNonNull(policy, "policy");
-    return checker.check(candidate, PasswordChecker.minimumLength(policy, secondFactor),
-        policy.passwordCharacterClasses(),
+    Objects.requireNonNull(rules, "rules");
+    return checker.check(candidate, rules.minLength(), rules.characterClasses(),
         contextWords(user));
   }
 
@@ -275,7 +314,7 @@ public final class Passwords implements PasswordVerifier {
    */
   public PasswordCheck set(UserRef user, Password next, PracticePolicy policy,
       boolean secondFactor) {
-    PasswordCheck check = check(user, next, policy, secondFactor);
+    PasswordCheck check = check(user, next, PasswordRules.of(policy, secondFactor));
     if (check.accepted()) {
       if (hasPassword(user)) {
         throw new IllegalStateException("the user has a password: replace it through"
@@ -290,9 +329,9 @@ public final class Passwords implements PasswordVerifier {
    * Stores a checked password in place of any (the engine's {@link MfaEngine#setPassword}, which
    * audits, notifies and revokes devices). Also ends the account's throttle.
    */
-  PasswordCheck replace(UserRef user, Password next, PracticePolicy policy,
-      boolean secondFactor) {
-    PasswordCheck check = check(user, next, policy, secondFactor);
+  @Override
+  public PasswordCheck replace(UserRef user, Password next, PasswordRules rules) {
+    PasswordCheck check = check(user, next, rules);
     if (check.accepted()) {
       store.put(permanent(user, next));
     }
@@ -306,7 +345,9 @@ public final class Passwords implements PasswordVerifier {
    *
    * @return whether it was marked
    */
-  boolean requireChangeIfShorter(UserRef user, int minLength) {
+  @Override
+  public boolean requireChangeIfShorter(UserRef user, int minLength) {
+    Objects.requireNonNull(user, "user");
     Optional<PasswordRecord> found = store.find(user.practice(), user.user());
     if (found.isEmpty() || found.get().temporary()) {
       return false;
@@ -333,9 +374,16 @@ public final class Passwords implements PasswordVerifier {
    */
   public PasswordCheck change(UserRef user, Password current, Password next,
       PracticePolicy policy, boolean secondFactor) {
+    return change(user, current, next, PasswordRules.of(policy, secondFactor));
+  }
+
+  /** {@link #change(UserRef, Password, Password, PracticePolicy, boolean)} under {@code rules}. */
+  @Override
+  public PasswordCheck change(UserRef user, Password current, Password next,
+      PasswordRules rules) {
     Objects.requireNonNull(current, "current");
     PasswordRecord record = verifiedRecord(user, current);
-    PasswordCheck check = check(user, next, policy, secondFactor);
+    PasswordCheck check = check(user, next, rules);
     if (check.accepted()
         && !store.replace(user.practice(), user.user(), record.hash(), permanent(user, next))) {
       throw new PasswordRejectedException();
@@ -344,17 +392,19 @@ public final class Passwords implements PasswordVerifier {
   }
 
   /**
-   * Replaces a temporary password during a sign-in ({@link LoginFlow}): the caller has proven the
-   * temporary password through the sign-in challenge. Refused with {@link
-   * PasswordRejectedException} if the stored password is no longer that temporary one.
+   * Replaces a password that must be changed during a sign-in ({@link
+   * LoginFlow#completePasswordChange}): the caller has proven it through the sign-in challenge.
+   * Refused with {@link PasswordRejectedException} if the stored password is no longer one that
+   * must be changed (replaced or expired meanwhile).
    */
-  PasswordCheck replaceTemporary(UserRef user, Password next, PracticePolicy policy,
-      boolean secondFactor) {
+  @Override
+  public PasswordCheck completeChange(UserRef user, Password next, PasswordRules rules) {
+    Objects.requireNonNull(user, "user");
     Optional<PasswordRecord> stored = store.find(user.practice(), user.user());
     if (stored.isEmpty() || !stored.get().temporary() || expired(stored.get())) {
       throw new PasswordRejectedException();
     }
-    PasswordCheck check = check(user, next, policy, secondFactor);
+    PasswordCheck check = check(user, next, rules);
     if (check.accepted() && !store.replace(user.practice(), user.user(), stored.get().hash(),
         permanent(user, next))) {
       throw new PasswordRejectedException();
@@ -370,6 +420,7 @@ public final class Passwords implements PasswordVerifier {
    * @return the temporary password, to show once
    * @throws StoreException if the store fails
    */
+  @Override
   public TemporaryPassword issueTemporary(UserRef user) {
     Objects.requireNonNull(user, "user");
     Instant now = clock.instant();
@@ -391,12 +442,14 @@ public final class Passwords implements PasswordVerifier {
    *
    * @throws StoreException if the store fails
    */
-  public boolean requiresChange(UserRef user) {
+  @Override
+  public boolean changeRequired(UserRef user) {
     Objects.requireNonNull(user, "user");
     return store.find(user.practice(), user.user()).map(PasswordRecord::temporary).orElse(false);
   }
 
   /** Whether the user has a password here. */
+  @Override
   public boolean hasPassword(UserRef user) {
     Objects.requireNonNull(user, "user");
     return store.find(user.practice(), user.user()).isPresent();
@@ -406,6 +459,7 @@ public final class Passwords implements PasswordVerifier {
    * Whether the engine forgets the user's remembered devices when they change their password
    * (an administrator's reset always does).
    */
+  @Override
   public boolean revokesDevicesOnChange() {
     return revokeDevicesOnChange;
   }
@@ -555,9 +609,21 @@ public final class Passwords implements PasswordVerifier {
     List<String> words = new ArrayList<>();
     words.add(user.user().value());
     words.add(user.practice().value());
-    PasswordContext extra = context.apply(user);
+    Collection<String> extra = context.apply(user);
     if (extra != null) {
-      words.addAll(extra.words());
+      if (extra.size() > MAX_CONTEXT_WORDS) {
+        throw new InvalidInputException("at most " + MAX_CONTEXT_WORDS + " context words");
+      }
+      for (String word : extra) {
+        Objects.requireNonNull(word, "context word");
+        if (word.length() > MAX_CONTEXT_WORD) {
+          throw new InvalidInputException(
+              "a context word is longer than " + MAX_CONTEXT_WORD + " characters");
+        }
+        if (!word.isEmpty()) {
+          words.add(word);
+        }
+      }
     }
     return words;
   }
@@ -626,7 +692,7 @@ public final class Passwords implements PasswordVerifier {
         new Argon2id.Params(OWASP_MEMORY_KIB, OWASP_ITERATIONS, OWASP_PARALLELISM);
     private Duration temporaryLifetime = DEFAULT_TEMPORARY_LIFETIME;
     private PasswordChecker checker;
-    private Function<UserRef, PasswordContext> context = user -> PasswordContext.none();
+    private Function<UserRef, ? extends Collection<String>> context = user -> List.of();
     private boolean revokeDevicesOnChange = true;
     private CounterStore counters;
     private int sourceMaxFailures;
@@ -684,10 +750,15 @@ public final class Passwords implements PasswordVerifier {
     }
 
     /**
-     * Where the context words of a user come from (practice name, e-mail addresses); called for
-     * every check. Default: none beyond the user id and practice id.
+     * Where the context words of a user come from: words a new password must not be made of (NIST
+     * SP 800-63B-4 §3.1.1.2: "context-specific words, such as the name of the service, the
+     * username, and derivatives thereof"), such as the practice's name, the user's e-mail
+     * addresses and name. mfa4j owns no user table, so the host supplies them; the user id and
+     * practice id are always added. Called for every check, it returns at most 32 words of at most
+     * 256 characters each (else {@link InvalidInputException}); empty words are ignored. Default:
+     * none.
      */
-    public Builder context(Function<UserRef, PasswordContext> context) {
+    public Builder contextWords(Function<UserRef, ? extends Collection<String>> context) {
       this.context = Objects.requireNonNull(context, "context");
       return this;
     }

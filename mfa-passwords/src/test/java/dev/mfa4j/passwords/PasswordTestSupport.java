@@ -1,8 +1,10 @@
-package dev.mfa4j;
+package dev.mfa4j.passwords;
 
+import dev.mfa4j.PracticeId;
+import dev.mfa4j.UserId;
+import dev.mfa4j.UserRef;
 import dev.mfa4j.spi.PasswordRecord;
 import dev.mfa4j.spi.PasswordStore;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,7 @@
-package dev.mfa4j;
+package dev.mfa4j.passwords;
 
+import dev.mfa4j.InvalidInputException;
+import dev.mfa4j.Password;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,9 +1,13 @@
-package dev.mfa4j;
+package dev.mfa4j.passwords;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mfa4j.Password;
+import dev.mfa4j.PasswordCheck;
 import dev.mfa4j.PasswordCheck.Reason;
+import dev.mfa4j.PracticePolicy;
+import dev.mfa4j.spi.PasswordRules;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,8 +28,8 @@ class PasswordCheckerTest {
 
   @Test
   void minimumLength_noSecondFactorUnderPolicyNone_isFifteen() {
-    assertThat(PasswordChecker.minimumLength(NONE, false)).isEqualTo(15);
-    assertThat(PasswordChecker.minimumLength(NONE, true)).isEqualTo(8);
+    assertThat(PasswordRules.of(NONE, false).minLength()).isEqualTo(15);
+    assertThat(PasswordRules.of(NONE, true).minLength()).isEqualTo(8);
   }
 
   @Test
@@ -33,9 +37,9 @@ class PasswordCheckerTest {
     PracticePolicy eight = PracticePolicy.builder().minPasswordLength(8).build();
     PracticePolicy twelve = PracticePolicy.builder().minPasswordLength(12).build();
     PracticePolicy twenty = PracticePolicy.builder().minPasswordLength(20).build();
-    assertThat(PasswordChecker.minimumLength(eight, true)).isEqualTo(8);
-    assertThat(PasswordChecker.minimumLength(twelve, true)).isEqualTo(12);
-    assertThat(PasswordChecker.minimumLength(twenty, true)).isEqualTo(20);
+    assertThat(PasswordRules.of(eight, true).minLength()).isEqualTo(8);
+    assertThat(PasswordRules.of(twelve, true).minLength()).isEqualTo(12);
+    assertThat(PasswordRules.of(twenty, true).minLength()).isEqualTo(20);
   }
 
   @Test
@@ -54,16 +58,16 @@ class PasswordCheckerTest {
     PracticePolicy eight = PracticePolicy.builder().minPasswordLength(8).build();
     PracticePolicy fourteen = PracticePolicy.builder().minPasswordLength(14).build();
     PracticePolicy twenty = PracticePolicy.builder().minPasswordLength(20).build();
-    assertThat(PasswordChecker.minimumLength(eight, false)).isEqualTo(15);
-    assertThat(PasswordChecker.minimumLength(fourteen, false)).isEqualTo(15);
-    assertThat(PasswordChecker.minimumLength(twenty, false)).isEqualTo(20);
-    assertThat(check("mqtzvhor-kelp", PasswordChecker.minimumLength(eight, false))
+    assertThat(PasswordRules.of(eight, false).minLength()).isEqualTo(15);
+    assertThat(PasswordRules.of(fourteen, false).minLength()).isEqualTo(15);
+    assertThat(PasswordRules.of(twenty, false).minLength()).isEqualTo(20);
+    assertThat(check("mqtzvhor-kelp", PasswordRules.of(eight, false).minLength())
         .has(Reason.TOO_SHORT)).isTrue();
   }
 
   @Test
   void check_fourteenCharactersWithoutSecondFactor_tooShort() {
-    PasswordCheck c = check("mqtzvhorkelpdu", PasswordChecker.minimumLength(NONE, false));
+    PasswordCheck c = check("mqtzvhorkelpdu", PasswordRules.of(NONE, false).minLength());
     assertThat(c.accepted()).isFalse();
     assertThat(c.problems()).extracting(PasswordCheck.Problem::reason)
         .containsExactly(Reason.TOO_SHORT);
@@ -72,13 +76,13 @@ class PasswordCheckerTest {
 
   @Test
   void check_fourteenCharactersWithSecondFactor_accepted() {
-    assertThat(check("mqtzvhorkelpdu", PasswordChecker.minimumLength(NONE, true)).accepted())
+    assertThat(check("mqtzvhorkelpdu", PasswordRules.of(NONE, true).minLength()).accepted())
         .isTrue();
   }
 
   @Test
   void check_eightCharactersWithSecondFactor_acceptedAndSevenRefused() {
-    int min = PasswordChecker.minimumLength(NONE, true);
+    int min = PasswordRules.of(NONE, true).minLength();
     assertThat(check("mqtzvhor", min).accepted()).isTrue();
     assertThat(check("mqtzvho", min).has(Reason.TOO_SHORT)).isTrue();
   }

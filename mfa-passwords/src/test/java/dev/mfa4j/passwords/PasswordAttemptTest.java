@@ -1,8 +1,14 @@
-package dev.mfa4j;
+package dev.mfa4j.passwords;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mfa4j.InMemoryMfaStore;
+import dev.mfa4j.MutableClock;
+import dev.mfa4j.Password;
+import dev.mfa4j.PracticePolicy;
+import dev.mfa4j.RequestContext;
+import dev.mfa4j.UserRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,4 +1,7 @@
-package dev.mfa4j;
+package dev.mfa4j.passwords;
+
+import dev.mfa4j.LoginFlow;
+import dev.mfa4j.LoginStep;
 
 /**
  * The result of checking a password at sign-in with {@link Passwords#authenticate}. Show the user
@@ -17,9 +20,9 @@ public enum PasswordOutcome {
   /** Wrong password, or no password set. */
   REJECTED,
   /**
-   * Too many failed attempts for this user lately (see {@link Passwords}): the password was not
-   * even checked. Tell the user to try again later; {@link Passwords#attempt} also says when
-   * ({@link PasswordAttempt#retryAfter()}).
+   * Too many failed attempts for this user lately (per account, or per source address with {@link
+   * Passwords.Builder#sourceLimit}): the password was not even checked. Tell the user to try again
+   * later; {@link Passwords#attempt} also says when ({@link PasswordAttempt#retryAfter()}).
    */
   THROTTLED;
 

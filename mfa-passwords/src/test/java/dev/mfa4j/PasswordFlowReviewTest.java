@@ -3,6 +3,7 @@ package dev.mfa4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mfa4j.passwords.Passwords;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -20,7 +21,7 @@ class PasswordFlowReviewTest {
         .build();
     Fixture fx = new Fixture(PracticePolicy.builder()
         .lockout(3, Duration.ofMinutes(15), Duration.ofHours(1)).build(),
-        b -> b.passwordVerifier(passwords).clock(clock), store);
+        b -> b.primaryCredentials(passwords).clock(clock), store);
     store.passwords().put(new dev.mfa4j.spi.PasswordRecord(JANE.practice(), JANE.user(),
         dev.mfa4j.internal.Argon2id.hash(Fixture.PASSWORD,
             new dev.mfa4j.internal.Argon2id.Params(256, 1, 1), new java.security.SecureRandom()),
@@ -49,7 +50,7 @@ class PasswordFlowReviewTest {
         .build();
     Fixture fx = new Fixture(PracticePolicy.builder()
         .lockout(3, Duration.ofMinutes(15), Duration.ofHours(1)).build(),
-        b -> b.passwordVerifier(passwords).clock(clock), store);
+        b -> b.primaryCredentials(passwords).clock(clock), store);
     store.passwords().put(new dev.mfa4j.spi.PasswordRecord(JANE.practice(), JANE.user(),
         dev.mfa4j.internal.Argon2id.hash(Fixture.PASSWORD,
             new dev.mfa4j.internal.Argon2id.Params(256, 1, 1), new java.security.SecureRandom()),

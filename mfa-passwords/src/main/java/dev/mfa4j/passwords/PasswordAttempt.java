@@ -1,4 +1,4 @@
-package dev.mfa4j;
+package dev.mfa4j.passwords;
 
 import java.time.Instant;
 import java.util.Objects;

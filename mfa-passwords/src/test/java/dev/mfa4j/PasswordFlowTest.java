@@ -3,6 +3,8 @@ package dev.mfa4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mfa4j.passwords.PasswordOutcome;
+import dev.mfa4j.passwords.Passwords;
 import dev.mfa4j.spi.AuditEvent;
 import dev.mfa4j.spi.AuditOutcome;
 import dev.mfa4j.spi.AuditType;
@@ -52,7 +54,7 @@ class PasswordFlowTest {
   private PasswordFlowTest start(PracticePolicy policy, UnaryOperator<Passwords.Builder> custom) {
     passwords = custom.apply(Passwords.builder(store.passwords()).clock(clock).argon2id(256, 1, 1))
         .build();
-    fx = new Fixture(policy, b -> b.passwordVerifier(passwords), store);
+    fx = new Fixture(policy, b -> b.primaryCredentials(passwords), store);
     // Every user starts with the fixture's password as a permanent one.
     store.passwords().put(permanent(JANE, Fixture.PASSWORD));
     return this;
@@ -150,7 +152,7 @@ class PasswordFlowTest {
     assertThat(done).isInstanceOf(LoginStep.Authenticated.class);
     assertThat(passwords.authenticate(JANE, Password.of(NEW))).isEqualTo(PasswordOutcome.ACCEPTED);
     assertThat(passwords.verify(JANE, Password.of(t.reveal()))).isFalse();
-    assertThat(passwords.requiresChange(JANE)).isFalse();
+    assertThat(passwords.changeRequired(JANE)).isFalse();
     assertThat(events(AuditType.PASSWORD_CHANGED, AuditOutcome.SUCCESS)).isEqualTo(1);
     assertThat(fx.noticeCount(NotificationType.PASSWORD_CHANGED)).isEqualTo(1);
     // The next sign-in goes straight to the second factor.
@@ -172,7 +174,7 @@ class PasswordFlowTest {
     assertThat(again.challenge()).isEqualTo(p.challenge());
     assertThat(again.problems()).extracting(PasswordCheck.Problem::reason)
         .contains(PasswordCheck.Reason.BLOCKLISTED, PasswordCheck.Reason.TOO_SHORT);
-    assertThat(passwords.requiresChange(JANE)).isTrue();
+    assertThat(passwords.changeRequired(JANE)).isTrue();
     assertThat(events(AuditType.PASSWORD_CHANGED, AuditOutcome.FAILURE)).isEqualTo(1);
 
     LoginStep next = fx.engine.login().completePasswordChange(JANE, p.challenge(),
@@ -209,7 +211,7 @@ class PasswordFlowTest {
 
     assertThat(step).isEqualTo(new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE));
     assertThat(passwords.verify(john, Password.of(Fixture.PASSWORD))).isTrue();
-    assertThat(passwords.requiresChange(JANE)).isTrue();
+    assertThat(passwords.changeRequired(JANE)).isTrue();
   }
 
   @Test
@@ -223,7 +225,7 @@ class PasswordFlowTest {
         Password.of(NEW), fx.request);
 
     assertThat(step).isEqualTo(new LoginStep.Rejected(LoginStep.Reason.INVALID_CHALLENGE));
-    assertThat(passwords.requiresChange(JANE)).isTrue();
+    assertThat(passwords.changeRequired(JANE)).isTrue();
   }
 
   @Test
@@ -237,7 +239,7 @@ class PasswordFlowTest {
         Password.of(NEW), fx.request);
 
     assertThat(step).isEqualTo(new LoginStep.Rejected(LoginStep.Reason.EXPIRED));
-    assertThat(passwords.requiresChange(JANE)).isTrue();
+    assertThat(passwords.changeRequired(JANE)).isTrue();
   }
 
   @Test
@@ -267,7 +269,7 @@ class PasswordFlowTest {
     assertThat(last).isEqualTo(new LoginStep.Rejected(LoginStep.Reason.ATTEMPTS_EXHAUSTED));
     assertThat(fx.engine.login().completePasswordChange(JANE, p.challenge(), Password.of(NEW),
         fx.request)).isInstanceOf(LoginStep.Rejected.class);
-    assertThat(passwords.requiresChange(JANE)).isTrue();
+    assertThat(passwords.changeRequired(JANE)).isTrue();
   }
 
   // ---- the user's own change ----------------------------------------------------------------
@@ -381,7 +383,7 @@ class PasswordFlowTest {
 
     account(JANE).disableTwoFactor(Password.of(Fixture.PASSWORD), fx.request);
 
-    assertThat(passwords.requiresChange(JANE)).isTrue();
+    assertThat(passwords.changeRequired(JANE)).isTrue();
     assertThat(changeRequired(JANE).minLength()).isEqualTo(15);
     assertThat(fx.events).anyMatch(e -> e.type() == AuditType.TWO_FACTOR_DISABLED
         && "true".equals(e.details().get("password_change_required")));
@@ -395,7 +397,7 @@ class PasswordFlowTest {
 
     fx.engine.admin(ADMIN).disableTwoFactor(JANE, "lost phone", fx.request);
 
-    assertThat(passwords.requiresChange(JANE)).isTrue();
+    assertThat(passwords.changeRequired(JANE)).isTrue();
     assertThat(changeRequired(JANE).minLength()).isEqualTo(15);
   }
 
@@ -407,7 +409,7 @@ class PasswordFlowTest {
 
     account(JANE).disableTwoFactor(Password.of(Fixture.PASSWORD), fx.request);
 
-    assertThat(passwords.requiresChange(JANE)).isFalse();
+    assertThat(passwords.changeRequired(JANE)).isFalse();
   }
 
   @Test
@@ -514,7 +516,7 @@ class PasswordFlowTest {
         .isInstanceOf(AccessDeniedException.class);
 
     assertThat(passwords.verify(victim, Password.of(Fixture.PASSWORD))).isTrue();
-    assertThat(passwords.requiresChange(victim)).isFalse();
+    assertThat(passwords.changeRequired(victim)).isFalse();
     AuditEvent denied = fx.events.stream().filter(e -> e.type() == AuditType.ACCESS_DENIED)
         .findFirst().orElseThrow();
     assertThat(denied.actor()).contains(OTHER_ADMIN.user());
@@ -545,20 +547,6 @@ class PasswordFlowTest {
         .containsSubsequence(NotificationType.PASSWORD_RESET, NotificationType.PASSWORD_CHANGED);
     assertThat(fx.events).extracting(AuditEvent::type)
         .containsSubsequence(AuditType.PASSWORD_RESET, AuditType.PASSWORD_CHANGED);
-  }
-
-  // ---- hosts that keep their own passwords ---------------------------------------------------
-
-  @Test
-  void hostPasswordVerifier_passwordStepsNeedBuiltInPasswords() {
-    Fixture own = new Fixture();
-    assertThatThrownBy(() -> own.engine.account(JANE).changePassword(Fixture.password(),
-        Password.of(NEW), own.request)).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("Passwords");
-    assertThatThrownBy(() -> own.engine.admin(ADMIN).resetPassword(JANE, own.request))
-        .isInstanceOf(IllegalStateException.class);
-    assertThat(own.engine.login().afterPrimary(JANE, own.request))
-        .isInstanceOf(LoginStep.Authenticated.class);
   }
 
   // ---- "sign-in from a new device" ----------------------------------------------------------

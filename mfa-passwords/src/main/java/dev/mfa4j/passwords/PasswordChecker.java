@@ -1,7 +1,11 @@
-package dev.mfa4j;
+package dev.mfa4j.passwords;
 
+import dev.mfa4j.Password;
+import dev.mfa4j.PasswordCheck;
 import dev.mfa4j.PasswordCheck.Problem;
 import dev.mfa4j.PasswordCheck.Reason;
+import dev.mfa4j.PracticePolicy;
+import dev.mfa4j.spi.PasswordRules;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,10 +27,11 @@ import java.util.Set;
  *
  * <ul>
  *   <li>length in Unicode code points after NFKC normalisation: at least the minimum the caller
- *       gives (see {@link #minimumLength}), at most {@link Builder#maxLength} (default {@link
+ *       gives (see {@link PasswordRules#of}), at most {@link Builder#maxLength} (default {@link
  *       Password#MAX_LENGTH}, never below 64); nothing is truncated;
  *   <li>the whole password, lower-cased, is compared with a list of 30,000 common and breached
- *       passwords shipped in the jar ({@code dev/mfa4j/common-passwords.txt}, from zxcvbn, MIT) plus
+ *       passwords shipped in the jar ({@code dev/mfa4j/passwords/common-passwords.txt}, from
+ *       zxcvbn, MIT) plus
  *       any the host adds; substrings are not compared;
  *   <li>context words: the password may not be a context word (practice name, e-mail address and
  *       its parts, user id), nor a context word with only digits and symbols added;
@@ -39,12 +44,6 @@ import java.util.Set;
  * <p>Immutable and thread-safe. Hosts that keep their own passwords may use it on its own.
  */
 public final class PasswordChecker {
-  /** The NIST minimum for a password that is the only factor. */
-  public static final int SINGLE_FACTOR_MIN_LENGTH = 15;
-
-  /** The NIST minimum for a password used together with a second factor. */
-  public static final int MULTI_FACTOR_MIN_LENGTH = 8;
-
   /** The shortest maximum NIST SP 800-63B-4 allows a verifier to set. */
   public static final int LEAST_MAX_LENGTH = 64;
 
@@ -78,21 +77,6 @@ public final class PasswordChecker {
     return new Builder();
   }
 
-  /**
-   * The minimum length for a user (NIST SP 800-63B-4 §3.1.1.2). With a second factor: the
-   * practice's {@link PracticePolicy#minPasswordLength()} if it set one, else {@value
-   * #MULTI_FACTOR_MIN_LENGTH}. Without one (the password is their only factor): never below
-   * {@value #SINGLE_FACTOR_MIN_LENGTH}, whatever the practice sets; a practice minimum above it
-   * applies.
-   */
-  public static int minimumLength(PracticePolicy policy, boolean secondFactor) {
-    Objects.requireNonNull(policy, "policy");
-    if (!secondFactor) {
-      return Math.max(SINGLE_FACTOR_MIN_LENGTH, policy.minPasswordLength());
-    }
-    return policy.minPasswordLength() > 0 ? policy.minPasswordLength() : MULTI_FACTOR_MIN_LENGTH;
-  }
-
   /** How many entries the blocklist holds. */
   public int blocklistSize() {
     return blocklist.size();
@@ -107,7 +91,7 @@ public final class PasswordChecker {
    * Checks a proposed password.
    *
    * @param candidate the password
-   * @param minLength the minimum length in code points (see {@link #minimumLength}), 1 to the
+   * @param minLength the minimum length in code points (see {@link PasswordRules#of}), 1 to the
    *     maximum
    * @param contextWords words the password must not be made of (practice name, e-mail address, user
    *     id, …); derivatives (tokens, the local part of an e-mail address) are added here
@@ -384,7 +368,8 @@ public final class PasswordChecker {
     private static Set<String> load() {
       InputStream in = PasswordChecker.class.getResourceAsStream(RESOURCE);
       if (in == null) {
-        throw new IllegalStateException("dev/mfa4j/" + RESOURCE + " is missing from the jar");
+        throw new IllegalStateException(
+            "dev/mfa4j/passwords/" + RESOURCE + " is missing from the jar");
       }
       Set<String> words = new HashSet<>(40_000);
       try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -395,7 +380,7 @@ public final class PasswordChecker {
           }
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read dev/mfa4j/" + RESOURCE, e);
+        throw new UncheckedIOException("cannot read dev/mfa4j/passwords/" + RESOURCE, e);
       }
       return Set.copyOf(words);
     }

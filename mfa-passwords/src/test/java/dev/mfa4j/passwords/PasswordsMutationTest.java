@@ -1,10 +1,18 @@
-package dev.mfa4j;
+package dev.mfa4j.passwords;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mfa4j.PasswordTestSupport.MapPasswordStore;
+import dev.mfa4j.InMemoryMfaStore;
+import dev.mfa4j.MutableClock;
+import dev.mfa4j.Password;
+import dev.mfa4j.PasswordCheck;
+import dev.mfa4j.PasswordRejectedException;
+import dev.mfa4j.passwords.PasswordTestSupport.MapPasswordStore;
+import dev.mfa4j.PracticePolicy;
+import dev.mfa4j.RateLimitedException;
+import dev.mfa4j.UserRef;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
