@@ -9,6 +9,7 @@ module dev.mfa4j.core {
   exports dev.mfa4j;
   exports dev.mfa4j.spi;
   exports dev.mfa4j.internal to
+      dev.mfa4j.passwords,
       dev.mfa4j.sms,
       dev.mfa4j.store.jdbc,
       dev.mfa4j.store.tck;
