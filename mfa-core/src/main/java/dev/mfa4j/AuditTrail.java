@@ -59,7 +59,7 @@ public final class AuditTrail {
     Objects.requireNonNull(practice, "practice");
     Objects.requireNonNull(trusted, "trusted");
     AuditHead head = engine.store.audit().head(practice);
-    return verify(practice, head.baseSeq() + 1, head.seq(), trusted, signerKeys());
+    return verify(head, head.baseSeq() + 1, head.seq(), trusted, signerKeys());
   }
 
   /**
@@ -77,7 +77,13 @@ public final class AuditTrail {
     Objects.requireNonNull(practice, "practice");
     Objects.requireNonNull(trusted, "trusted");
     Objects.requireNonNull(keys, "keys");
-    AuditHead head = engine.store.audit().head(practice);
+    return verify(engine.store.audit().head(practice), fromSeq, throughSeq, trusted, keys);
+  }
+
+  /** Verifies against a head read once by the caller. */
+  private AuditVerification verify(AuditHead head, long fromSeq, long throughSeq,
+      List<AuditCheckpoint> trusted, Map<String, PublicKey> keys) {
+    PracticeId practice = head.practice();
     if (fromSeq <= head.baseSeq() || throughSeq > head.seq() || fromSeq > throughSeq + 1) {
       throw new InvalidInputException("the range must lie within entries " + (head.baseSeq() + 1)
           + " to " + head.seq());

@@ -114,7 +114,7 @@ final class AuditVerifier {
       AuditEntry r = rows.next();
       checked++;
       if (r.seq() < expected) {
-        return Optional.of(inserted(r, last));
+        return Optional.of(inserted(r));
       }
       if (r.seq() > expected) {
         return Optional.of(new Break(Kind.DELETED, expected, Optional.empty(),
@@ -126,7 +126,7 @@ final class AuditVerifier {
         AuditEntry other = rows.next();
         checked++;
         boolean rFits = r.intact() && r.prev().equals(prev);
-        return Optional.of(inserted(rFits ? other : r, last));
+        return Optional.of(inserted(rFits ? other : r));
       }
       boolean intact = r.intact();
       if (intact && r.prev().equals(prev)) {
@@ -183,7 +183,7 @@ final class AuditVerifier {
     return Optional.empty();
   }
 
-  private Break inserted(AuditEntry extra, AuditEntry last) {
+  private static Break inserted(AuditEntry extra) {
     return new Break(Kind.INSERTED, extra.seq(), Optional.of(extra.event().id()),
         "a second entry numbered " + extra.seq() + " was added");
   }
