@@ -1,7 +1,9 @@
 package dev.mfa4j.spi;
 
 import dev.mfa4j.Answer;
+import dev.mfa4j.ClientSignal;
 import dev.mfa4j.FactorKind;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -85,5 +87,19 @@ public interface FactorProvider {
   /** Non-secret facts to show in factor lists (masked destination, synced or device-bound). */
   default Map<String, String> display(FactorRecord factor) {
     return Map.of();
+  }
+
+  /**
+   * Opt-in: what the browser's credential manager should be told after the user's factors of this
+   * kind changed (a passkey removed, the user's names changed), as {@link ClientSignal}s. The
+   * default (a kind the browser does not hold) returns none.
+   *
+   * @param kept the user's records of this kind that remain (any state)
+   * @param removed records of this kind removed just now (empty if none)
+   * @param names the user's current names, when they changed or the host asks for them
+   */
+  default List<ClientSignal> signals(List<FactorRecord> kept, List<FactorRecord> removed,
+      Optional<ClientSignal.Names> names) {
+    return List.of();
   }
 }

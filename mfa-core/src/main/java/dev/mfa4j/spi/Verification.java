@@ -17,6 +17,13 @@ import java.util.Optional;
  */
 public record Verification(
     VerificationOutcome outcome, Optional<FactorRecord> updated, Map<String, String> details) {
+  /**
+   * The detail an accepted passkey answer carries: {@code "true"} if the authenticator verified
+   * the person (PIN, biometrics; the WebAuthn UV flag), {@code "false"} if it only saw a touch.
+   * The engine reads it to decide whether a passkey counts as one factor or two (NIST SP
+   * 800-63B-4: a multi-factor cryptographic authenticator).
+   */
+  public static final String USER_VERIFIED = "userVerified";
 
   /** Checks for nulls and copies the map. */
   public Verification {
