@@ -29,10 +29,66 @@ final class Account implements AccountSecurity {
 
   private final Engine engine;
   private final UserRef user;
+  private final Reauth reauth;
 
   Account(Engine engine, UserRef user) {
+    this(engine, user, Optional.empty());
+  }
+
+  private Account(Engine engine, UserRef user, Optional<Assurance> assurance) {
     this.engine = engine;
     this.user = user;
+    this.reauth = new Reauth(engine, user, assurance);
+  }
+
+  @Override
+  public AccountSecurity confirmedBy(Assurance assurance) {
+    Objects.requireNonNull(assurance, "assurance");
+    return new Account(engine, user, Optional.of(assurance));
+  }
+
+  /** The practice's reauthentication rule, with or without a password given now. */
+  private void reauthenticate(Optional<Password> password, RequestContext request,
+      String action) {
+    reauth.account(action, password, request, p -> confirmPassword(p, request, action));
+  }
+
+  @Override
+  public List<Advice> advice() {
+    List<FactorRecord> active = engine.store.factors().list(user.practice(), user.user())
+        .stream().filter(f -> f.state() == FactorState.ACTIVE).toList();
+    List<Advice> out = new ArrayList<>();
+    if (active.size() == 1 && active.get(0).kind().equals(FactorKind.PASSKEY)
+        && !"true".equals(engine.summary(active.get(0)).display().get(FactorSummary.SYNCED))
+        && backupCodesRemaining() == 0) {
+      out.add(Advice.ADD_BACKUP_FOR_DEVICE_BOUND_PASSKEY);
+    }
+    if (!active.isEmpty() && active.stream()
+        .allMatch(f -> engine.provider(f.kind()).map(FactorProvider::restricted).orElse(false))) {
+      out.add(Advice.ADD_UNRESTRICTED_FACTOR);
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public List<ClientSignal> signals(ClientSignal.Names names) {
+    Objects.requireNonNull(names, "names");
+    return signalsOf(engine.store.factors().list(user.practice(), user.user()), List.of(),
+        Optional.of(names));
+  }
+
+  /** Each provider's signals for its kind: the records kept and removed. */
+  private List<ClientSignal> signalsOf(List<FactorRecord> kept, List<FactorRecord> removed,
+      Optional<ClientSignal.Names> names) {
+    List<ClientSignal> out = new ArrayList<>();
+    for (FactorProvider p : engine.config.providers.values()) {
+      List<FactorRecord> k = kept.stream().filter(f -> f.kind().equals(p.kind())).toList();
+      List<FactorRecord> r = removed.stream().filter(f -> f.kind().equals(p.kind())).toList();
+      if (!k.isEmpty() || !r.isEmpty()) {
+        out.addAll(p.signals(k, r, names));
+      }
+    }
+    return List.copyOf(out);
   }
 
   @Override
@@ -65,8 +121,19 @@ final class Account implements AccountSecurity {
   @Override
   public EnrollmentStart beginEnrollment(FactorKind kind, String label, Password password,
       Map<String, String> parameters, RequestContext request) {
-    Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(password, "password");
+    return beginEnrollment(kind, label, Optional.of(password), parameters, request);
+  }
+
+  @Override
+  public EnrollmentStart beginEnrollment(FactorKind kind, String label,
+      Map<String, String> parameters, RequestContext request) {
+    return beginEnrollment(kind, label, Optional.empty(), parameters, request);
+  }
+
+  private EnrollmentStart beginEnrollment(FactorKind kind, String label,
+      Optional<Password> password, Map<String, String> parameters, RequestContext request) {
+    Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(parameters, "parameters");
     Objects.requireNonNull(request, "request");
     String cleanLabel = Engine.checkLabel(label);
@@ -80,7 +147,7 @@ final class Account implements AccountSecurity {
       throw new PolicyViolationException("the practice does not allow " + kind.id()
           + " for " + user.audience().name().toLowerCase(java.util.Locale.ROOT));
     }
-    confirmPassword(password, request, "enroll");
+    reauthenticate(password, request, "enroll");
     if (policy.requireNonPhoneFactor() && provider.restricted() && !holdsUnrestricted()) {
       throw new PolicyViolationException("the practice requires a non-phone factor first:"
           + " enroll an authenticator app or a passkey before a phone");
@@ -286,22 +353,33 @@ final class Account implements AccountSecurity {
   }
 
   @Override
-  public void remove(FactorId factor, Password password, RequestContext request) {
-    Objects.requireNonNull(factor, "factor");
+  public List<ClientSignal> remove(FactorId factor, Password password, RequestContext request) {
     Objects.requireNonNull(password, "password");
-    Objects.requireNonNull(request, "request");
-    ownFactor(factor);
-    confirmPassword(password, request, "remove_factor");
-    engine.atomically(() -> {
-      removeInUnit(factor, request);
-      return null;
-    });
+    return remove(factor, Optional.of(password), request);
   }
 
-  /** Removes the factor and, with the last one, turns two-factor off: one unit of work. */
-  private void removeInUnit(FactorId factor, RequestContext request) {
+  @Override
+  public List<ClientSignal> remove(FactorId factor, RequestContext request) {
+    return remove(factor, Optional.empty(), request);
+  }
+
+  private List<ClientSignal> remove(FactorId factor, Optional<Password> password,
+      RequestContext request) {
+    Objects.requireNonNull(factor, "factor");
+    Objects.requireNonNull(request, "request");
+    ownFactor(factor);
+    reauthenticate(password, request, "remove_factor");
+    return engine.atomically(() -> removeInUnit(factor, request));
+  }
+
+  /**
+   * Removes the factor and, with the last one, turns two-factor off: one unit of work. Returns
+   * the signals for the browser (computed from what the unit saw).
+   */
+  private List<ClientSignal> removeInUnit(FactorId factor, RequestContext request) {
     engine.store.users().lock(user.practice(), user.user());
     FactorRecord f = ownFactor(factor);
+    List<FactorRecord> before = engine.store.factors().list(user.practice(), user.user());
     PracticePolicy policy = engine.policy(user.practice());
     if (policy.requireNonPhoneFactor() && f.state() == FactorState.ACTIVE
         && !engine.provider(f.kind()).map(FactorProvider::restricted).orElse(true)) {
@@ -325,16 +403,30 @@ final class Account implements AccountSecurity {
     engine.audit(user, AuditType.FACTOR_REMOVED, AuditOutcome.SUCCESS, request, details);
     engine.notifyUser(NotificationType.FACTOR_REMOVED, user, request, details);
     engine.revokeDevices(user, request, "factor_removed");
+    List<ClientSignal> signals = signalsOf(
+        before.stream().filter(o -> !o.id().equals(factor)).toList(), List.of(f),
+        Optional.empty());
     if (!engine.twoFactorOn(user)) {
       engine.turnOff(user, Optional.empty(), request, Map.of("reason", "last_factor_removed"));
     }
+    return signals;
   }
 
   @Override
   public BackupCodes regenerateBackupCodes(Password password, RequestContext request) {
     Objects.requireNonNull(password, "password");
+    return regenerateBackupCodes(Optional.of(password), request);
+  }
+
+  @Override
+  public BackupCodes regenerateBackupCodes(RequestContext request) {
+    return regenerateBackupCodes(Optional.empty(), request);
+  }
+
+  private BackupCodes regenerateBackupCodes(Optional<Password> password,
+      RequestContext request) {
     Objects.requireNonNull(request, "request");
-    confirmPassword(password, request, "regenerate_backup_codes");
+    reauthenticate(password, request, "regenerate_backup_codes");
     return engine.atomically(() -> {
       if (!engine.twoFactorOn(user)) {
         throw new PolicyViolationException(
@@ -352,8 +444,17 @@ final class Account implements AccountSecurity {
   @Override
   public void disableTwoFactor(Password password, RequestContext request) {
     Objects.requireNonNull(password, "password");
+    disableTwoFactor(Optional.of(password), request);
+  }
+
+  @Override
+  public void disableTwoFactor(RequestContext request) {
+    disableTwoFactor(Optional.empty(), request);
+  }
+
+  private void disableTwoFactor(Optional<Password> password, RequestContext request) {
     Objects.requireNonNull(request, "request");
-    confirmPassword(password, request, "disable_two_factor");
+    reauthenticate(password, request, "disable_two_factor");
     engine.atomically(() -> {
       engine.store.users().lock(user.practice(), user.user());
       engine.turnOff(user, Optional.empty(), request, Map.of("reason", "user"));

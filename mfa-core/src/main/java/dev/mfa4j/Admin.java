@@ -21,10 +21,22 @@ import java.util.OptionalLong;
 final class Admin implements Administration {
   private final Engine engine;
   private final UserRef actor;
+  private final Reauth reauth;
 
   Admin(Engine engine, UserRef actor) {
+    this(engine, actor, Optional.empty());
+  }
+
+  private Admin(Engine engine, UserRef actor, Optional<Assurance> assurance) {
     this.engine = engine;
     this.actor = actor;
+    this.reauth = new Reauth(engine, actor, assurance);
+  }
+
+  @Override
+  public Administration confirmedBy(Assurance assurance) {
+    Objects.requireNonNull(assurance, "assurance");
+    return new Admin(engine, actor, Optional.of(assurance));
   }
 
   /** Refuses and audits unless the actor administers {@code practice}. */
@@ -53,6 +65,7 @@ final class Admin implements Administration {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(request, "request");
     authorize(actor.practice(), Optional.empty(), "set_policy", request);
+    reauth.admin("set_policy", request);
     for (Audience audience : Audience.values()) {
       // PracticePolicy refuses a requirement with no method at all; this engine must also be able
       // to set one of them up (a provider registered for it), else nobody could comply
@@ -87,6 +100,7 @@ final class Admin implements Administration {
     }
     Engine.checkNoControl(r, "reason");
     authorize(target.practice(), Optional.of(target.user()), "disable_two_factor", request);
+    reauth.admin("disable_two_factor", request);
     engine.atomically(() -> {
       engine.store.users().lock(target.practice(), target.user());
       engine.turnOff(target, Optional.of(actor.user()), request, Map.of("reason", r));
@@ -180,6 +194,7 @@ final class Admin implements Administration {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(request, "request");
     authorize(target.practice(), Optional.of(target.user()), "reset_password", request);
+    reauth.admin("reset_password", request);
     return engine.atomically(() -> new PasswordFlow(engine).reset(actor, target, request));
   }
 
@@ -207,6 +222,7 @@ final class Admin implements Administration {
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(request, "request");
     authorize(actor.practice(), Optional.empty(), "export_audit", request);
+    reauth.admin("export_audit", request);
     long last = engine.config.auditTrail().export(actor.practice(), afterSeq, out);
     engine.audit(actor.practice(), Optional.empty(), Optional.of(actor.user()),
         AuditType.AUDIT_EXPORTED, AuditOutcome.SUCCESS, request,

@@ -8,8 +8,21 @@ import java.util.OptionalLong;
  * A practice administrator's actions. Obtain from {@link MfaEngine#admin(UserRef)}; every call
  * checks that the actor is an administrator of the target's practice, refuses with {@link
  * AccessDeniedException} otherwise, and audits the attempt either way.
+ *
+ * <p>When the practice's {@link PracticePolicy#reauthentication()} is not {@link
+ * Reauthentication#PASSWORD}, the changes ({@link #setPolicy}, {@link #disableTwoFactor}, {@link
+ * #resetPassword}, {@link #exportAudit}) also need a second factor proven within {@link
+ * PracticePolicy#stepUpMaxAge()} in the administrator's session ({@link #confirmedBy}; a {@link
+ * StepUpFlow step-up} renews it), and throw {@link StepUpRequiredException} without it.
  */
 public interface Administration {
+  /**
+   * These actions with the administrator's session record: its recent second factor counts for
+   * the practice's step-up rule. A record that is not the actor's or not genuine counts for
+   * nothing.
+   */
+  Administration confirmedBy(Assurance assurance);
+
   /** The practice's policy (the engine's default if none was set). */
   PracticePolicy policy();
 

@@ -44,7 +44,9 @@ final class Engine {
   final SecureRandom random;
   final BackupCodeBook backupCodes;
   final Ceremonies ceremonies;
-  private final LoginFlow login;
+  final Assurances assurances;
+  private final Login login;
+  private final StepUp stepUp;
   private final ThreadLocal<Unit> unit = new ThreadLocal<>();
   private final Map<PracticeId, CachedPolicy> policies =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -56,7 +58,9 @@ final class Engine {
     this.random = config.random;
     this.backupCodes = new BackupCodeBook(store, config.backupCodeHasher, random);
     this.ceremonies = new Ceremonies(this);
+    this.assurances = new Assurances(this);
     this.login = new Login(this);
+    this.stepUp = new StepUp(this, login);
   }
 
   /**
@@ -207,6 +211,10 @@ final class Engine {
 
   LoginFlow login() {
     return login;
+  }
+
+  StepUpFlow stepUp() {
+    return stepUp;
   }
 
   AccountSecurity account(UserRef user) {

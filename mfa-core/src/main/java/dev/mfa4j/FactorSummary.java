@@ -35,6 +35,13 @@ public record FactorSummary(
     Instant created,
     Optional<Instant> lastUsed,
     Map<String, String> display) {
+  /**
+   * The {@link #display()} key a passkey provider fills with {@code "true"} for a synced passkey
+   * (backup eligible: kept by a password manager across devices) and {@code "false"} for one kept
+   * on a single device. Show "Synced passkey" or "This device only".
+   */
+  public static final String SYNCED = "synced";
+
   /** Copies the map and checks for nulls and a negative failure count. */
   public FactorSummary {
     Objects.requireNonNull(id, "id");

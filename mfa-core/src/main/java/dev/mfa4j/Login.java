@@ -77,7 +77,8 @@ final class Login implements LoginFlow {
       // and the sign-in then asks for an allowed method before it completes (re-enrollment).
       // Disabled factors need an administrator's reset.
       List<FactorRecord> proving = reEnrolling(all, user, policy);
-      return secondStep(user, policy, proving, backupCodesUsable(user, policy), request);
+      return secondStep(user, policy, proving, backupCodesUsable(user, policy), request,
+          ChallengePurpose.SIGN_IN);
     }
 
     Optional<DeviceRecord> device = rememberedDevice(user, policy, request);
@@ -87,14 +88,17 @@ final class Login implements LoginFlow {
           new SignIn(now, request.ip(), request.userAgent()));
       engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.SUCCESS, request,
           Map.of("via", "remembered_device", "device", device.get().id()));
-      return new LoginStep.Authenticated(user, Optional.empty(), true, Optional.empty());
+      return new LoginStep.Authenticated(user, Optional.empty(), true, Optional.empty(),
+          engine.assurances.signIn(user, Optional.of(now),
+              List.of(Assurances.rememberedDevice(now))));
     }
 
-    return secondStep(user, policy, factors, backupCodesUsable(user, policy), request);
+    return secondStep(user, policy, factors, backupCodesUsable(user, policy), request,
+        ChallengePurpose.SIGN_IN);
   }
 
   /** The active factors the policy allows and a provider serves, oldest first. */
-  private List<FactorRecord> usable(List<FactorRecord> all, UserRef user, PracticePolicy policy) {
+  List<FactorRecord> usable(List<FactorRecord> all, UserRef user, PracticePolicy policy) {
     return all.stream()
         .filter(f -> f.state() == FactorState.ACTIVE && engine.usable(policy, user, f.kind()))
         .toList();
@@ -115,15 +119,15 @@ final class Login implements LoginFlow {
         .toList();
   }
 
-  private int backupCodesUsable(UserRef user, PracticePolicy policy) {
+  int backupCodesUsable(UserRef user, PracticePolicy policy) {
     return policy.methodsFor(user.audience()).contains(FactorKind.BACKUP_CODE)
         ? engine.store.backupCodes().countUnused(user.practice(), user.user())
         : 0;
   }
 
-  private LoginStep secondStep(UserRef user, PracticePolicy policy, List<FactorRecord> factors,
-      int backup, RequestContext request) {
-    Engine.Issued c = engine.ceremonies.issue(user, ChallengePurpose.SIGN_IN, Optional.empty(),
+  LoginStep secondStep(UserRef user, PracticePolicy policy, List<FactorRecord> factors,
+      int backup, RequestContext request, ChallengePurpose purpose) {
+    Engine.Issued c = engine.ceremonies.issue(user, purpose, Optional.empty(),
         policy.challengeLifetime(), policy.maxAttemptsPerChallenge());
     List<FactorSummary> methods = factors.stream().map(engine::summary).toList();
     Optional<FactorSummary> preferred = factors.stream()
@@ -132,7 +136,7 @@ final class Login implements LoginFlow {
         .or(() -> factors.stream().findFirst())
         .map(engine::summary);
     engine.audit(user, AuditType.CHALLENGE_ISSUED, AuditOutcome.SUCCESS, request,
-        Map.of("purpose", "sign_in", "methods", Integer.toString(methods.size()),
+        Map.of("purpose", lower(purpose), "methods", Integer.toString(methods.size()),
             "backup_codes", Integer.toString(backup)));
     return new LoginStep.SecondFactorRequired(c.id(), methods, preferred, backup,
         c.record().expires());
@@ -145,7 +149,8 @@ final class Login implements LoginFlow {
       recordSignInAndNotifyNewDevice(user, state, now, request);
       engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.SUCCESS, request,
           Map.of("method", "none"));
-      return new LoginStep.Authenticated(user, Optional.empty(), false, Optional.empty());
+      return new LoginStep.Authenticated(user, Optional.empty(), false, Optional.empty(),
+          engine.assurances.signIn(user, Optional.of(now), List.of()));
     }
     if (policy.enrollmentGraceSignIns() > 0 && graceLeft(state, policy, now)) {
       int n = engine.store.users().recordGraceSignIn(user.practice(), user.user(), now);
@@ -157,7 +162,8 @@ final class Login implements LoginFlow {
         engine.audit(user, AuditType.SIGN_IN_GRACE, AuditOutcome.SUCCESS, request,
             Map.of("grace_sign_in", Integer.toString(n),
                 "of", Integer.toString(policy.enrollmentGraceSignIns())));
-        return new LoginStep.Authenticated(user, Optional.empty(), false, Optional.empty());
+        return new LoginStep.Authenticated(user, Optional.empty(), false, Optional.empty(),
+            engine.assurances.signIn(user, Optional.of(now), List.of()));
       }
     }
     return enrollmentRequired(user, policy, request);
@@ -211,13 +217,18 @@ final class Login implements LoginFlow {
   @Override
   public Prompt prompt(UserRef user, ChallengeId challenge, FactorId factor,
       Map<String, String> parameters, RequestContext request) {
+    return prompt(user, challenge, factor, parameters, request, ChallengePurpose.SIGN_IN);
+  }
+
+  Prompt prompt(UserRef user, ChallengeId challenge, FactorId factor,
+      Map<String, String> parameters, RequestContext request, ChallengePurpose purpose) {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(challenge, "challenge");
     Objects.requireNonNull(factor, "factor");
     Objects.requireNonNull(parameters, "parameters");
     Objects.requireNonNull(request, "request");
     // Not under the user's lock: a prompt may send a message and must not hold it meanwhile.
-    Ceremonies.Opened opened = engine.ceremonies.peek(user, challenge, ChallengePurpose.SIGN_IN);
+    Ceremonies.Opened opened = engine.ceremonies.peek(user, challenge, purpose);
     if (opened instanceof Ceremonies.Closed c) {
       engine.audit(user, AuditType.SECOND_FACTOR_FAILED, AuditOutcome.DENIED, request,
           Map.of("reason", lower(c.reason())));
@@ -233,6 +244,7 @@ final class Login implements LoginFlow {
     PracticePolicy policy = engine.policy(user.practice());
     List<FactorRecord> all = engine.store.factors().list(user.practice(), user.user());
     FactorRecord f = answerable(all, user, policy, factor)
+        .filter(r -> purpose != ChallengePurpose.STEP_UP || engine.usable(policy, user, r.kind()))
         .orElseThrow(() -> new InvalidInputException("the factor is not one of this user's"));
     FactorProvider provider = engine.provider(f.kind()).orElseThrow();
     EngineContext ctx = new EngineContext(engine, user, request, policy, challenge.hash(),
@@ -265,7 +277,8 @@ final class Login implements LoginFlow {
     Objects.requireNonNull(answer, "answer");
     Objects.requireNonNull(remember, "remember");
     Objects.requireNonNull(request, "request");
-    return engine.atomically(() -> verifyInUnit(user, challenge, answer, remember, request));
+    return engine.atomically(() -> verifyInUnit(user, challenge, answer, remember, request,
+        ChallengePurpose.SIGN_IN));
   }
 
   /**
@@ -274,12 +287,12 @@ final class Login implements LoginFlow {
    * effects are written by one settlement. A lost race undoes everything and answers
    * ALREADY_COMPLETE, which is not a failure.
    */
-  private LoginStep verifyInUnit(UserRef user, ChallengeId challenge, Answer answer,
-      RememberDevice remember, RequestContext request) {
+  LoginStep verifyInUnit(UserRef user, ChallengeId challenge, Answer answer,
+      RememberDevice remember, RequestContext request, ChallengePurpose purpose) {
+    boolean stepUp = purpose == ChallengePurpose.STEP_UP;
     Optional<FactorId> named = answer instanceof Answer.Code c ? Optional.of(c.factor())
         : answer instanceof Answer.Response r ? Optional.of(r.factor()) : Optional.empty();
-    Ceremonies.Opened opened = engine.ceremonies.open(user, challenge, ChallengePurpose.SIGN_IN,
-        named);
+    Ceremonies.Opened opened = engine.ceremonies.open(user, challenge, purpose, named);
     if (opened instanceof Ceremonies.Closed c) {
       return closed(user, c, request);
     }
@@ -290,17 +303,17 @@ final class Login implements LoginFlow {
     }
     PracticePolicy policy = engine.policy(user.practice());
     if (answer instanceof Answer.BackupCode code) {
-      return verifyBackupCode(user, policy, challenge, open, code, remember, request);
+      return verifyBackupCode(user, policy, challenge, open, code, remember, request, stepUp);
     }
     Optional<FactorRecord> factor = open.factor()
         .filter(f -> f.state() == FactorState.ACTIVE && engine.provider(f.kind()).isPresent());
     boolean allowed = factor.isPresent() && engine.usable(policy, user, factor.get().kind());
-    if (factor.isPresent() && !allowed) {
+    if (factor.isPresent() && !allowed && !stepUp) {
       // a kind the practice no longer allows answers only for re-enrollment
       factor = answerable(engine.store.factors().list(user.practice(), user.user()), user,
           policy, factor.get().id());
     }
-    if (factor.isEmpty()) {
+    if (factor.isEmpty() || (stepUp && !allowed)) {
       return refused(user, policy, challenge, open, Optional.empty(), "unknown_factor", false,
           request);
     }
@@ -315,12 +328,40 @@ final class Login implements LoginFlow {
     Settlement.FactorUse use = use(answered, v, ctx);
     Map<String, String> details = new LinkedHashMap<>(v.details());
     details.put("factor", answered.id().value());
+    Assurance.Proof proof = Assurances.factor(answered.kind(), userVerified(v), engine.now());
+    if (stepUp) {
+      return steppedUp(user, challenge, Optional.of(use), Optional.empty(), proof, request,
+          details);
+    }
     if (!allowed) {
       return reEnroll(user, policy, challenge, open, Optional.of(use), Optional.empty(),
           answered.kind(), request, details);
     }
     return succeeded(user, policy, challenge, open, Optional.of(use), Optional.empty(),
-        answered.kind(), remember, request, details);
+        answered.kind(), remember, request, details,
+        engine.assurances.signIn(user, Optional.of(open.record().created()), List.of(proof)));
+  }
+
+  /** Whether an accepted answer says the authenticator verified the person (passkeys only). */
+  static boolean userVerified(Verification v) {
+    return "true".equals(v.details().get(Verification.USER_VERIFIED));
+  }
+
+  /** A step-up's accepted answer: the ceremony completes, no sign-in is recorded. */
+  private LoginStep steppedUp(UserRef user, ChallengeId challenge,
+      Optional<Settlement.FactorUse> use, Optional<String> backupCode, Assurance.Proof proof,
+      RequestContext request, Map<String, String> details) {
+    Instant now = engine.now();
+    Optional<Assurance> current = engine.ceremonies.mark(challenge, StepUp.ASSURANCE)
+        .flatMap(engine.assurances::restore);
+    details.put("method", proof.kind().orElseThrow().id());
+    details.put("action", engine.ceremonies.mark(challenge, StepUp.ACTION).orElse(""));
+    engine.audit(user, AuditType.STEP_UP_SUCCEEDED, AuditOutcome.SUCCESS, request, details);
+    engine.settle(audit -> new Settlement(user.practice(), user.user(), challenge.hash(), now,
+        true, use, Optional.empty(), backupCode, new Settlement.Unchanged(), Optional.empty(),
+        audit), LOST);
+    return new LoginStep.Authenticated(user, proof.kind(), false, Optional.empty(),
+        engine.assurances.make(user, current, List.of(proof)));
   }
 
   /**
@@ -392,7 +433,7 @@ final class Login implements LoginFlow {
 
   private LoginStep verifyBackupCode(UserRef user, PracticePolicy policy, ChallengeId challenge,
       Ceremonies.Open open, Answer.BackupCode code, RememberDevice remember,
-      RequestContext request) {
+      RequestContext request, boolean stepUp) {
     if (!policy.methodsFor(user.audience()).contains(FactorKind.BACKUP_CODE)) {
       return refused(user, policy, challenge, open, Optional.empty(), "backup_codes_not_allowed",
           false, request);
@@ -406,13 +447,19 @@ final class Login implements LoginFlow {
     Map<String, String> used = Map.of("remaining", Integer.toString(remaining));
     engine.audit(user, AuditType.BACKUP_CODE_USED, AuditOutcome.SUCCESS, request, used);
     engine.notifyUser(NotificationType.BACKUP_CODE_USED, user, request, used);
+    Assurance.Proof proof = Assurances.factor(FactorKind.BACKUP_CODE, false, engine.now());
+    if (stepUp) {
+      return steppedUp(user, challenge, Optional.empty(), Optional.of(r.lookup()), proof, request,
+          new LinkedHashMap<>());
+    }
     List<FactorRecord> all = engine.store.factors().list(user.practice(), user.user());
     if (usable(all, user, policy).isEmpty() && !reEnrolling(all, user, policy).isEmpty()) {
       return reEnroll(user, policy, challenge, open, Optional.empty(), Optional.of(r.lookup()),
           FactorKind.BACKUP_CODE, request, new LinkedHashMap<>());
     }
     return succeeded(user, policy, challenge, open, Optional.empty(), Optional.of(r.lookup()),
-        FactorKind.BACKUP_CODE, remember, request, new LinkedHashMap<>());
+        FactorKind.BACKUP_CODE, remember, request, new LinkedHashMap<>(),
+        engine.assurances.signIn(user, Optional.of(open.record().created()), List.of(proof)));
   }
 
   /** What a race loser is told once its unit is undone. */
@@ -422,7 +469,7 @@ final class Login implements LoginFlow {
   LoginStep succeeded(UserRef user, PracticePolicy policy, ChallengeId challenge,
       Ceremonies.Open open, Optional<Settlement.FactorUse> use, Optional<String> backupCode,
       FactorKind method, RememberDevice remember, RequestContext request,
-      Map<String, String> details) {
+      Map<String, String> details, Assurance assurance) {
     Instant now = engine.now();
     Optional<DeviceToken> token = Optional.empty();
     Optional<DeviceRecord> device = Optional.empty();
@@ -450,7 +497,7 @@ final class Login implements LoginFlow {
         true, use, Optional.empty(), backupCode,
         new Settlement.SignedIn(new SignIn(now, request.ip(), request.userAgent())), remembered,
         audit), LOST);
-    return new LoginStep.Authenticated(user, Optional.of(method), false, token);
+    return new LoginStep.Authenticated(user, Optional.of(method), false, token, assurance);
   }
 
   /**
@@ -566,7 +613,57 @@ final class Login implements LoginFlow {
     recordSignInAndNotifyNewDevice(user, open.state(), now, request);
     engine.audit(user, AuditType.SIGN_IN_SUCCEEDED, AuditOutcome.SUCCESS, request,
         Map.of("method", f.kind().id(), "via", "enrollment", "factor", f.id().value()));
-    return new LoginStep.Authenticated(user, Optional.of(f.kind()), false, Optional.empty());
+    return new LoginStep.Authenticated(user, Optional.of(f.kind()), false, Optional.empty(),
+        engine.assurances.signIn(user, Optional.of(open.record().created()),
+            List.of(Assurances.factor(f.kind(), false, now))));
+  }
+
+  /** Ceremony marks of a passkey-then-password sign-in: when the passkey answered, and its UV. */
+  static final String PASSKEY_AT = "passkey_at";
+  static final String PASSKEY_UV = "passkey_uv";
+
+  @Override
+  public LoginStep completeWithPassword(UserRef user, ChallengeId challenge, Password password,
+      RememberDevice remember, RequestContext request) {
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(challenge, "challenge");
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(remember, "remember");
+    Objects.requireNonNull(request, "request");
+    return engine.atomically(() -> {
+      Ceremonies.Opened opened = engine.ceremonies.open(user, challenge,
+          ChallengePurpose.SIGN_IN_PASSWORD, Optional.empty());
+      if (opened instanceof Ceremonies.Closed c) {
+        return closed(user, c, request);
+      }
+      Ceremonies.Open open = (Ceremonies.Open) opened;
+      Optional<LoginStep> locked = locked(user, open, request);
+      if (locked.isPresent()) {
+        return locked.get();
+      }
+      PracticePolicy policy = engine.policy(user.practice());
+      if (!engine.config.passwords.verify(user, password, request)) {
+        return refused(user, policy, challenge, open, Optional.empty(), "password_rejected",
+            false, request);
+      }
+      Optional<LoginStep> change = new PasswordFlow(engine).changeRequired(user, policy, request);
+      if (change.isPresent()) {
+        if (!engine.ceremonies.take(challenge) || !engine.ceremonies.complete(challenge)) {
+          throw new Engine.Undo(LOST);
+        }
+        return change.get();
+      }
+      Instant passkeyAt = engine.ceremonies.mark(challenge, PASSKEY_AT).map(Instant::parse)
+          .orElseThrow(() -> new IllegalStateException("the sign-in has no passkey proof"));
+      boolean uv = engine.ceremonies.mark(challenge, PASSKEY_UV).map(Boolean::parseBoolean)
+          .orElse(false);
+      Map<String, String> details = new LinkedHashMap<>();
+      details.put("via", "passkey_and_password");
+      Assurance assurance = engine.assurances.signIn(user, Optional.of(engine.now()),
+          List.of(Assurances.factor(FactorKind.PASSKEY, uv, passkeyAt)));
+      return succeeded(user, policy, challenge, open, Optional.empty(), Optional.empty(),
+          FactorKind.PASSKEY, remember, request, details, assurance);
+    });
   }
 
   @Override

@@ -90,6 +90,20 @@ public interface LoginFlow {
       RequestContext request);
 
   /**
+   * Finishes a sign-in that a passkey began ({@link LoginStep.PasswordRequired}) with the
+   * password of the user it named. The engine checks the password with its {@link
+   * dev.mfa4j.spi.PrimaryCredentials}; a wrong one counts like a wrong code (user lockout, one of
+   * the challenge's attempts). One unit of work.
+   *
+   * @return {@link LoginStep.Authenticated} (passkey and password: AAL2), {@link
+   *     LoginStep.PasswordChangeRequired} for a temporary password, {@link LoginStep.Retry},
+   *     {@link LoginStep.Locked} or {@link LoginStep.Rejected}
+   * @throws RateLimitedException if the credentials throttle password checks for this account
+   */
+  LoginStep completeWithPassword(UserRef user, ChallengeId challenge, Password password,
+      RememberDevice remember, RequestContext request);
+
+  /**
    * Starts a passwordless sign-in on a sign-in page of {@code practice}: nobody is identified yet.
    * Keep {@link PasswordlessStart#ceremony()} in the server-side session and give the page {@link
    * PasswordlessStart#prompt()}'s {@code clientJson} (for a passkey: {@code
@@ -116,10 +130,15 @@ public interface LoginFlow {
    * toward nobody (audited without a subject). Any refused answer ends the ceremony: {@link
    * LoginStep.Rejected} with {@link LoginStep.Reason#ATTEMPTS_EXHAUSTED} (begin again), or
    * {@link LoginStep.Locked} if this failure locked the user. A double submit or a lost race
-   * spends nothing, counts nothing, and gets {@link LoginStep.Reason#ALREADY_COMPLETE}. Success
-   * audits {@code SIGN_IN_SUCCEEDED} with {@code via=passwordless}, records the sign-in and the
-   * passkey's use, and returns {@link LoginStep.Authenticated} with method {@link
-   * FactorKind#PASSKEY}.
+   * spends nothing, counts nothing, and gets {@link LoginStep.Reason#ALREADY_COMPLETE}. A
+   * credential registered nowhere (removed, say) gets {@link LoginStep.Reason#UNKNOWN_CREDENTIAL}
+   * so the page can tell the browser to forget it. Success with a passkey that verified the
+   * person, where the practice lets a passkey sign in the user's audience ({@link
+   * PracticePolicy#passkeySignIn()}), audits {@code SIGN_IN_SUCCEEDED} with {@code
+   * via=passwordless}, records the sign-in and the passkey's use, and returns {@link
+   * LoginStep.Authenticated} with method {@link FactorKind#PASSKEY} at AAL2; otherwise the
+   * passkey's use is recorded and {@link LoginStep.PasswordRequired} asks for the password
+   * ({@link #completeWithPassword}).
    *
    * @param ceremony {@link PasswordlessStart#ceremony()} from the session
    * @param response the browser's response, at most {@link Answer#MAX_LENGTH} characters
@@ -128,8 +147,8 @@ public interface LoginFlow {
    *     answer is then refused as an unknown credential); a reference of another user or practice
    *     is treated as empty
    * @param remember whether to remember the browser (if the policy allows it)
-   * @return {@link LoginStep.Authenticated}, {@link LoginStep.Locked} or {@link
-   *     LoginStep.Rejected}
+   * @return {@link LoginStep.Authenticated}, {@link LoginStep.PasswordRequired}, {@link
+   *     LoginStep.Locked} or {@link LoginStep.Rejected}
    * @throws InvalidInputException if the response is longer than {@link Answer#MAX_LENGTH}
    * @throws StoreException if the store fails: the sign-in fails closed
    */

@@ -14,6 +14,7 @@ import java.util.Optional;
  *   case LoginStep.SecondFactorRequired s -> showSecondStep(s);
  *   case LoginStep.EnrollmentRequired e -> showEnrollment(e);
  *   case LoginStep.PasswordChangeRequired p -> showChangePassword(p);
+ *   case LoginStep.PasswordRequired p -> askPasswordOf(p.user());
  *   case LoginStep.Retry r -> showError("The code was not accepted", r.attemptsLeft());
  *   case LoginStep.Locked l -> showLocked(l.until());
  *   case LoginStep.Rejected r -> restartSignIn();
@@ -33,21 +34,50 @@ public sealed interface LoginStep {
    *     (two-factor off and not required)
    * @param viaRememberedDevice whether a remembered device skipped the second step
    * @param rememberedDevice a new remembered-device token, if the user asked and policy allows
+   * @param assurance what proved the user and when (keep it in the session beside the user): the
+   *     password, the factor, a remembered browser, and the resulting level. After a step-up
+   *     ({@link StepUpFlow#verify}) it is the session's record with the new proof added
    */
   record Authenticated(
       UserRef user,
       Optional<FactorKind> method,
       boolean viaRememberedDevice,
-      Optional<DeviceToken> rememberedDevice)
+      Optional<DeviceToken> rememberedDevice,
+      Assurance assurance)
       implements LoginStep {
     /**
-     * A completed sign-in; user, method and remembered device ({@code Optional.empty()} for none)
-     * are required.
+     * A completed sign-in; every component is required ({@code Optional.empty()} for none), and
+     * the assurance record must be of the same user.
      */
     public Authenticated {
       Objects.requireNonNull(user, "user");
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(rememberedDevice, "rememberedDevice");
+      Objects.requireNonNull(assurance, "assurance");
+      if (!assurance.user().equals(user)) {
+        throw new IllegalArgumentException("the assurance record is another user's");
+      }
+    }
+  }
+
+  /**
+   * A passkey signed the user in as one factor only: it did not verify the person, or the
+   * practice does not let a passkey alone sign in this user's audience ({@link
+   * PracticePolicy#passkeySignIn()}). The host asks for this user's password and passes it to
+   * {@link LoginFlow#completeWithPassword}. Keep {@link #challenge()} and {@link #user()} in the
+   * server-side session.
+   *
+   * @param challenge the pending sign-in, usable only to give the password
+   * @param user the user the passkey named
+   * @param expiresAt when the challenge expires
+   */
+  record PasswordRequired(ChallengeId challenge, UserRef user, Instant expiresAt)
+      implements LoginStep {
+    /** Every component is required. */
+    public PasswordRequired {
+      Objects.requireNonNull(challenge, "challenge");
+      Objects.requireNonNull(user, "user");
+      Objects.requireNonNull(expiresAt, "expiresAt");
     }
   }
 
@@ -173,6 +203,12 @@ public sealed interface LoginStep {
      * Already completed by another answer (a double-submit, or a second tab): not a failure. The
      * host continues with the session the first answer signed in, if it is this browser's.
      */
-    ALREADY_COMPLETE
+    ALREADY_COMPLETE,
+    /**
+     * A passkey sign-in answered with a passkey this practice does not know (removed, or never
+     * registered here). The page may tell the browser to forget it ({@code
+     * PasskeyFactor.unknownCredentialSignal}, the WebAuthn Signal API).
+     */
+    UNKNOWN_CREDENTIAL
   }
 }

@@ -114,6 +114,14 @@ public final class MfaEngine {
     return engine.login();
   }
 
+  /**
+   * Step-up: fresh proof from a signed-in user before a sensitive action, and the freshness
+   * check of a session's {@link Assurance} record.
+   */
+  public StepUpFlow stepUp() {
+    return engine.stepUp();
+  }
+
   /** The given signed-in user's own settings. */
   public AccountSecurity account(UserRef user) {
     Objects.requireNonNull(user, "user");

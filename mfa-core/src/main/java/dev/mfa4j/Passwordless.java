@@ -2,6 +2,7 @@ package dev.mfa4j;
 
 import dev.mfa4j.spi.AuditOutcome;
 import dev.mfa4j.spi.AuditType;
+import dev.mfa4j.spi.ChallengePurpose;
 import dev.mfa4j.spi.FactorProvider;
 import dev.mfa4j.spi.FactorRecord;
 import dev.mfa4j.spi.FactorState;
@@ -10,6 +11,7 @@ import dev.mfa4j.spi.Settlement;
 import dev.mfa4j.spi.Verification;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -77,16 +79,26 @@ final class Passwordless {
     Optional<FactorProvider> provider = engine.provider(FactorKind.PASSKEY);
     Optional<String> key = provider.flatMap(p -> p.passwordlessLookupKey(response));
     if (key.isEmpty()) {
-      return unidentified(practice, ceremony, "malformed", request);
+      return unidentified(practice, ceremony, "malformed", request,
+          LoginStep.Reason.ATTEMPTS_EXHAUSTED);
     }
     // the credential names its owner; nothing of the response is trusted before verify
-    Optional<FactorRecord> credential = engine.store.factors()
+    Optional<FactorRecord> anywhere = engine.store.factors()
         .findByLookupKey(FactorKind.PASSKEY, key.get())
-        .filter(f -> f.kind().equals(FactorKind.PASSKEY) && f.practice().equals(practice));
+        .filter(f -> f.kind().equals(FactorKind.PASSKEY));
+    Optional<FactorRecord> credential = anywhere.filter(f -> f.practice().equals(practice));
     Optional<UserRef> found = credential.flatMap(f -> users.apply(f.user())
         .filter(u -> u.practice().equals(f.practice()) && u.user().equals(f.user())));
+    if (anywhere.isEmpty()) {
+      // registered nowhere (removed, say): the browser may be told to forget it
+      return unidentified(practice, ceremony, "unknown_credential", request,
+          LoginStep.Reason.UNKNOWN_CREDENTIAL);
+    }
     if (found.isEmpty()) {
-      return unidentified(practice, ceremony, "unknown_credential", request);
+      // another practice's passkey on this page, or a user the host does not let in: refused,
+      // but never "unknown" (the browser would delete a passkey that works elsewhere)
+      return unidentified(practice, ceremony, credential.isEmpty() ? "other_practice"
+          : "user_not_allowed", request, LoginStep.Reason.ATTEMPTS_EXHAUSTED);
     }
     UserRef user = found.get();
     Ceremonies.Opened opened = engine.ceremonies.openPasswordless(user, ceremony,
@@ -120,8 +132,37 @@ final class Passwordless {
     Map<String, String> details = new LinkedHashMap<>(v.details());
     details.put("factor", answered.id().value());
     details.put("via", "passwordless");
-    return login.succeeded(user, policy, ceremony, open, Optional.of(Login.use(answered, v, ctx)),
-        Optional.empty(), FactorKind.PASSKEY, remember, request, details);
+    boolean uv = Login.userVerified(v);
+    Settlement.FactorUse use = Login.use(answered, v, ctx);
+    if (uv && policy.passkeyCompletesSignIn(user)) {
+      // a passkey that verified the person: a multi-factor cryptographic authenticator (AAL2)
+      return login.succeeded(user, policy, ceremony, open, Optional.of(use), Optional.empty(),
+          FactorKind.PASSKEY, remember, request, details, engine.assurances.signIn(user,
+              Optional.empty(), List.of(Assurances.factor(FactorKind.PASSKEY, true,
+                  engine.now()))));
+    }
+    return passwordNext(user, policy, ceremony, answered, use, uv, request);
+  }
+
+  /**
+   * The passkey is one factor here (no user verification, or the practice does not let a passkey
+   * alone sign in this audience): its use is recorded and the passwordless ceremony completes,
+   * and a new ceremony waits for the password ({@link LoginFlow#completeWithPassword}).
+   */
+  private LoginStep passwordNext(UserRef user, PracticePolicy policy, ChallengeId ceremony,
+      FactorRecord answered, Settlement.FactorUse use, boolean uv, RequestContext request) {
+    Instant now = engine.now();
+    engine.audit(user, AuditType.CHALLENGE_ISSUED, AuditOutcome.SUCCESS, request,
+        Map.of("purpose", "sign_in_password", "factor", answered.id().value(),
+            "userVerified", Boolean.toString(uv), "via", "passwordless"));
+    engine.settle(audit -> new Settlement(user.practice(), user.user(), ceremony.hash(), now,
+        true, Optional.of(use), Optional.empty(), Optional.empty(), new Settlement.Unchanged(),
+        Optional.empty(), audit), Login.LOST);
+    Engine.Issued c = engine.ceremonies.issue(user, ChallengePurpose.SIGN_IN_PASSWORD,
+        Optional.of(answered.id()), policy.challengeLifetime(), policy.maxAttemptsPerChallenge());
+    engine.ceremonies.mark(c.id(), Login.PASSKEY_AT, now.toString());
+    engine.ceremonies.mark(c.id(), Login.PASSKEY_UV, Boolean.toString(uv));
+    return new LoginStep.PasswordRequired(c.id(), user, c.record().expires());
   }
 
   /**
@@ -130,7 +171,7 @@ final class Passwordless {
    * without a subject; no user's failures are counted, since no user is known.
    */
   private LoginStep unidentified(PracticeId practice, ChallengeId ceremony, String reason,
-      RequestContext request) {
+      RequestContext request, LoginStep.Reason told) {
     Ceremonies.Opened opened = engine.ceremonies.peekPasswordless(practice, ceremony);
     if (opened instanceof Ceremonies.Closed c) {
       engine.audit(practice, Optional.empty(), Optional.empty(), AuditType.SECOND_FACTOR_FAILED,
@@ -143,7 +184,7 @@ final class Passwordless {
     }
     engine.audit(practice, Optional.empty(), Optional.empty(), AuditType.SECOND_FACTOR_FAILED,
         AuditOutcome.FAILURE, request, Map.of("reason", reason, "via", "passwordless"));
-    return new LoginStep.Rejected(LoginStep.Reason.ATTEMPTS_EXHAUSTED);
+    return new LoginStep.Rejected(told);
   }
 
   /**

@@ -49,6 +49,15 @@ import java.util.Set;
  * @param passwordCharacterClasses how many kinds of characters (lower-case, upper-case, digits,
  *     others) a new password must mix, 0 to 4. Default 0: NIST SP 800-63B-4 forbids composition
  *     rules, so a practice turns them on only deliberately
+ * @param passkeySignIn the audiences whose passkey sign-in ({@link LoginFlow#beginPasswordless})
+ *     completes the whole sign-in when the authenticator verified the person (PIN, biometrics): a
+ *     multi-factor cryptographic authenticator, AAL2 in NIST SP 800-63B-4. For other audiences,
+ *     and for a passkey that did not verify the person, the passkey is one factor and the sign-in
+ *     asks for the password too ({@link LoginStep.PasswordRequired}). Default: staff and clients
+ * @param reauthentication what a change that weakens an account, or an administrator's change,
+ *     asks first (default {@link Reauthentication#PASSWORD})
+ * @param stepUpMaxAge how recent a proof must be to count for such a change (30 seconds to 12
+ *     hours; default 5 minutes)
  */
 public record PracticePolicy(
     TwoFactorRequirement requirement,
@@ -68,7 +77,10 @@ public record PracticePolicy(
     int enrollmentGraceSignIns,
     Duration enrollmentGracePeriod,
     int minPasswordLength,
-    int passwordCharacterClasses) {
+    int passwordCharacterClasses,
+    Set<Audience> passkeySignIn,
+    Reauthentication reauthentication,
+    Duration stepUpMaxAge) {
 
   /** The longest lifetime of an out-of-band code and of a pending challenge (NIST OBV-3). */
   public static final Duration MAX_CODE_LIFETIME = Duration.ofMinutes(10);
@@ -84,6 +96,12 @@ public record PracticePolicy(
     Objects.requireNonNull(lockoutMax, "lockoutMax");
     Objects.requireNonNull(codeLifetime, "codeLifetime");
     Objects.requireNonNull(enrollmentGracePeriod, "enrollmentGracePeriod");
+    passkeySignIn = Set.copyOf(Objects.requireNonNull(passkeySignIn, "passkeySignIn"));
+    Objects.requireNonNull(reauthentication, "reauthentication");
+    Objects.requireNonNull(stepUpMaxAge, "stepUpMaxAge");
+    check(stepUpMaxAge.compareTo(Duration.ofSeconds(30)) >= 0
+            && stepUpMaxAge.compareTo(Duration.ofHours(12)) <= 0,
+        "stepUpMaxAge must be between 30 seconds and 12 hours (NIST SP 800-63B-4 §2.2.3)");
     check(!rememberDevice.isNegative() && rememberDevice.compareTo(Duration.ofDays(400)) <= 0,
         "rememberDevice must be between 0 and 400 days");
     check(challengeLifetime.compareTo(Duration.ofSeconds(30)) >= 0
@@ -174,6 +192,9 @@ public record PracticePolicy(
     b.enrollmentGracePeriod = enrollmentGracePeriod;
     b.minPasswordLength = minPasswordLength;
     b.passwordCharacterClasses = passwordCharacterClasses;
+    b.passkeySignIn = passkeySignIn;
+    b.reauthentication = reauthentication;
+    b.stepUpMaxAge = stepUpMaxAge;
     return b;
   }
 
@@ -213,6 +234,15 @@ public record PracticePolicy(
     return List.copyOf(w);
   }
 
+  /**
+   * Whether a passkey that verified this user completes their whole sign-in: the practice
+   * allows it for the user's audience and allows passkeys for it.
+   */
+  public boolean passkeyCompletesSignIn(UserRef user) {
+    return passkeySignIn.contains(user.audience())
+        && methodsFor(user.audience()).contains(FactorKind.PASSKEY);
+  }
+
   /** The kinds a user of this audience may use. */
   public Set<FactorKind> methodsFor(Audience audience) {
     return audience == Audience.STAFF ? staffMethods : clientMethods;
@@ -240,6 +270,9 @@ public record PracticePolicy(
     private int factorFailureLimit = 100;
     private int codeLength = 6;
     private Duration codeLifetime = Duration.ofMinutes(3);
+    private Set<Audience> passkeySignIn = Set.of(Audience.STAFF, Audience.CLIENT);
+    private Reauthentication reauthentication = Reauthentication.PASSWORD;
+    private Duration stepUpMaxAge = Duration.ofMinutes(5);
     private int totpWindow = 1;
     private boolean requireNonPhoneFactor = false;
     private int enrollmentGraceSignIns = 0;
@@ -342,13 +375,34 @@ public record PracticePolicy(
       return this;
     }
 
+    /**
+     * The audiences whose passkey sign-in, with the person verified, completes the whole sign-in
+     * (default both); see {@link PracticePolicy#passkeySignIn()}.
+     */
+    public Builder passkeySignIn(Set<Audience> v) {
+      passkeySignIn = v;
+      return this;
+    }
+
+    /** What changes that weaken security, and administrators' changes, ask first. */
+    public Builder reauthentication(Reauthentication v) {
+      reauthentication = v;
+      return this;
+    }
+
+    /** How recent a proof must be to count for such a change (default 5 minutes). */
+    public Builder stepUpMaxAge(Duration v) {
+      stepUpMaxAge = v;
+      return this;
+    }
+
     /** Validates and builds. */
     public PracticePolicy build() {
       return new PracticePolicy(requirement, staffMethods, clientMethods, rememberDevice,
           challengeLifetime, maxAttemptsPerChallenge, lockoutThreshold, lockoutBase, lockoutMax,
           factorFailureLimit, codeLength, codeLifetime, totpWindow, requireNonPhoneFactor,
           enrollmentGraceSignIns, enrollmentGracePeriod, minPasswordLength,
-          passwordCharacterClasses);
+          passwordCharacterClasses, passkeySignIn, reauthentication, stepUpMaxAge);
     }
   }
 }

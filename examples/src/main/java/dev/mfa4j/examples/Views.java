@@ -84,6 +84,8 @@ final class Views {
       case AUDIT_VERIFIED -> "Checked the activity log";
       case AUDIT_EXPORTED -> "Downloaded the activity log";
       case AUDIT_PURGED -> "Removed activity older than the keeping period";
+      case STEP_UP_SUCCEEDED -> "Confirmed it was them before a sensitive change";
+      case STEP_UP_REQUIRED -> "Asked to confirm it was them before a sensitive change";
     };
   }
 

@@ -55,5 +55,12 @@ public enum AuditType {
   /** The practice's audit trail was exported (details: after, through). */
   AUDIT_EXPORTED,
   /** Entries past the retention period were removed (details: through, removed). */
-  AUDIT_PURGED
+  AUDIT_PURGED,
+  /** A signed-in user gave fresh proof for a sensitive action (details: action, method). */
+  STEP_UP_SUCCEEDED,
+  /**
+   * A change was refused because it needs fresh proof the session does not have (details:
+   * action, needs).
+   */
+  STEP_UP_REQUIRED
 }

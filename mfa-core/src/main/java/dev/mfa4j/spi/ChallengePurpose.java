@@ -16,5 +16,12 @@ public enum ChallengePurpose {
    * mfa4j.passwordless:ceremony}, which owns no ceremony of any other purpose (the engine refuses
    * both combinations). The user is known only once a credential answers it.
    */
-  PASSWORDLESS_SIGN_IN
+  PASSWORDLESS_SIGN_IN,
+  /**
+   * A passkey proved one factor of a sign-in and the password must follow ({@link
+   * dev.mfa4j.LoginStep.PasswordRequired}).
+   */
+  SIGN_IN_PASSWORD,
+  /** Fresh proof from a signed-in user before a sensitive action ({@link dev.mfa4j.StepUpFlow}). */
+  STEP_UP
 }

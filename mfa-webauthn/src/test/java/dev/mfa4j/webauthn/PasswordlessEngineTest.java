@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfa4j.AesGcmSecretProtector;
 import dev.mfa4j.Answer;
+import dev.mfa4j.Assurance;
 import dev.mfa4j.BackupCodeHasher;
 import dev.mfa4j.EnrollmentOutcome;
 import dev.mfa4j.EnrollmentStart;
@@ -168,8 +169,18 @@ class PasswordlessEngineTest {
     assertThat(options.path("userVerification").asText()).isEqualTo("required");
     LoginStep done = finish(s, passkey.assertion(options(s), ORIGIN));
 
-    assertThat(done).isEqualTo(new LoginStep.Authenticated(alice, Optional.of(FactorKind.PASSKEY),
-        false, Optional.empty()));
+    assertThat(done).isInstanceOf(LoginStep.Authenticated.class);
+    LoginStep.Authenticated a = (LoginStep.Authenticated) done;
+    assertThat(a.user()).isEqualTo(alice);
+    assertThat(a.method()).contains(FactorKind.PASSKEY);
+    assertThat(a.viaRememberedDevice()).isFalse();
+    assertThat(a.rememberedDevice()).isEmpty();
+    assertThat(a.assurance().level()).isEqualTo(Assurance.Level.AAL2);
+    assertThat(a.assurance().proofs()).singleElement().satisfies(p -> {
+      assertThat(p.kind()).contains(FactorKind.PASSKEY);
+      assertThat(p.userVerified()).isTrue();
+      assertThat(p.at()).isEqualTo(clock.instant());
+    });
     assertThat(record(alice, f).lastUsed()).contains(clock.instant());
     assertThat(state(alice).lastSignIn()).isPresent();
     assertThat(audit(alice)).filteredOn(e -> e.type() == AuditType.SIGN_IN_SUCCEEDED)

@@ -1,7 +1,9 @@
 package dev.mfa4j.store.jdbc;
 
+import dev.mfa4j.Audience;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.PracticePolicy;
+import dev.mfa4j.Reauthentication;
 import dev.mfa4j.TwoFactorRequirement;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -82,6 +84,10 @@ final class Codec {
     m.put("enrollmentGracePeriod", p.enrollmentGracePeriod().toString());
     m.put("minPasswordLength", Integer.toString(p.minPasswordLength()));
     m.put("passwordCharacterClasses", Integer.toString(p.passwordCharacterClasses()));
+    m.put("passkeySignIn", p.passkeySignIn().stream().map(Enum::name).sorted()
+        .collect(Collectors.joining(",")));
+    m.put("reauthentication", p.reauthentication().name());
+    m.put("stepUpMaxAge", p.stepUpMaxAge().toString());
     return encodeMap(m);
   }
 
@@ -116,6 +122,11 @@ final class Codec {
         .minPasswordLength(integer(m, "minPasswordLength", d.minPasswordLength()))
         .passwordCharacterClasses(
             integer(m, "passwordCharacterClasses", d.passwordCharacterClasses()))
+        .passkeySignIn(m.containsKey("passkeySignIn")
+            ? audiences(m.get("passkeySignIn")) : d.passkeySignIn())
+        .reauthentication(m.containsKey("reauthentication")
+            ? Reauthentication.valueOf(m.get("reauthentication")) : d.reauthentication())
+        .stepUpMaxAge(duration(m, "stepUpMaxAge", d.stepUpMaxAge()))
         .build();
   }
 
@@ -151,5 +162,16 @@ final class Codec {
       return false;
     }
     throw new IllegalArgumentException("not a boolean");
+  }
+
+  private static Set<Audience> audiences(String v) {
+    if (v.isEmpty()) {
+      return Set.of();
+    }
+    Set<Audience> out = new TreeSet<>();
+    for (String a : v.split(",", -1)) {
+      out.add(Audience.valueOf(a));
+    }
+    return out;
   }
 }
