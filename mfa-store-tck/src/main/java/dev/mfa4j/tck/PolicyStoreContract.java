@@ -2,8 +2,10 @@ package dev.mfa4j.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mfa4j.Audience;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.PracticePolicy;
+import dev.mfa4j.Reauthentication;
 import dev.mfa4j.TwoFactorRequirement;
 import java.time.Duration;
 import java.util.Set;
@@ -30,6 +32,9 @@ public abstract class PolicyStoreContract extends StoreContractSupport {
         .enrollmentGrace(3, Duration.ofDays(14))
         .minPasswordLength(12)
         .passwordCharacterClasses(3)
+        .passkeySignIn(Set.of(Audience.CLIENT))
+        .reauthentication(Reauthentication.PASSWORD_AND_STEP_UP)
+        .stepUpMaxAge(Duration.ofMinutes(15))
         .build();
   }
 
@@ -46,6 +51,17 @@ public abstract class PolicyStoreContract extends StoreContractSupport {
     store.policies().put(practice, policy);
 
     assertThat(store.policies().find(practice)).contains(policy);
+  }
+
+  @Test
+  void put_passkeySignInForNobody_roundTrips() {
+    PracticePolicy policy = PracticePolicy.builder().passkeySignIn(Set.of())
+        .reauthentication(Reauthentication.STEP_UP).build();
+
+    store.policies().put(practice, policy);
+
+    assertThat(store.policies().find(practice)).contains(policy);
+    assertThat(store.policies().find(practice).orElseThrow().passkeySignIn()).isEmpty();
   }
 
   @Test
