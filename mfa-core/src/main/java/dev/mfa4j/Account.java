@@ -59,8 +59,7 @@ final class Account implements AccountSecurity {
         .stream().filter(f -> f.state() == FactorState.ACTIVE).toList();
     List<Advice> out = new ArrayList<>();
     if (active.size() == 1 && active.get(0).kind().equals(FactorKind.PASSKEY)
-        && !"true".equals(engine.summary(active.get(0)).display().get(FactorSummary.SYNCED))
-        && backupCodesRemaining() == 0) {
+        && !"true".equals(engine.summary(active.get(0)).display().get(FactorSummary.SYNCED))) {
       out.add(Advice.ADD_BACKUP_FOR_DEVICE_BOUND_PASSKEY);
     }
     if (!active.isEmpty() && active.stream()

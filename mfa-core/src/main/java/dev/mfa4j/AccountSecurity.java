@@ -41,9 +41,10 @@ public interface AccountSecurity {
   /** Advice for the user's security page. */
   enum Advice {
     /**
-     * The user's only factor is a passkey kept on one device ("this device only") and they have
-     * no backup codes: losing that device locks them out. Suggest backup codes or a second
-     * passkey, preferably a synced one.
+     * The user's only factor is a passkey kept on one device ("this device only"): losing that
+     * device leaves only the backup codes ({@link #backupCodesRemaining()}; none once used up).
+     * Suggest a second passkey, preferably a synced one, and keeping the backup codes safe or
+     * making new ones.
      */
     ADD_BACKUP_FOR_DEVICE_BOUND_PASSKEY,
     /**
