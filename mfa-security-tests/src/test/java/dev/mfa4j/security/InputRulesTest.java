@@ -18,6 +18,7 @@ import dev.mfa4j.PracticeId;
 import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.RememberDevice;
 import dev.mfa4j.RequestContext;
+import dev.mfa4j.StepUpFlow;
 import dev.mfa4j.UserId;
 import dev.mfa4j.UserRef;
 import java.lang.reflect.Method;
@@ -68,6 +69,10 @@ class InputRulesTest {
 
   private static AccountSecurity account(SecurityFixture f) {
     return f.engine.account(f.user);
+  }
+
+  private static StepUpFlow stepUp(SecurityFixture f) {
+    return f.engine.stepUp();
   }
 
   private static Administration admin(SecurityFixture f) {
@@ -178,15 +183,15 @@ class InputRulesTest {
     rows.add(row("LoginFlow.finishPasswordless", "request", f -> login(f).finishPasswordless(
         f.user.practice(), someChallenge(), "{}", users, RememberDevice.NO, null)));
     // AccountSecurity
-    rows.add(row("AccountSecurity.beginEnrollment", "kind", f -> account(f)
+    rows.add(row("AccountSecurity.beginEnrollment/5", "kind", f -> account(f)
         .beginEnrollment(null, "App", pw(), Map.of(), REQ)));
-    rows.add(row("AccountSecurity.beginEnrollment", "label", f -> account(f)
+    rows.add(row("AccountSecurity.beginEnrollment/5", "label", f -> account(f)
         .beginEnrollment(CodeFactor.KIND, null, pw(), Map.of(), REQ)));
-    rows.add(row("AccountSecurity.beginEnrollment", "password", f -> account(f)
+    rows.add(row("AccountSecurity.beginEnrollment/5", "password", f -> account(f)
         .beginEnrollment(CodeFactor.KIND, "App", null, Map.of(), REQ)));
-    rows.add(row("AccountSecurity.beginEnrollment", "parameters", f -> account(f)
+    rows.add(row("AccountSecurity.beginEnrollment/5", "parameters", f -> account(f)
         .beginEnrollment(CodeFactor.KIND, "App", pw(), null, REQ)));
-    rows.add(row("AccountSecurity.beginEnrollment", "request", f -> account(f)
+    rows.add(row("AccountSecurity.beginEnrollment/5", "request", f -> account(f)
         .beginEnrollment(CodeFactor.KIND, "App", pw(), Map.of(), null)));
     rows.add(row("AccountSecurity.confirmEnrollment", "ceremony",
         f -> account(f).confirmEnrollment(null, answer.apply(f), REQ)));
@@ -198,18 +203,18 @@ class InputRulesTest {
     rows.add(row("AccountSecurity.rename", "label", f -> account(f).rename(f.factor, null, REQ)));
     rows.add(row("AccountSecurity.rename", "request",
         f -> account(f).rename(f.factor, "x", null)));
-    rows.add(row("AccountSecurity.remove", "factor", f -> account(f).remove(null, pw(), REQ)));
-    rows.add(row("AccountSecurity.remove", "password",
+    rows.add(row("AccountSecurity.remove/3", "factor", f -> account(f).remove(null, pw(), REQ)));
+    rows.add(row("AccountSecurity.remove/3", "password",
         f -> account(f).remove(f.factor, null, REQ)));
-    rows.add(row("AccountSecurity.remove", "request",
+    rows.add(row("AccountSecurity.remove/3", "request",
         f -> account(f).remove(f.factor, pw(), null)));
-    rows.add(row("AccountSecurity.regenerateBackupCodes", "password",
+    rows.add(row("AccountSecurity.regenerateBackupCodes/2", "password",
         f -> account(f).regenerateBackupCodes(null, REQ)));
-    rows.add(row("AccountSecurity.regenerateBackupCodes", "request",
+    rows.add(row("AccountSecurity.regenerateBackupCodes/2", "request",
         f -> account(f).regenerateBackupCodes(pw(), null)));
-    rows.add(row("AccountSecurity.disableTwoFactor", "password",
+    rows.add(row("AccountSecurity.disableTwoFactor/2", "password",
         f -> account(f).disableTwoFactor(null, REQ)));
-    rows.add(row("AccountSecurity.disableTwoFactor", "request",
+    rows.add(row("AccountSecurity.disableTwoFactor/2", "request",
         f -> account(f).disableTwoFactor(pw(), null)));
     rows.add(row("AccountSecurity.revokeDevice", "deviceId",
         f -> account(f).revokeDevice(null, REQ)));
@@ -223,6 +228,66 @@ class InputRulesTest {
         f -> account(f).changePassword(pw(), null, REQ)));
     rows.add(row("AccountSecurity.changePassword", "request",
         f -> account(f).changePassword(pw(), pw(), null)));
+    rows.add(row("AccountSecurity.beginEnrollment/4", "kind", f -> account(f)
+        .beginEnrollment(null, "App", Map.of(), REQ)));
+    rows.add(row("AccountSecurity.beginEnrollment/4", "label", f -> account(f)
+        .beginEnrollment(CodeFactor.KIND, null, Map.of(), REQ)));
+    rows.add(row("AccountSecurity.beginEnrollment/4", "parameters", f -> account(f)
+        .beginEnrollment(CodeFactor.KIND, "App", null, REQ)));
+    rows.add(row("AccountSecurity.beginEnrollment/4", "request", f -> account(f)
+        .beginEnrollment(CodeFactor.KIND, "App", Map.of(), null)));
+    rows.add(row("AccountSecurity.remove/2", "factor", f -> account(f).remove(null, REQ)));
+    rows.add(row("AccountSecurity.remove/2", "request",
+        f -> account(f).remove(f.factor, (RequestContext) null)));
+    rows.add(row("AccountSecurity.regenerateBackupCodes/1", "request",
+        f -> account(f).regenerateBackupCodes((RequestContext) null)));
+    rows.add(row("AccountSecurity.disableTwoFactor/1", "request",
+        f -> account(f).disableTwoFactor((RequestContext) null)));
+    rows.add(row("AccountSecurity.confirmedBy", "assurance",
+        f -> account(f).confirmedBy(null)));
+    rows.add(row("AccountSecurity.signals", "names", f -> account(f).signals(null)));
+    // LoginFlow.completeWithPassword
+    rows.add(row("LoginFlow.completeWithPassword", "user", f -> login(f)
+        .completeWithPassword(null, f.challenge, pw(), RememberDevice.NO, REQ)));
+    rows.add(row("LoginFlow.completeWithPassword", "challenge", f -> login(f)
+        .completeWithPassword(f.user, null, pw(), RememberDevice.NO, REQ)));
+    rows.add(row("LoginFlow.completeWithPassword", "password", f -> login(f)
+        .completeWithPassword(f.user, f.challenge, null, RememberDevice.NO, REQ)));
+    rows.add(row("LoginFlow.completeWithPassword", "remember", f -> login(f)
+        .completeWithPassword(f.user, f.challenge, pw(), null, REQ)));
+    rows.add(row("LoginFlow.completeWithPassword", "request", f -> login(f)
+        .completeWithPassword(f.user, f.challenge, pw(), RememberDevice.NO, null)));
+    // StepUpFlow
+    rows.add(row("StepUpFlow.isFresh", "assurance",
+        f -> stepUp(f).isFresh(null, java.time.Duration.ofMinutes(5))));
+    rows.add(row("StepUpFlow.isFresh", "maxAge", f -> stepUp(f).isFresh(f.assurance, null)));
+    rows.add(row("StepUpFlow.restore", "token", f -> stepUp(f).restore(null)));
+    rows.add(row("StepUpFlow.begin", "user",
+        f -> stepUp(f).begin(null, f.assurance, "export", REQ)));
+    rows.add(row("StepUpFlow.begin", "current", f -> stepUp(f).begin(f.user, null, "export", REQ)));
+    rows.add(row("StepUpFlow.begin", "action",
+        f -> stepUp(f).begin(f.user, f.assurance, null, REQ)));
+    rows.add(row("StepUpFlow.begin", "request",
+        f -> stepUp(f).begin(f.user, f.assurance, "export", null)));
+    rows.add(row("StepUpFlow.prompt", "user",
+        f -> stepUp(f).prompt(null, f.challenge, f.factor, Map.of(), REQ)));
+    rows.add(row("StepUpFlow.prompt", "challenge",
+        f -> stepUp(f).prompt(f.user, null, f.factor, Map.of(), REQ)));
+    rows.add(row("StepUpFlow.prompt", "factor",
+        f -> stepUp(f).prompt(f.user, f.challenge, null, Map.of(), REQ)));
+    rows.add(row("StepUpFlow.prompt", "parameters",
+        f -> stepUp(f).prompt(f.user, f.challenge, f.factor, null, REQ)));
+    rows.add(row("StepUpFlow.prompt", "request",
+        f -> stepUp(f).prompt(f.user, f.challenge, f.factor, Map.of(), null)));
+    rows.add(row("StepUpFlow.verify", "user",
+        f -> stepUp(f).verify(null, f.challenge, answer.apply(f), REQ)));
+    rows.add(row("StepUpFlow.verify", "challenge",
+        f -> stepUp(f).verify(f.user, null, answer.apply(f), REQ)));
+    rows.add(row("StepUpFlow.verify", "answer",
+        f -> stepUp(f).verify(f.user, f.challenge, null, REQ)));
+    rows.add(row("StepUpFlow.verify", "request",
+        f -> stepUp(f).verify(f.user, f.challenge, answer.apply(f), null)));
+    rows.add(row("Administration.confirmedBy", "assurance", f -> admin(f).confirmedBy(null)));
     // Administration
     rows.add(row("Administration.setPolicy", "policy", f -> admin(f).setPolicy(null, REQ)));
     rows.add(row("Administration.setPolicy", "request",
@@ -291,11 +356,16 @@ class InputRulesTest {
         rowsPerEntry.merge(r.entry(), 1, Integer::sum);
       }
     }
-    for (Class<?> flow : List.of(LoginFlow.class, AccountSecurity.class, Administration.class)) {
+    for (Class<?> flow : List.of(LoginFlow.class, AccountSecurity.class, Administration.class,
+        StepUpFlow.class)) {
       for (Method m : flow.getMethods()) {
         long references = Arrays.stream(m.getParameterTypes())
             .filter(p -> !p.isPrimitive()).count();
-        String entry = flow.getSimpleName() + "." + m.getName();
+        long overloads = Arrays.stream(flow.getMethods())
+            .filter(o -> o.getName().equals(m.getName())).count();
+        // overloads are told apart by their number of parameters
+        String entry = flow.getSimpleName() + "." + m.getName()
+            + (overloads > 1 ? "/" + m.getParameterCount() : "");
         assertThat(rowsPerEntry.getOrDefault(entry, 0)).as(entry).isEqualTo((int) references);
       }
     }

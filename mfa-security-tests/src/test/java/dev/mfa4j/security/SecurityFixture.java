@@ -2,6 +2,7 @@ package dev.mfa4j.security;
 
 import dev.mfa4j.AesGcmSecretProtector;
 import dev.mfa4j.Answer;
+import dev.mfa4j.Assurance;
 import dev.mfa4j.BackupCodeHasher;
 import dev.mfa4j.BackupCodes;
 import dev.mfa4j.ChallengeId;
@@ -14,6 +15,7 @@ import dev.mfa4j.LoginStep;
 import dev.mfa4j.MfaEngine;
 import dev.mfa4j.Password;
 import dev.mfa4j.PracticePolicy;
+import dev.mfa4j.RememberDevice;
 import dev.mfa4j.RequestContext;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.spi.AuditQuery;
@@ -49,6 +51,8 @@ final class SecurityFixture {
   String code;
   List<String> backupCodes = List.of();
   ChallengeId challenge;
+  /** The user's record of an earlier complete sign-in (password and the code factor). */
+  Assurance assurance;
 
   SecurityFixture(FactorProvider... providers) {
     byte[] key = new byte[32];
@@ -90,6 +94,13 @@ final class SecurityFixture {
       throw new AssertionError("enrollment failed: " + out);
     }
     f.backupCodes = c.backupCodes().map(BackupCodes::reveal).orElseThrow();
+    LoginStep first = f.engine.login().afterPrimary(f.user, f.request);
+    if (!(first instanceof LoginStep.SecondFactorRequired s1)
+        || !(f.engine.login().verify(f.user, s1.challenge(), Answer.code(f.factor, f.code),
+            RememberDevice.NO, f.request) instanceof LoginStep.Authenticated a)) {
+      throw new AssertionError("the fixture's sign-in failed");
+    }
+    f.assurance = a.assurance();
     LoginStep step = f.engine.login().afterPrimary(f.user, f.request);
     if (!(step instanceof LoginStep.SecondFactorRequired s)) {
       throw new AssertionError("expected a second step, got " + step);
