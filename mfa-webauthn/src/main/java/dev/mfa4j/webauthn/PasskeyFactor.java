@@ -147,13 +147,18 @@ public final class PasskeyFactor implements FactorProvider {
 
   // ---------------------------------------------------------------- display
 
-  /** Synced or device-bound, backed up, created, last used, transports, AAGUID and its provider. */
+  /**
+   * Synced or device-bound (also in plain words, {@link PasskeyDisplay#STORAGE}), backed up,
+   * created, last used, transports, AAGUID and its provider.
+   */
   @Override
   public Map<String, String> display(FactorRecord factor) {
     Objects.requireNonNull(factor, "factor");
     Map<String, String> d = new LinkedHashMap<>();
     boolean synced = Attributes.flag(factor, Attributes.BACKUP_ELIGIBLE);
     d.put(PasskeyDisplay.SYNCED, Boolean.toString(synced));
+    d.put(PasskeyDisplay.STORAGE, synced ? PasskeyDisplay.STORAGE_SYNCED
+        : PasskeyDisplay.STORAGE_DEVICE);
     d.put(PasskeyDisplay.DEVICE_TYPE, synced ? "multiDevice" : "singleDevice");
     d.put(PasskeyDisplay.BACKED_UP,
         Boolean.toString(Attributes.flag(factor, Attributes.BACKED_UP)));
