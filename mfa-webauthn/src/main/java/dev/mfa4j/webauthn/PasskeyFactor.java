@@ -41,13 +41,15 @@ import java.util.Set;
  * passkey that answers is the one whose use and counter are recorded (see {@link
  * Verification#updated}). It refuses to start without a registered credential: an empty {@code
  * allowCredentials} would turn into a passkey-only sign-in. Each request answers at most once;
- * after a refusal, prompt again.
+ * after a refusal, prompt again. Every accepted answer carries the detail {@link
+ * Verification#USER_VERIFIED}: {@code "true"} when the authenticator verified the person (PIN,
+ * biometrics), {@code "false"} when it only saw a touch.
  *
  * <p>Passwordless sign-in (opt-in, {@link Builder#passwordless(boolean)}) is an engine flow
  * ({@link dev.mfa4j.LoginFlow#beginPasswordless}): {@link #passwordlessPrompt} builds a request
- * for a discoverable credential with user verification required, {@link #passwordlessLookupKey}
- * names the credential that answered, and {@link #verify} checks the answer as above, refusing
- * one whose user was not verified.
+ * for a discoverable credential with user verification as {@link
+ * Builder#passwordlessUserVerification} says (required by default), {@link #passwordlessLookupKey}
+ * names the credential that answered, and {@link #verify} checks the answer as above.
  *
  * <p>Signature counters: a counter that advances is stored through {@link
  * FactorContext#advanceCounter}; 0 after 0 (synced passkeys never count) is accepted and the engine
@@ -72,7 +74,8 @@ public final class PasskeyFactor implements FactorProvider {
     this.registration = new PasskeyRegistration(parties, b.userVerification.yubico,
         b.maxPasskeys);
     this.assertion = new PasskeyAssertion(parties, b.userVerification.yubico, b.passwordless);
-    this.passwordless = new PasswordlessSignIn(parties, b.passwordless);
+    this.passwordless = new PasswordlessSignIn(parties, b.passwordless,
+        b.passwordlessUserVerification.yubico);
   }
 
   /** A new builder. */
@@ -138,7 +141,9 @@ public final class PasskeyFactor implements FactorProvider {
   /**
    * Checks the browser's {@code credential.toJSON()} against the prompted request: signature,
    * challenge, origin, RP id, user verification, the credential's owner and its counter. The
-   * request is cleared first, so it answers once whatever the outcome.
+   * request is cleared first, so it answers once whatever the outcome. An accepted answer carries
+   * {@link Verification#USER_VERIFIED}; a request that required user verification refuses an
+   * answer without it as {@code INVALID} ({@code reason=user_not_verified}).
    */
   @Override
   public Verification verify(FactorContext ctx, FactorRecord factor, Answer answer) {
@@ -183,8 +188,9 @@ public final class PasskeyFactor implements FactorProvider {
    * Starts a passwordless sign-in (see {@link dev.mfa4j.LoginFlow#beginPasswordless}) when the
    * builder enabled it with {@link Builder#passwordless(boolean)}: the browser's {@code
    * navigator.credentials.get} request for a discoverable credential, without {@code
-   * allowCredentials}, with user verification required, kept in the ceremony state for {@link
-   * #verify}. Empty when passwordless sign-in is off.
+   * allowCredentials}, with user verification as {@link Builder#passwordlessUserVerification} says
+   * and the ceremony's lifetime as {@code timeout}, kept in the ceremony state for {@link #verify}.
+   * Empty when passwordless sign-in is off.
    */
   @Override
   public Optional<Prompt> passwordlessPrompt(FactorContext ctx) {
@@ -224,6 +230,7 @@ public final class PasskeyFactor implements FactorProvider {
     private UserVerification userVerification = UserVerification.PREFERRED;
     private int maxPasskeys = 20;
     private boolean passwordless;
+    private UserVerification passwordlessUserVerification = UserVerification.REQUIRED;
     private boolean fastEs256;
 
     private Builder() {}
@@ -273,6 +280,24 @@ public final class PasskeyFactor implements FactorProvider {
      */
     public Builder passwordless(boolean enabled) {
       this.passwordless = enabled;
+      return this;
+    }
+
+    /**
+     * User verification asked in a passwordless sign-in (default {@link UserVerification#REQUIRED}).
+     *
+     * <p>NIST SP 800-63B-4 counts a passkey that verified the person (PIN, biometrics: the
+     * WebAuthn UV flag) as a multi-factor cryptographic authenticator, enough alone for AAL2: with
+     * {@code REQUIRED} the passwordless request asks for it and an answer without it is refused as
+     * {@code INVALID} ({@code reason=user_not_verified}). A passkey that only saw a touch is a
+     * single-factor authenticator (something you have): with {@link UserVerification#PREFERRED} or
+     * {@link UserVerification#DISCOURAGED} the request asks that and such an answer is accepted
+     * with {@link Verification#USER_VERIFIED} {@code "false"}, for the engine to treat the passkey
+     * as one factor and ask for the password as well.
+     */
+    public Builder passwordlessUserVerification(UserVerification userVerification) {
+      this.passwordlessUserVerification =
+          Objects.requireNonNull(userVerification, "userVerification");
       return this;
     }
 

@@ -189,7 +189,7 @@ final class PasskeyRegistration {
     Map<String, String> details = new LinkedHashMap<>();
     details.put("aaguid", attributes.get(Attributes.AAGUID));
     details.put("synced", Boolean.toString(result.isBackupEligible()));
-    details.put("userVerified", Boolean.toString(result.isUserVerified()));
+    details.put(Verification.USER_VERIFIED, Boolean.toString(result.isUserVerified()));
     return Verification.accepted(registeredRecord, details);
   }
 
