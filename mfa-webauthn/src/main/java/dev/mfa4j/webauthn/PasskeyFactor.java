@@ -3,6 +3,7 @@ package dev.mfa4j.webauthn;
 import com.yubico.webauthn.RelyingParty;
 import com.yubico.webauthn.data.UserVerificationRequirement;
 import dev.mfa4j.Answer;
+import dev.mfa4j.ClientSignal;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.InvalidInputException;
 import dev.mfa4j.spi.Enrollment;
@@ -15,6 +16,7 @@ import dev.mfa4j.spi.VerificationOutcome;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,6 +53,10 @@ import java.util.Set;
  * Builder#passwordlessUserVerification} says (required by default), {@link #passwordlessLookupKey}
  * names the credential that answered, and {@link #verify} checks the answer as above.
  *
+ * <p>{@link #signals} gives the {@link ClientSignal}s (WebAuthn Signal API) for the page after a
+ * passkey was removed or the user's names changed, and {@link #unknownCredentialSignal} the one for
+ * a credential the server does not know, so the browser's passkey manager stays in step.
+ *
  * <p>Signature counters: a counter that advances is stored through {@link
  * FactorContext#advanceCounter}; 0 after 0 (synced passkeys never count) is accepted and the engine
  * records the use; anything else is refused as {@link VerificationOutcome#COUNTER_REGRESSION},
@@ -68,6 +74,7 @@ public final class PasskeyFactor implements FactorProvider {
   private final PasskeyRegistration registration;
   private final PasskeyAssertion assertion;
   private final PasswordlessSignIn passwordless;
+  private final Signals signals;
 
   private PasskeyFactor(Builder b) {
     this.parties = new RelyingParties(b.rpId, b.rpName, b.origins, b.fastEs256);
@@ -76,6 +83,7 @@ public final class PasskeyFactor implements FactorProvider {
     this.assertion = new PasskeyAssertion(parties, b.userVerification.yubico, b.passwordless);
     this.passwordless = new PasswordlessSignIn(parties, b.passwordless,
         b.passwordlessUserVerification.yubico);
+    this.signals = new Signals(parties);
   }
 
   /** A new builder. */
@@ -180,6 +188,49 @@ public final class PasskeyFactor implements FactorProvider {
       Aaguids.provider(aaguid).ifPresent(p -> d.put(PasskeyDisplay.PROVIDER, p));
     }
     return d;
+  }
+
+  // ---------------------------------------------------------------- signals
+
+  /**
+   * The WebAuthn Signal API messages for the page after the user's passkeys or names changed. The
+   * user is known by the WebAuthn user handle ({@code userId}, base64url) of the registered
+   * passkeys among {@code kept} and {@code removed} (a user's passkeys share one); without any,
+   * none is returned.
+   *
+   * <ul>
+   *   <li>{@link ClientSignal#ALL_ACCEPTED_CREDENTIALS}, when {@code removed} is not empty or
+   *       {@code names} is present: {@code {"rpId", "userId", "allAcceptedCredentialIds"}} with
+   *       the credential ids of the active passkeys in {@code kept}. A passkey manager may hide or
+   *       delete this user's passkeys that are not listed, disabled ones included (Chrome hides
+   *       them and shows them again once a later list names them).
+   *   <li>{@link ClientSignal#CURRENT_USER_DETAILS}, when {@code names} is present: {@code
+   *       {"rpId", "userId", "name", "displayName"}}, so the passkey manager shows the new names.
+   * </ul>
+   *
+   * @throws InvalidInputException if a name is longer than 64 characters or has control,
+   *     invisible or direction-changing characters (the rule of {@link #PARAM_USER_NAME})
+   */
+  @Override
+  public List<ClientSignal> signals(List<FactorRecord> kept, List<FactorRecord> removed,
+      Optional<ClientSignal.Names> names) {
+    Objects.requireNonNull(kept, "kept");
+    Objects.requireNonNull(removed, "removed");
+    Objects.requireNonNull(names, "names");
+    return signals.after(kept, removed, names);
+  }
+
+  /**
+   * {@link ClientSignal#UNKNOWN_CREDENTIAL} for the credential of a browser's assertion ({@code
+   * credential.toJSON()}): {@code {"rpId", "credentialId"}}, for a passkey the server does not know
+   * at all (deleted here, still in the user's passkey manager), which the passkey manager may then
+   * delete. Send it only when no user has that credential (a refusal for another reason, such as a
+   * disabled passkey or a bad signature, is no ground for it). Empty if {@code response} is not an
+   * assertion.
+   */
+  public Optional<ClientSignal> unknownCredentialSignal(String response) {
+    Objects.requireNonNull(response, "response");
+    return signals.unknownCredential(response);
   }
 
   // ---------------------------------------------------------------- passwordless

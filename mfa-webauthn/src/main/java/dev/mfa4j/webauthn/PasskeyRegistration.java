@@ -193,7 +193,13 @@ final class PasskeyRegistration {
     return Verification.accepted(registeredRecord, details);
   }
 
-  private static String name(String value, String fallback, String what) {
+  /**
+   * A name the authenticator shows: {@code fallback} (cut to 64 characters) when {@code value} is
+   * null, else {@code value} checked.
+   *
+   * @throws InvalidInputException for a blank, too long, control or invisible character name
+   */
+  static String name(String value, String fallback, String what) {
     if (value == null) {
       return fallback.length() > MAX_NAME ? fallback.substring(0, MAX_NAME) : fallback;
     }
