@@ -56,8 +56,9 @@ final class PasskeyAssertion {
    * Builds the browser's {@code navigator.credentials.get} request listing the user's active
    * passkeys (the picked one first) and keeps it in the ceremony state (replacing an earlier one).
    *
+   * @param parameters optional {@link PasskeyFactor#PARAM_HINTS}
    * @throws InvalidInputException if {@code factor} is not an active, registered passkey (an empty
-   *     {@code allowCredentials} would let the browser offer any passkey)
+   *     {@code allowCredentials} would let the browser offer any passkey), or for bad hints
    */
   Prompt prompt(FactorContext ctx, FactorRecord factor, Map<String, String> parameters) {
     Objects.requireNonNull(ctx, "ctx");
@@ -77,6 +78,7 @@ final class PasskeyAssertion {
         .username(Passkeys.VIEW_USER)
         .userVerification(userVerification)
         .timeout(ctx.policy().challengeLifetime().toMillis())
+        .hints(Hints.parse(parameters))
         .build());
     if (request.getPublicKeyCredentialRequestOptions().getAllowCredentials()
         .map(List::isEmpty).orElse(true)) {

@@ -47,20 +47,81 @@ import java.util.Set;
  * Verification#USER_VERIFIED}: {@code "true"} when the authenticator verified the person (PIN,
  * biometrics), {@code "false"} when it only saw a touch.
  *
+ * <h2>Passkey-first sign-in and conditional UI</h2>
+ *
  * <p>Passwordless sign-in (opt-in, {@link Builder#passwordless(boolean)}) is an engine flow
  * ({@link dev.mfa4j.LoginFlow#beginPasswordless}): {@link #passwordlessPrompt} builds a request
- * for a discoverable credential with user verification as {@link
+ * for a discoverable credential (no {@code allowCredentials}) with user verification as {@link
  * Builder#passwordlessUserVerification} says (required by default), {@link #passwordlessLookupKey}
- * names the credential that answered, and {@link #verify} checks the answer as above.
+ * names the credential that answered, and {@link #verify} checks the answer as above. The same
+ * request serves a "Sign in with a passkey" button (modal) and the browser's autofill (conditional
+ * mediation, "conditional UI"): mediation is an argument of the JavaScript call, not of the
+ * options, and the request's {@code timeout} is the ceremony's lifetime ({@code
+ * PracticePolicy.challengeLifetime}), so an autofill request stays open as long as it can be
+ * answered. On the sign-in page:
  *
- * <p>{@link #signals} gives the {@link ClientSignal}s (WebAuthn Signal API) for the page after a
- * passkey was removed or the user's names changed, and {@link #unknownCredentialSignal} the one for
- * a credential the server does not know, so the browser's passkey manager stays in step.
+ * <pre>{@code
+ * <input name="username" autocomplete="username webauthn">
+ * <script>
+ * if (PublicKeyCredential.isConditionalMediationAvailable
+ *     && await PublicKeyCredential.isConditionalMediationAvailable()) {
+ *   const credential = await navigator.credentials.get({ mediation: 'conditional',
+ *       publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(JSON.parse(optionsJson)) });
+ *   // POST JSON.stringify(credential.toJSON()) to finishPasswordless
+ * }
+ * </script>
+ * }</pre>
  *
- * <p>Signature counters: a counter that advances is stored through {@link
- * FactorContext#advanceCounter}; 0 after 0 (synced passkeys never count) is accepted and the engine
- * records the use; anything else is refused as {@link VerificationOutcome#COUNTER_REGRESSION},
- * which the engine audits as {@code CREDENTIAL_CLONE_SUSPECTED}.
+ * <p>Start the conditional request when the page loads and abort it ({@code AbortController})
+ * before a modal one. When the engine refuses an answer whose credential the server does not know
+ * at all (a passkey deleted here but still in the user's passkey manager), {@link
+ * #unknownCredentialSignal} tells the browser to forget it.
+ *
+ * <h2>Conditional create (automatic passkey upgrade)</h2>
+ *
+ * <p>Right after a password sign-in, a page may create a passkey without a dialog: {@link #begin}
+ * with {@link #PARAM_MEDIATION} {@link #MEDIATION_CONDITIONAL}, then {@code
+ * navigator.credentials.create({mediation: 'conditional', publicKey: options})} (feature test:
+ * {@code (await PublicKeyCredential.getClientCapabilities?.())?.conditionalCreate}). Such a request
+ * requires a discoverable credential, and the browser's password manager answers it without asking
+ * the person, so WebAuthn Level 3 lets the authenticator report the UP (user present) flag unset:
+ * that ceremony, and only that one (the choice is kept in the ceremony's server-side state at
+ * {@code begin}, never taken from the answer), accepts an attestation without UP, through Yubico's
+ * own {@code FinishRegistrationOptions.isConditionalCreate} (experimental in Yubico 2.9.0). Every
+ * other check runs as for a modal registration; user verification is asked as {@link
+ * Builder#userVerification} says, and a browser refuses a conditional create that requires it
+ * when it cannot verify the person without a dialog, so keep the default {@code PREFERRED} for
+ * automatic upgrades. The record's {@code createdVia} attribute says {@code conditional} or {@code
+ * modal}.
+ *
+ * <h2>Hints</h2>
+ *
+ * <p>{@link #PARAM_HINTS} (enrollment and second step) passes WebAuthn Level 3 hints ({@code
+ * security-key}, {@code client-device}, {@code hybrid}) into the options in the order given. For
+ * older browsers a registration also sets the {@code authenticatorAttachment} the specification
+ * recommends for the first hint ({@code cross-platform}, {@code platform}, {@code cross-platform}).
+ *
+ * <h2>Keeping the passkey manager in step (Signal API)</h2>
+ *
+ * <p>{@link #signals} gives the {@link ClientSignal}s for the page after a passkey was removed or
+ * the user's names changed: {@code signalAllAcceptedCredentials} (the user's active passkeys; a
+ * passkey manager may hide or delete the others) and {@code signalCurrentUserDetails}; {@link
+ * #unknownCredentialSignal} gives {@code signalUnknownCredential} for a credential the server does
+ * not know at all.
+ *
+ * <h2>Related origins</h2>
+ *
+ * <p>Other sites of the same organisation can use passkeys of this RP id (WebAuthn Level 3
+ * §5.11): list their origins in {@link Builder#origins} (the server compares them exactly) and
+ * serve {@link RelatedOrigins#wellKnownJson} at {@code https://<rpId>/.well-known/webauthn} with
+ * {@code Content-Type: application/json}, for the browsers.
+ *
+ * <h2>Signature counters</h2>
+ *
+ * <p>A counter that advances is stored through {@link FactorContext#advanceCounter}; 0 after 0
+ * (synced passkeys never count) is accepted and the engine records the use; anything else is
+ * refused as {@link VerificationOutcome#COUNTER_REGRESSION}, which the engine audits as {@code
+ * CREDENTIAL_CLONE_SUSPECTED}.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -69,6 +130,25 @@ public final class PasskeyFactor implements FactorProvider {
   public static final String PARAM_USER_NAME = "userName";
   /** Enrollment parameter: the person's name the authenticator shows (default: the user name). */
   public static final String PARAM_DISPLAY_NAME = "displayName";
+  /**
+   * Enrollment parameter: how the page will call {@code navigator.credentials.create}, {@link
+   * #MEDIATION_MODAL} (the default) or {@link #MEDIATION_CONDITIONAL} (conditional create, see the
+   * class description).
+   */
+  public static final String PARAM_MEDIATION = "mediation";
+  /** {@link #PARAM_MEDIATION}: the browser shows its dialog (the default). */
+  public static final String MEDIATION_MODAL = "modal";
+  /**
+   * {@link #PARAM_MEDIATION}: conditional create, right after a password sign-in and without a
+   * dialog; the passkey must be discoverable and may come without the UP flag.
+   */
+  public static final String MEDIATION_CONDITIONAL = "conditional";
+  /**
+   * Enrollment and second-step parameter: WebAuthn Level 3 hints, comma-separated, most preferred
+   * first, among {@code security-key}, {@code client-device} and {@code hybrid} (each at most
+   * once). They guide the browser's dialog; nothing is checked against them.
+   */
+  public static final String PARAM_HINTS = "hints";
 
   private final RelyingParties parties;
   private final PasskeyRegistration registration;
@@ -112,7 +192,7 @@ public final class PasskeyFactor implements FactorProvider {
    * Starts a registration: the creation options for the browser, kept in the ceremony state.
    *
    * @param parameters optional {@link #PARAM_USER_NAME} and {@link #PARAM_DISPLAY_NAME} (1 to 64
-   *     printable characters each)
+   *     printable characters each), {@link #PARAM_MEDIATION} and {@link #PARAM_HINTS}
    * @throws InvalidInputException for a bad parameter, or if the user has the maximum number of
    *     passkeys already
    */
@@ -125,7 +205,8 @@ public final class PasskeyFactor implements FactorProvider {
    * Finishes a registration with the browser's {@code credential.toJSON()} (an {@link
    * Answer.Response}). On success the result carries the record to store: credential id as lookup
    * key, signature count as counter, public key and flags in attributes. A credential id already
-   * registered to any user is refused as {@code INVALID} (WebAuthn §7.1 step 26).
+   * registered to any user is refused as {@code INVALID} (WebAuthn §7.1 step 26). The UP flag is
+   * required unless {@link #begin} was asked for {@link #MEDIATION_CONDITIONAL}.
    */
   @Override
   public Verification confirm(FactorContext ctx, FactorRecord pending, Answer answer) {
@@ -138,8 +219,9 @@ public final class PasskeyFactor implements FactorProvider {
    * Builds the browser's {@code navigator.credentials.get} request listing the user's active
    * passkeys (the picked one first) and keeps it in the ceremony state (replacing an earlier one).
    *
+   * @param parameters optional {@link #PARAM_HINTS}
    * @throws InvalidInputException if {@code factor} is not an active, registered passkey (an empty
-   *     {@code allowCredentials} would let the browser offer any passkey)
+   *     {@code allowCredentials} would let the browser offer any passkey), or for bad hints
    */
   @Override
   public Prompt prompt(FactorContext ctx, FactorRecord factor, Map<String, String> parameters) {
@@ -241,7 +323,8 @@ public final class PasskeyFactor implements FactorProvider {
    * navigator.credentials.get} request for a discoverable credential, without {@code
    * allowCredentials}, with user verification as {@link Builder#passwordlessUserVerification} says
    * and the ceremony's lifetime as {@code timeout}, kept in the ceremony state for {@link #verify}.
-   * Empty when passwordless sign-in is off.
+   * The same JSON serves modal and conditional mediation (see the class description). Empty when
+   * passwordless sign-in is off.
    */
   @Override
   public Optional<Prompt> passwordlessPrompt(FactorContext ctx) {
@@ -298,7 +381,10 @@ public final class PasskeyFactor implements FactorProvider {
 
     /**
      * The origins the browser may report, compared exactly (scheme, host and port): list {@code
-     * http://localhost:8080} as such. Default: {@code https://} + the RP id.
+     * http://localhost:8080} as such. Default: {@code https://} + the RP id. Origins of other sites
+     * (related origins, WebAuthn Level 3 §5.11) are accepted too when listed here; browsers also
+     * need the RP id's domain to list them in its {@code /.well-known/webauthn} document ({@link
+     * RelatedOrigins#wellKnownJson}).
      */
     public Builder origins(Set<String> origins) {
       Objects.requireNonNull(origins, "origins");

@@ -2,10 +2,13 @@ package dev.mfa4j.webauthn;
 
 import static dev.mfa4j.webauthn.PasskeyFixtures.ORIGIN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mfa4j.Answer;
 import dev.mfa4j.FactorKind;
+import dev.mfa4j.InvalidInputException;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.spi.FactorRecord;
 import dev.mfa4j.spi.Verification;
@@ -13,12 +16,13 @@ import dev.mfa4j.spi.VerificationOutcome;
 import dev.mfa4j.tck.FakeFactorContext;
 import dev.mfa4j.tck.MutableClock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * The second step (WebAuthn §7.2): the {@code userVerified} detail of an accepted answer (the UV
- * flag, §6.1).
+ * flag, §6.1) and hints in the request options (Level 3 §5.8.7).
  */
 class PasskeyAssertionTest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -77,5 +81,42 @@ class PasskeyAssertionTest {
     assertThat(v.outcome()).isEqualTo(VerificationOutcome.INVALID);
     assertThat(v.details()).containsEntry("reason", "user_not_verified");
     assertThat(v.updated()).isEmpty();
+  }
+
+  @Test
+  void prompt_hints_inTheRequestOptionsInOrder() throws Exception {
+    FactorRecord r = PasskeyFixtures.register(factor, alice, SoftwareAuthenticator.securityKey());
+    FakeFactorContext step = alice.newCeremony();
+    JsonNode request = JSON.readTree(factor.prompt(step, r,
+        Map.of(PasskeyFactor.PARAM_HINTS, "security-key,hybrid")).clientJson().orElseThrow());
+    assertThat(JSON.readerForListOf(String.class).<List<String>>readValue(request.path("hints")))
+        .isEqualTo(List.of("security-key", "hybrid"));
+    assertThat(request.has("authenticatorAttachment")).isFalse();
+
+    FakeFactorContext plain = alice.newCeremony();
+    assertThat(JSON.readTree(factor.prompt(plain, r, Map.of()).clientJson().orElseThrow())
+        .path("hints")).isEmpty();
+  }
+
+  @Test
+  void prompt_hintedRequest_answeredAndAccepted() {
+    SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
+    FactorRecord r = PasskeyFixtures.register(factor, alice, key);
+    FakeFactorContext step = alice.newCeremony();
+    String request = factor.prompt(step, r, Map.of(PasskeyFactor.PARAM_HINTS, "client-device"))
+        .clientJson().orElseThrow();
+    assertThat(factor.verify(step, r, Answer.response(r.id(), key.assertion(request, ORIGIN)))
+        .outcome()).isEqualTo(VerificationOutcome.ACCEPTED);
+  }
+
+  @Test
+  void prompt_unknownHint_invalidInputNothingKept() {
+    FactorRecord r = PasskeyFixtures.register(factor, alice, SoftwareAuthenticator.securityKey());
+    FakeFactorContext step = alice.newCeremony();
+    assertThatThrownBy(() -> factor.prompt(step, r, Map.of(PasskeyFactor.PARAM_HINTS, "usb")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("security-key, client-device, hybrid")
+        .hasMessageNotContaining("usb");
+    assertThat(step.ceremonyState()).isEmpty();
   }
 }
