@@ -25,6 +25,9 @@ import java.util.stream.Collectors;
  *       by all the user's passkeys; never the host's user id.
  *   <li>{@code transports}, {@code backupEligible}, {@code backedUp}, {@code aaguid}, {@code
  *       discoverable}, {@code uvInitialized}, {@code attachment}.
+ *   <li>{@code createdVia}: {@code modal} or {@code conditional} (created without a dialog right
+ *       after a password sign-in, see {@link PasskeyFactor#PARAM_MEDIATION}); absent on passkeys
+ *       registered before it was recorded.
  * </ul>
  */
 final class Attributes {
@@ -37,6 +40,7 @@ final class Attributes {
   static final String DISCOVERABLE = "discoverable";
   static final String UV_INITIALIZED = "uvInitialized";
   static final String ATTACHMENT = "attachment";
+  static final String CREATED_VIA = "createdVia";
 
   private Attributes() {}
 

@@ -56,8 +56,9 @@ final class PasskeyAssertion {
    * Builds the browser's {@code navigator.credentials.get} request listing the user's active
    * passkeys (the picked one first) and keeps it in the ceremony state (replacing an earlier one).
    *
+   * @param parameters optional {@link PasskeyFactor#PARAM_HINTS}
    * @throws InvalidInputException if {@code factor} is not an active, registered passkey (an empty
-   *     {@code allowCredentials} would let the browser offer any passkey)
+   *     {@code allowCredentials} would let the browser offer any passkey), or for bad hints
    */
   Prompt prompt(FactorContext ctx, FactorRecord factor, Map<String, String> parameters) {
     Objects.requireNonNull(ctx, "ctx");
@@ -77,6 +78,7 @@ final class PasskeyAssertion {
         .username(Passkeys.VIEW_USER)
         .userVerification(userVerification)
         .timeout(ctx.policy().challengeLifetime().toMillis())
+        .hints(Hints.parse(parameters))
         .build());
     if (request.getPublicKeyCredentialRequestOptions().getAllowCredentials()
         .map(List::isEmpty).orElse(true)) {
@@ -132,14 +134,18 @@ final class PasskeyAssertion {
     if (used.isEmpty()) {
       return Verification.rejected(VerificationOutcome.INVALID, Passkeys.reason("unknown_credential"));
     }
+    if (requiresUserVerification(request)
+        && !pkc.getResponse().getParsedAuthenticatorData().getFlags().UV) {
+      // Yubico would refuse it too (§7.2 step 17); saying why helps the audit log
+      return Verification.rejected(VerificationOutcome.INVALID, Passkeys.reason("user_not_verified"));
+    }
     Checked checked = finishAssertion(
         new CredentialView(Passkeys.VIEW_USER, List.of(used.get()), used), request, pkc, used.get(),
         ctx.clock());
     if (checked.refusal.isPresent()) {
       return checked.refusal.get();
     }
-    if (passwordless && !checked.result.isUserVerified()) {
-      // the passkey is the only factor: it must have verified the person (PIN, biometrics)
+    if (requiresUserVerification(request) && !checked.result.isUserVerified()) {
       return Verification.rejected(VerificationOutcome.INVALID, Passkeys.reason("user_not_verified"));
     }
     Verification v = SignatureCounter.counted(ctx, used.get(), checked.result);
@@ -148,6 +154,12 @@ final class PasskeyAssertion {
       return Verification.accepted(used.get(), v.details());
     }
     return v;
+  }
+
+  /** Whether the request that was issued asked for user verification as required. */
+  private static boolean requiresUserVerification(AssertionRequest request) {
+    return request.getPublicKeyCredentialRequestOptions().getUserVerification()
+        .filter(UserVerificationRequirement.REQUIRED::equals).isPresent();
   }
 
   /** The outcome of Yubico's checks plus ours: a result, or a refusal. */

@@ -7,6 +7,21 @@ package dev.mfa4j.webauthn;
 public final class PasskeyDisplay {
   /** {@code "true"} for a synced (multi-device, backup-eligible) passkey, else {@code "false"}. */
   public static final String SYNCED = "synced";
+  /**
+   * Where the passkey lives, for people: {@link #STORAGE_SYNCED} or {@link #STORAGE_DEVICE}. Show
+   * it as "Synced passkey" or "This device only".
+   */
+  public static final String STORAGE = "storage";
+  /**
+   * {@link #STORAGE}: backup eligible, so the passkey manager syncs it to the person's other devices
+   * (shown as "Synced passkey").
+   */
+  public static final String STORAGE_SYNCED = "synced";
+  /**
+   * {@link #STORAGE}: device-bound, it never leaves the authenticator, such as a security key
+   * (shown as "This device only").
+   */
+  public static final String STORAGE_DEVICE = "device";
   /** {@code "multiDevice"} (synced passkey) or {@code "singleDevice"} (device-bound key). */
   public static final String DEVICE_TYPE = "deviceType";
   /** {@code "true"} if the authenticator last said the credential is backed up. */

@@ -40,14 +40,23 @@ import org.slf4j.LoggerFactory;
  * navigator.credentials.create}, kept in the ceremony state, and the check of the browser's answer
  * by Yubico's relying party, refusing a credential id registered to anyone ({@link
  * FactorContext#lookupKeyTaken}).
+ *
+ * <p>Conditional create ({@link PasskeyFactor#PARAM_MEDIATION} {@code conditional}): the choice is
+ * made at {@link #begin} and kept in the ceremony's state next to the request, never read from the
+ * browser's answer; only such a ceremony lets Yubico accept an attestation without the UP flag
+ * (its {@code FinishRegistrationOptions.isConditionalCreate}, WebAuthn Level 3 §7.1 step 14).
  */
 final class PasskeyRegistration {
   /** The ceremony state key of the creation options. */
   static final String STATE_CREATION = "passkey.creation";
+  /** The ceremony state key of the mediation chosen at {@link #begin}. */
+  static final String STATE_MEDIATION = "passkey.mediation";
   /** The engine's enrollment ceremonies live this long. */
   static final Duration ENROLLMENT_LIFETIME = PracticePolicy.MAX_CODE_LIFETIME;
   private static final int USER_HANDLE_BYTES = 32;
   private static final int MAX_NAME = 64;
+  private static final List<String> MEDIATIONS =
+      List.of(PasskeyFactor.MEDIATION_MODAL, PasskeyFactor.MEDIATION_CONDITIONAL);
 
   private static final Logger log = LoggerFactory.getLogger(PasskeyFactor.class);
 
@@ -65,8 +74,9 @@ final class PasskeyRegistration {
   /**
    * Starts a registration: the creation options for the browser, kept in the ceremony state.
    *
-   * @param parameters optional {@link PasskeyFactor#PARAM_USER_NAME} and {@link PasskeyFactor#PARAM_DISPLAY_NAME} (1 to 64
-   *     printable characters each)
+   * @param parameters optional {@link PasskeyFactor#PARAM_USER_NAME} and {@link
+   *     PasskeyFactor#PARAM_DISPLAY_NAME} (1 to 64 printable characters each), {@link
+   *     PasskeyFactor#PARAM_MEDIATION} and {@link PasskeyFactor#PARAM_HINTS}
    * @throws InvalidInputException for a bad parameter, or if the user has the maximum number of
    *     passkeys already
    */
@@ -76,7 +86,16 @@ final class PasskeyRegistration {
     Objects.requireNonNull(parameters, "parameters");
     String userName = name(parameters.get(PasskeyFactor.PARAM_USER_NAME), ctx.user().user().value(),
         PasskeyFactor.PARAM_USER_NAME);
-    String displayName = name(parameters.get(PasskeyFactor.PARAM_DISPLAY_NAME), userName, PasskeyFactor.PARAM_DISPLAY_NAME);
+    String displayName = name(parameters.get(PasskeyFactor.PARAM_DISPLAY_NAME), userName,
+        PasskeyFactor.PARAM_DISPLAY_NAME);
+    String mediation = parameters.getOrDefault(PasskeyFactor.PARAM_MEDIATION,
+        PasskeyFactor.MEDIATION_MODAL);
+    if (!MEDIATIONS.contains(mediation)) {
+      throw new InvalidInputException(PasskeyFactor.PARAM_MEDIATION + " must be one of "
+          + String.join(", ", MEDIATIONS));
+    }
+    boolean conditional = mediation.equals(PasskeyFactor.MEDIATION_CONDITIONAL);
+    List<String> hints = Hints.parse(parameters);
     List<FactorRecord> others = Passkeys.others(ctx, pending);
     List<FactorRecord> registered = others.stream().filter(Attributes::isRegistered).toList();
     if (registered.size() >= maxPasskeys) {
@@ -98,12 +117,17 @@ final class PasskeyRegistration {
             .user(UserIdentity.builder().name(userName).displayName(displayName)
                 .id(userHandle).build())
             .authenticatorSelection(AuthenticatorSelectionCriteria.builder()
-                .residentKey(ResidentKeyRequirement.PREFERRED)
+                .authenticatorAttachment(Hints.attachment(hints))
+                // conditional create makes a passkey the browser can offer later: discoverable
+                .residentKey(conditional
+                    ? ResidentKeyRequirement.REQUIRED : ResidentKeyRequirement.PREFERRED)
                 .userVerification(userVerification)
                 .build())
             .timeout(ENROLLMENT_LIFETIME.toMillis())
+            .hints(hints)
             .build());
     ctx.putState(STATE_CREATION, Ceremony.encode(ctx.clock().instant(), Json.write(options)));
+    ctx.putState(STATE_MEDIATION, mediation);
     Map<String, String> attributes = new HashMap<>(pending.attributes());
     attributes.put(Attributes.USER_HANDLE, userHandle.getBase64Url());
     return new Enrollment(pending.withAttributes(attributes),
@@ -145,12 +169,14 @@ final class PasskeyRegistration {
         Passkeys.others(ctx, pending).stream().filter(Attributes::isRegistered).toList();
     RelyingParty rp = parties.forView(new CredentialView(Passkeys.VIEW_USER, registered, Optional.empty()),
         ctx.clock());
+    // read from the server-side state of this ceremony, as chosen at begin: never from the answer
+    boolean conditional = ctx.state(STATE_MEDIATION)
+        .filter(PasskeyFactor.MEDIATION_CONDITIONAL::equals).isPresent();
     RegistrationResult result;
     try {
       result = parties.verifying(() -> {
         try {
-          return rp.finishRegistration(FinishRegistrationOptions.builder()
-              .request(options).response(pkc).build());
+          return rp.finishRegistration(finishOptions(options, pkc, conditional));
         } catch (RegistrationFailedException e) {
           throw new RelyingParties.Refusal(e);
         }
@@ -181,19 +207,44 @@ final class PasskeyRegistration {
     attributes.put(Attributes.UV_INITIALIZED, Boolean.toString(result.isUserVerified()));
     result.getAuthenticatorAttachment()
         .ifPresent(a -> attributes.put(Attributes.ATTACHMENT, a.getValue()));
+    attributes.put(Attributes.CREATED_VIA,
+        conditional ? PasskeyFactor.MEDIATION_CONDITIONAL : PasskeyFactor.MEDIATION_MODAL);
     FactorRecord registeredRecord = pending
         .withLookupKey(Optional.of(result.getKeyId().getId().getBase64Url()))
         .withCounter(result.getSignatureCount())
         .withAttributes(attributes);
     ctx.putState(STATE_CREATION, "");
+    ctx.putState(STATE_MEDIATION, "");
     Map<String, String> details = new LinkedHashMap<>();
     details.put("aaguid", attributes.get(Attributes.AAGUID));
     details.put("synced", Boolean.toString(result.isBackupEligible()));
-    details.put("userVerified", Boolean.toString(result.isUserVerified()));
+    details.put(Verification.USER_VERIFIED, Boolean.toString(result.isUserVerified()));
+    details.put("createdVia", attributes.get(Attributes.CREATED_VIA));
     return Verification.accepted(registeredRecord, details);
   }
 
-  private static String name(String value, String fallback, String what) {
+  /**
+   * Yubico's options for the check. With {@code conditional} it skips only the UP check of §7.1
+   * step 14 (WebAuthn Level 3: "If options.mediation is not set to conditional, verify that the UP
+   * bit of the flags in authData is set"); every other step, user verification when required
+   * included, runs as for a modal registration. Yubico marks the option experimental
+   * (deprecated) while the standard matures.
+   */
+  @SuppressWarnings("deprecation")
+  private static FinishRegistrationOptions finishOptions(PublicKeyCredentialCreationOptions options,
+      PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> pkc,
+      boolean conditional) {
+    return FinishRegistrationOptions.builder().request(options).response(pkc)
+        .isConditionalCreate(conditional).build();
+  }
+
+  /**
+   * A name the authenticator shows: {@code fallback} (cut to 64 characters) when {@code value} is
+   * null, else {@code value} checked.
+   *
+   * @throws InvalidInputException for a blank, too long, control or invisible character name
+   */
+  static String name(String value, String fallback, String what) {
     if (value == null) {
       return fallback.length() > MAX_NAME ? fallback.substring(0, MAX_NAME) : fallback;
     }

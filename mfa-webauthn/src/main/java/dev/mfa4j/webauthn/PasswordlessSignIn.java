@@ -15,8 +15,11 @@ import java.util.Optional;
 /**
  * Passwordless sign-in with a discoverable credential (opt-in, {@link
  * PasskeyFactor.Builder#passwordless(boolean)}): the request without {@code allowCredentials},
- * with user verification required, and the credential id that names the factor of an answer.
- * The answer itself is checked by {@link PasskeyAssertion}.
+ * with user verification as configured ({@link
+ * PasskeyFactor.Builder#passwordlessUserVerification}, required by default) and a timeout of the
+ * ceremony's lifetime (a conditional-mediation request stays open in the autofill menu as long as
+ * the ceremony can be answered), and the credential id that names the factor of an answer. The
+ * answer itself is checked by {@link PasskeyAssertion}.
  */
 final class PasswordlessSignIn {
   /** The ceremony state key of a passwordless request. */
@@ -24,18 +27,21 @@ final class PasswordlessSignIn {
 
   private final RelyingParties parties;
   private final boolean passwordlessEnabled;
+  private final UserVerificationRequirement userVerification;
 
-  PasswordlessSignIn(RelyingParties parties, boolean passwordlessEnabled) {
+  PasswordlessSignIn(RelyingParties parties, boolean passwordlessEnabled,
+      UserVerificationRequirement userVerification) {
     this.parties = parties;
     this.passwordlessEnabled = passwordlessEnabled;
+    this.userVerification = userVerification;
   }
 
   /**
    * Starts a passwordless sign-in (see {@link dev.mfa4j.LoginFlow#beginPasswordless}) when the
    * builder enabled it with {@link PasskeyFactor.Builder#passwordless(boolean)}: the browser's {@code
    * navigator.credentials.get} request for a discoverable credential, without {@code
-   * allowCredentials}, with user verification required, kept in the ceremony state for {@link
-   * #verify}. Empty when passwordless sign-in is off.
+   * allowCredentials}, with user verification as configured, kept in the ceremony state for
+   * {@link PasskeyAssertion#verify}. Empty when passwordless sign-in is off.
    */
   Optional<Prompt> prompt(FactorContext ctx) {
     Objects.requireNonNull(ctx, "ctx");
@@ -45,7 +51,7 @@ final class PasswordlessSignIn {
     AssertionRequest request = parties.forView(
         new CredentialView(Passkeys.VIEW_USER, List.of(), Optional.empty()), ctx.clock())
         .startAssertion(StartAssertionOptions.builder()
-            .userVerification(UserVerificationRequirement.REQUIRED)
+            .userVerification(userVerification)
             .timeout(ctx.policy().challengeLifetime().toMillis())
             .build());
     ctx.putState(STATE_KEY, Ceremony.encode(ctx.clock().instant(), Json.write(request)));

@@ -44,7 +44,8 @@ final class SignatureCounter {
       why.put("synced", Boolean.toString(Attributes.flag(used, Attributes.BACKUP_ELIGIBLE)));
       return Verification.rejected(VerificationOutcome.COUNTER_REGRESSION, why);
     }
-    details.put("userVerified", Boolean.toString(result.isUserVerified()));
+    // the engine reads it: a passkey without user verification is one factor, not two
+    details.put(Verification.USER_VERIFIED, Boolean.toString(result.isUserVerified()));
     String backedUp = Boolean.toString(result.isBackedUp());
     if (!backedUp.equals(used.attributes().get(Attributes.BACKED_UP))) {
       Map<String, String> attributes = new HashMap<>(used.attributes());

@@ -561,12 +561,14 @@ class PasskeyFactorTest {
 
     assertThat(factor.display(synced))
         .containsEntry(PasskeyDisplay.SYNCED, "true")
+        .containsEntry(PasskeyDisplay.STORAGE, "synced")
         .containsEntry(PasskeyDisplay.DEVICE_TYPE, "multiDevice")
         .containsEntry(PasskeyDisplay.PROVIDER, "Google Password Manager")
         .containsEntry(PasskeyDisplay.CREATED, "2026-11-23T10:00:00Z")
         .doesNotContainKey(PasskeyDisplay.LAST_USED);
     assertThat(factor.display(bound))
         .containsEntry(PasskeyDisplay.SYNCED, "false")
+        .containsEntry(PasskeyDisplay.STORAGE, "device")
         .containsEntry(PasskeyDisplay.DEVICE_TYPE, "singleDevice")
         .doesNotContainKey(PasskeyDisplay.PROVIDER);
   }

@@ -105,6 +105,21 @@ public final class SoftwareAuthenticator {
    * @return the {@code credential.toJSON()} of the new credential
    */
   public String register(String creationOptionsJson, String origin) {
+    return register(creationOptionsJson, origin, flags());
+  }
+
+  /**
+   * Answers {@code navigator.credentials.create({mediation: 'conditional'})} as a passkey manager
+   * does (conditional create, WebAuthn Level 3): without asking the person, so neither UP nor UV
+   * is set. Later assertions set them as usual.
+   *
+   * @return the {@code credential.toJSON()} of the new credential
+   */
+  public String registerConditionally(String creationOptionsJson, String origin) {
+    return register(creationOptionsJson, origin, flags() & ~(0x01 | 0x04));
+  }
+
+  private String register(String creationOptionsJson, String origin, int flags) {
     try {
       JsonNode options = JSON.readTree(creationOptionsJson);
       String rpId = options.path("rp").path("id").asText();
@@ -120,7 +135,7 @@ public final class SoftwareAuthenticator {
       attested.write(credentialId);
       attested.write(cose);
       long initial = synced ? 0 : counter;
-      byte[] authData = authData(rpId, flags() | 0x40, initial, attested.toByteArray());
+      byte[] authData = authData(rpId, flags | 0x40, initial, attested.toByteArray());
       ByteArrayOutputStream att = new ByteArrayOutputStream();
       att.write(0xa3);
       text(att, "fmt");
