@@ -10,8 +10,8 @@ import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The {@code mfa4j.*} properties. Secrets never print: {@link #toString()} is not overridden by the
- * nested {@link Secret}, which prints key ids only.
+ * The {@code mfa4j.*} properties. The keys never print: {@link Secret#toString()} shows their ids
+ * only.
  *
  * <pre>
  * mfa4j.secret.keys.k1=${MFA4J_KEY_K1}     # base64 of 32 random bytes
