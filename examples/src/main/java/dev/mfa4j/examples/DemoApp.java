@@ -1,37 +1,30 @@
 package dev.mfa4j.examples;
 
-import dev.mfa4j.AesGcmSecretProtector;
-import dev.mfa4j.AuditSigner;
-import dev.mfa4j.ExpiredDataPurge;
-import dev.mfa4j.MfaEngine;
-import dev.mfa4j.Password;
-import dev.mfa4j.PasswordCheck;
-import dev.mfa4j.passwords.Passwords;
-import dev.mfa4j.PracticePolicy;
-import dev.mfa4j.Slf4jAuditListener;
-import dev.mfa4j.sms.OneTimeCodeFactor;
-import dev.mfa4j.store.jdbc.JdbcMfaStore;
-import dev.mfa4j.totp.TotpFactor;
-import dev.mfa4j.webauthn.PasskeyFactor;
-import java.net.URI;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
-import org.postgresql.ds.PGSimpleDataSource;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 
 /**
- * Starts the demo practice web app: {@code java -jar examples/target/mfa4j-demo.jar} after {@code
- * mvn -q -B -DskipTests package -pl examples -am}.
- * Wires mfa4j the way a host would: a JDBC store on the host's database, AES-GCM for secrets at
- * rest, the host's password check, and the three factor providers.
+ * Starts the demo practice web app: {@code java -jar examples/target/mfa4j-demo.jar
+ * --spring.profiles.active=dev} after {@code mvn -q -B -DskipTests package -pl examples -am}.
+ *
+ * <p>A Spring Boot application on {@code mfa-spring-boot-starter}: the starter builds the mfa4j
+ * engine (JDBC store on the application's database, AES-GCM for secrets at rest, authenticator
+ * apps) from {@code mfa4j.*} properties, and the demo adds what a host adds: its users and
+ * passwords ({@link HostConfiguration}), passkeys, and its pages and Spring Security rules ({@link
+ * SecurityConfiguration}, {@link SignInFlow}). The {@code dev} profile adds text and voice codes
+ * that go to a developer outbox page instead of phones.
  */
 public final class DemoApp {
   /** The seeded practice. */
@@ -58,180 +51,74 @@ public final class DemoApp {
   private DemoApp() {}
 
   /** Runs the demo until the process is stopped. */
-  public static void main(String[] args) throws Exception {
-    DemoConfig config = DemoConfig.fromEnvironment();
-    Demo demo = start(config, Clock.systemUTC(), new SecureRandom());
-    URI origin = URI.create(originOf(config, demo.port()));
+  public static void main(String[] args) {
+    long started = System.nanoTime();
+    Demo demo = start(DemoConfig.fromEnvironment(), Clock.systemUTC(), new SecureRandom(), args);
     System.out.println();
-    System.out.println("mfa4j demo: " + origin + "   (listening on 127.0.0.1:" + demo.port() + ")");
-    System.out.println("Database:   " + config.jdbcUrl().replaceAll("password=[^&;]*", "password=…"));
+    System.out.println("mfa4j demo: " + demo.origin() + "   (listening on 127.0.0.1:"
+        + demo.port() + ")");
+    System.out.println("Database:   " + demo.config().safeJdbcUrl());
     System.out.println("Practice:   " + PRACTICE_NAME);
     for (Seed s : SEEDS) {
-      System.out.printf("  %-7s %-24s password: %s%n",
-          s.user().role().name().toLowerCase(java.util.Locale.ROOT), s.user().email(), s.password());
+      System.out.printf("  %-7s %-24s password: %s%n", s.user().roleName(), s.user().email(),
+          s.password());
     }
-    System.out.println("Text messages and calls go to " + origin + "/dev/outbox");
-    config.auditLog().ifPresent(f -> System.out.println("Audit events are appended to " + f));
-    System.out.println("Press Ctrl+C to stop.");
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      demo.stop();
-      stopped.countDown();
-    }));
-    stopped.await();
-  }
-
-  static String originOf(DemoConfig config, int port) {
-    return config.origin().orElse("http://localhost:" + port);
+    if (demo.outbox().isPresent()) {
+      System.out.println("Text messages and calls go to " + demo.origin() + "/dev/outbox");
+    } else {
+      System.out.println("Text messages and calls are off: add --spring.profiles.active=dev for"
+          + " the developer outbox.");
+    }
+    demo.config().auditLog().ifPresent(f -> System.out.println("Audit events are appended to "
+        + f));
+    System.out.printf(Locale.ROOT, "Started in %.1f s. Press Ctrl+C to stop.%n",
+        (System.nanoTime() - started) / 1e9);
   }
 
   /**
-   * Builds and starts the demo. When the port is 0 the origin is only known after binding, so the
-   * passkey provider (bound to the origin) is created then.
+   * Builds and starts the demo. Port 0 picks a free port first: passkeys are bound to the origin,
+   * which must be known before the engine is built.
+   *
+   * @param args Spring Boot's command-line arguments, e.g. {@code --spring.profiles.active=dev}
    */
-  static Demo start(DemoConfig config, Clock clock, SecureRandom random) throws Exception {
-    java.net.ServerSocket probe = null;
-    int port = config.port();
-    if (port == 0) {
-      probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-      port = probe.getLocalPort();
-      probe.close();
-    }
-    String origin = originOf(config, port);
-
-    DataSource db = dataSource(config);
-    // The host's own tables and mfa4j's tables live in the same database.
-    UserDirectory users = new UserDirectory(db);
-    users.createTables();
-    JdbcMfaStore store = JdbcMfaStore.builder(db).clock(clock).build();
-    store.migrate();
-
-    DemoOutbox outbox = new DemoOutbox(clock);
-    byte[] key = config.secretKey().map(k -> Base64.getDecoder().decode(k)).orElseGet(() -> {
+  static Demo start(DemoConfig requested, Clock clock, SecureRandom random, String... args) {
+    DemoConfig config = requested.port() == 0 ? requested.withPort(freePort()) : requested;
+    String key = config.secretKey().orElseGet(() -> {
       byte[] k = new byte[32];
       random.nextBytes(k);
-      return k;
+      return Base64.getEncoder().encodeToString(k);
     });
-    PracticePolicy policy = PracticePolicy.builder()
-        .rememberDevice(Duration.ofDays(30))
-        .build();
-    // mfa4j's built-in passwords (module mfa-passwords: Argon2id, NIST rules); a host may keep its
-    // own instead and implement PrimaryCredentials. Built over the whole MfaStore so that the failure throttle
-    // (10 wrong passwords per user in 15 minutes) limits online guessing at the sign-in form.
-    Passwords passwords = Passwords.builder(store)
-        .clock(clock)
-        .random(random)
-        .contextWords(u -> List.of(
-            users.practiceName(u.practice().value()).orElse(u.practice().value()),
-            users.find(u.practice().value(), u.user().value()).map(DemoUser::email).orElse("")))
-        .build();
+    // The settings the demo works out itself go first: they win over application.properties.
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("server.port", config.port());
+    settings.put("server.address", InetAddress.getLoopbackAddress().getHostAddress());
+    settings.put("server.servlet.session.cookie.secure", config.secure());
+    settings.put("spring.datasource.url", config.jdbcUrl());
+    config.jdbcUser().ifPresent(u -> settings.put("spring.datasource.username", u));
+    config.jdbcPassword().ifPresent(p -> settings.put("spring.datasource.password", p));
+    // mfa4j's secret key (mfa4j.secret.*, read by the starter): the demo's, or one per start
+    settings.put("mfa4j.secret.keys.demo-1", key);
+    settings.put("mfa4j.secret.current", "demo-1");
+    config.auditLog().ifPresent(f -> settings.put("demo.audit-log", f));
 
-    // The key that signs checkpoints of the audit trail (engine.auditTrail().checkpoint): a
-    // checkpoint kept outside the database is what exposes a rewrite of the whole trail. The demo
-    // makes a new key at each start, with a new id so that an earlier start's checkpoints in a
-    // persistent database are set aside rather than failing. A real host loads its Ed25519 key
-    // pair from its secret store (AuditSigner.ed25519(id, privateKey, publicKey)), never from the
-    // database, and gives the public key to its auditors, who verify checkpoints and exports with
-    // it.
-    byte[] keyTag = new byte[4];
-    random.nextBytes(keyTag);
-    AuditSigner auditSigner = AuditSigner.generate("demo-" + HexFormat.of().formatHex(keyTag));
-    // Optionally, every audit event also goes out live as a JSON line (the shape of a SIEM feed).
-    JsonLinesAuditForwarder forwarder = null;
-    if (config.auditLog().isPresent()) {
-      forwarder = JsonLinesAuditForwarder.appendingTo(Path.of(config.auditLog().get()));
-    }
-
-    MfaEngine.Builder builder = MfaEngine.builder()
-        .store(store)
-        .secretProtector(AesGcmSecretProtector.fromKey("demo-1", key))
-        // mfa4j checks the password before sensitive changes, and runs the forced change and the
-        // administrator's reset, through these credentials.
-        .primaryCredentials(passwords)
-        .factor(TotpFactor.builder().issuer(PRACTICE_NAME).build())
-        .factor(OneTimeCodeFactor.builder()
-            .sender(outbox)
-            .practiceName(p -> users.practiceName(p.value()).orElse(p.value()))
-            .defaultRegion("US")
-            .build())
-        .factor(PasskeyFactor.builder()
-            .relyingParty(URI.create(origin).getHost(), PRACTICE_NAME)
-            .origins(Set.of(origin))
-            .build())
-        .auditListener(new Slf4jAuditListener())
-        .auditSigner(auditSigner)
-        // Security notices: a real host e-mails the user; the demo shows them in the outbox.
-        .securityListener(notice -> users.find(notice.user().practice().value(),
-                notice.user().user().value())
-            .ifPresent(u -> outbox.email(u.email(), notice)))
-        .defaultPolicy(policy)
-        .clock(clock)
-        .random(random);
-    if (forwarder != null) {
-      builder.auditListener(forwarder);
-    }
-    MfaEngine mfa = builder.build();
-    seed(users, passwords, policy);
-    Demo demo = new Demo(mfa, store, db, policy, users, passwords, outbox::messages, clock, random,
-        origin, PRACTICE_NAME);
-    if (forwarder != null) {
-      demo.closeOnStop(forwarder);
-    }
-    // mfa4j: expired ceremonies, ended throttle windows and expired remembered devices are
-    // deleted by a scheduled purge (in small batches; safe on every node at once).
-    java.util.concurrent.ScheduledExecutorService housekeeping =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread th = new Thread(r, "mfa4j-purge");
-          th.setDaemon(true);
-          return th;
-        });
-    housekeeping.scheduleWithFixedDelay(() -> {
-      try {
-        ExpiredDataPurge purged = mfa.purgeExpired();
-        if (purged.total() > 0) {
-          org.slf4j.LoggerFactory.getLogger(DemoApp.class).info("purged expired data: {}",
-              purged);
-        }
-      } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(DemoApp.class).warn("purging expired data failed", e);
-      }
-    }, 15, 15, java.util.concurrent.TimeUnit.MINUTES);
-    demo.closeOnStop(housekeeping::shutdownNow);
-    demo.start(port);
-    return demo;
+    SpringApplication app = new SpringApplication(DemoApplication.class);
+    app.addInitializers(context -> {
+      context.getEnvironment().getPropertySources()
+          .addFirst(new MapPropertySource("mfa4j-demo", settings));
+      // one clock for the engine, the pages and Spring Security's factor ages (tests move it)
+      context.getBeanFactory().registerSingleton("clock", clock);
+      context.getBeanFactory().registerSingleton("secureRandom", random);
+      context.getBeanFactory().registerSingleton("demoConfig", config);
+    });
+    ConfigurableApplicationContext context = app.run(args);
+    return new Demo(context, config);
   }
 
-  /** The seeded practice and users, unless the database has users already. */
-  static void seed(UserDirectory users, Passwords passwords, PracticePolicy policy) {
-    if (!users.isEmpty()) {
-      return;
+  private static int freePort() {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on the loopback address", e);
     }
-    users.addPractice(PRACTICE, PRACTICE_NAME);
-    for (Seed s : SEEDS) {
-      users.add(s.user());
-      PasswordCheck check = passwords.set(s.user().ref(), Password.of(s.password()), policy, false);
-      if (!check.accepted()) {
-        throw new IllegalStateException("seed password refused for " + s.user().email());
-      }
-    }
-  }
-
-  private static DataSource dataSource(DemoConfig config) {
-    String url = config.jdbcUrl();
-    if (url.startsWith("jdbc:postgresql:")) {
-      PGSimpleDataSource pg = new PGSimpleDataSource();
-      pg.setUrl(url);
-      config.jdbcUser().ifPresent(pg::setUser);
-      config.jdbcPassword().ifPresent(pg::setPassword);
-      return pg;
-    }
-    if (url.startsWith("jdbc:h2:")) {
-      JdbcDataSource h2 = new JdbcDataSource();
-      h2.setURL(url);
-      h2.setUser(config.jdbcUser().orElse("sa"));
-      h2.setPassword(config.jdbcPassword().orElse(""));
-      return h2;
-    }
-    throw new IllegalArgumentException("the demo knows H2 and PostgreSQL JDBC URLs only");
   }
 }

@@ -34,15 +34,28 @@ final class DemoOutbox implements MessageSender {
 
   /**
    * A security notice "e-mailed" to the user (mfa4j's {@code SecurityListener}): a new method, a
-   * removed one, backup codes used, two-factor turned off, a password reset, a new device.
+   * removed one, backup codes used, two-step verification turned off, a password reset, a new
+   * device. The words are the host's: mfa4j says what happened, not how to tell it.
    */
   synchronized void email(String to, SecurityNotification notice) {
-    StringBuilder text = new StringBuilder("Security notice: ")
-        .append(notice.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
-        .append(" (from ").append(notice.ip().isEmpty() ? "the system" : notice.ip()).append(")");
-    new java.util.TreeMap<>(notice.details()).forEach((k, v) ->
-        text.append("; ").append(k).append(": ").append(v));
-    sent.add(new SentMessage(clock.instant(), "EMAIL", to, text.toString()));
+    String what = switch (notice.type()) {
+      case FACTOR_ADDED -> "A sign-in method was added to your account.";
+      case FACTOR_REMOVED -> "A sign-in method was removed from your account.";
+      case FACTOR_DISABLED -> "A sign-in method was turned off after too many failed attempts.";
+      case BACKUP_CODES_ISSUED -> "New backup codes were made for your account; the old ones no"
+          + " longer work.";
+      case BACKUP_CODE_USED -> "A backup code was used to sign in to your account.";
+      case TWO_FACTOR_DISABLED -> "Two-step verification was turned off for your account.";
+      case SECOND_FACTOR_FAILED -> "Someone entered your password but failed the second step.";
+      case LOCKED_OUT -> "Signing in to your account is locked after too many failed attempts.";
+      case PHONE_CHANGED -> "The phone number for your sign-in codes was changed.";
+      case PASSWORD_CHANGED -> "Your password was changed.";
+      case PASSWORD_RESET -> "An administrator reset your password.";
+      case NEW_DEVICE_SIGN_IN -> "Someone signed in to your account from a new browser.";
+    };
+    sent.add(new SentMessage(clock.instant(), "EMAIL", to, "Security notice: " + what
+        + (notice.ip().isEmpty() ? "" : " (from " + notice.ip() + ")")
+        + " If this was not you, tell your practice administrator."));
   }
 
   /** Every message, oldest first. */

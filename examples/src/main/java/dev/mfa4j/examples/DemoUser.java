@@ -4,9 +4,12 @@ import dev.mfa4j.Audience;
 import dev.mfa4j.PracticeId;
 import dev.mfa4j.UserId;
 import dev.mfa4j.UserRef;
+import java.security.Principal;
+import java.util.Locale;
 
 /**
- * A row of the host's own user table. mfa4j owns no users: the host tells it who someone is with a
+ * A row of the host's own user table, and the principal of a signed-in session (its {@link
+ * #getName()} is the e-mail address). mfa4j owns no users: the host tells it who someone is with a
  * {@link UserRef}.
  *
  * @param practice the practice (tenant) id
@@ -15,7 +18,8 @@ import dev.mfa4j.UserRef;
  * @param name the display name
  * @param role administrator, staff member or client
  */
-record DemoUser(String practice, String id, String email, String name, Role role) {
+record DemoUser(String practice, String id, String email, String name, Role role)
+    implements Principal {
   /** The host's roles. */
   enum Role {
     ADMIN, STAFF, CLIENT
@@ -27,7 +31,23 @@ record DemoUser(String practice, String id, String email, String name, Role role
         role == Role.CLIENT ? Audience.CLIENT : Audience.STAFF, role == Role.ADMIN);
   }
 
-  String key() {
-    return practice + "/" + id;
+  /** The Spring Security role, e.g. {@code ROLE_ADMIN}. */
+  String authority() {
+    return "ROLE_" + role.name();
+  }
+
+  /** The role as people read it: admin, staff or client (public: pages show it). */
+  public String roleName() {
+    return role.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether this is the same person (names may change while signed in). */
+  boolean same(DemoUser other) {
+    return other != null && other.practice.equals(practice) && other.id.equals(id);
+  }
+
+  @Override
+  public String getName() {
+    return email;
   }
 }

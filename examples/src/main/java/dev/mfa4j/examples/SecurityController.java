@@ -1,452 +1,330 @@
 package dev.mfa4j.examples;
 
-import static dev.mfa4j.examples.Html.h;
-
 import dev.mfa4j.AccountSecurity;
 import dev.mfa4j.Answer;
 import dev.mfa4j.BackupCodes;
-import dev.mfa4j.ChallengeId;
+import dev.mfa4j.ClientSignal;
 import dev.mfa4j.EnrollmentOutcome;
 import dev.mfa4j.EnrollmentStart;
 import dev.mfa4j.FactorId;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.FactorSummary;
-import dev.mfa4j.InvalidInputException;
-import dev.mfa4j.LoginStep;
+import dev.mfa4j.MfaEngine;
+import dev.mfa4j.MfaException;
 import dev.mfa4j.Password;
 import dev.mfa4j.PasswordCheck;
 import dev.mfa4j.PasswordRejectedException;
-import dev.mfa4j.PolicyViolationException;
 import dev.mfa4j.RateLimitedException;
 import dev.mfa4j.RememberedDevice;
-import dev.mfa4j.sms.DeliveryException;
-import dev.mfa4j.totp.TotpFactor;
+import dev.mfa4j.StepUpRequiredException;
+import dev.mfa4j.webauthn.PasskeyEnrollment;
 import dev.mfa4j.webauthn.PasskeyFactor;
-import java.util.HashMap;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
 
 /**
- * Profile &amp; security: the user's own methods, backup codes, remembered devices and password.
- * Enrollment also serves a sign-in that returned {@link LoginStep.EnrollmentRequired}: then the
- * subject is the pending user, and a confirmed method finishes the sign-in.
+ * Profile &amp; security: the user's own methods, backup codes, remembered devices, password and
+ * name. Changes that weaken the account go through {@link ConfirmController#guard}: mfa4j decides
+ * from the session's assurance record whether to ask for anything, so the page has no password
+ * boxes but the password change's own.
  */
+@Controller
 final class SecurityController {
-  private final Demo app;
-  private final SignInController signIn;
+  private final MfaEngine mfa;
+  private final SignInFlow flow;
+  private final ConfirmController confirm;
+  private final UserDirectory users;
+  private final Browsers browsers;
+  private final Clock clock;
+  private final SessionRegistry sessions;
 
-  SecurityController(Demo app, SignInController signIn) {
-    this.app = app;
-    this.signIn = signIn;
+  SecurityController(MfaEngine mfa, SignInFlow flow, ConfirmController confirm,
+      UserDirectory users, Browsers browsers, Clock clock, SessionRegistry sessions) {
+    this.mfa = mfa;
+    this.flow = flow;
+    this.confirm = confirm;
+    this.users = users;
+    this.browsers = browsers;
+    this.clock = clock;
+    this.sessions = sessions;
   }
 
-  void routes(DemoServer s) {
-    s.get("/account/security", this::page);
-    s.get("/account/enroll", this::enrollPage);
-    s.post("/account/enroll/begin", this::begin);
-    s.get("/account/enroll/confirm", this::confirmPage);
-    s.post("/account/enroll/confirm", this::confirm);
-    s.post("/account/factor/rename", this::rename);
-    s.post("/account/factor/remove", this::remove);
-    s.post("/account/backup-codes", this::regenerate);
-    s.post("/account/disable", this::disable);
-    s.post("/account/devices/revoke", this::revoke);
-    s.post("/account/devices/revoke-all", this::revokeAll);
-    s.post("/account/password", this::changePassword);
-    s.get("/account/new-password", this::newPasswordPage);
-    s.post("/account/new-password", this::newPassword);
+  /** A method as the page lists it. */
+  record FactorRow(String id, String kind, String kindName, String label, String details,
+      boolean active, String state, Instant created, Instant lastUsed) {
+    static FactorRow of(FactorSummary f) {
+      return new FactorRow(f.id().value(), f.kind().id(), Words.kindName(f.kind()), f.label(),
+          Words.details(f), f.active(), Words.stateName(f), f.created(),
+          f.lastUsed().orElse(null));
+    }
   }
 
-  /** Who is enrolling: the signed-in user, or a pending sign-in that must enroll first. */
-  private record Subject(DemoUser user, Optional<ChallengeId> signIn) {}
+  /** A remembered browser as the page lists it. */
+  record DeviceRow(String id, String browser, String ip, Instant created, Instant expires,
+      Instant lastSeen) {}
 
-  private Optional<Subject> subject(Request r) {
-    if (r.session.user().isPresent()) {
-      return Optional.of(new Subject(r.session.user().get(), Optional.empty()));
-    }
-    return r.session.pending()
-        .filter(p -> p.step() instanceof LoginStep.EnrollmentRequired)
-        .map(p -> new Subject(p.user(), Optional.of(p.challenge())));
+  private DemoUser me() {
+    return flow.signedInUser().orElseThrow();
   }
 
-  private String home(Subject s) {
-    return s.signIn().isPresent() ? "/account/enroll" : "/account/security";
+  /** The user's account with the session's record of what proved them and when. */
+  private AccountSecurity account(HttpServletRequest request) {
+    AccountSecurity account = mfa.account(me().ref());
+    return flow.assurance(request).map(account::confirmedBy).orElse(account);
   }
 
-  // ---- the security page ----
-
-  Response page(Request r) {
-    DemoUser u = r.session.user().orElse(null);
-    if (u == null) {
-      return Response.redirect("/signin");
-    }
-    AccountSecurity account = app.mfa.account(u.ref());
-    StringBuilder sb = new StringBuilder();
-    r.session.takeBackupCodes().ifPresent(c -> sb.append(Views.backupCodes(c)));
-    boolean on = account.twoFactorEnabled();
-    sb.append("<section><h2>Two-step verification</h2><p id=\"twofactor-status\" class=\"")
-        .append(on ? "ok\">&#10004; On" : "off\">Off").append("</p>");
-    List<FactorSummary> factors = account.factors();
-    if (!factors.isEmpty()) {
-      sb.append("<table id=\"factors\"><thead><tr><th>Method</th><th>Name</th><th>Details</th>"
-          + "<th>Added</th><th>Last used</th><th></th></tr></thead><tbody>");
-      for (FactorSummary f : factors) {
-        sb.append("<tr class=\"factor\" data-kind=\"").append(h(f.kind().id())).append("\"><td>")
-            .append(h(Views.kindName(f.kind()))).append("</td><td class=\"label\">")
-            .append(h(f.label())).append("</td><td>").append(Views.facts(f.display()))
-            // mfa4j: a method turned off after too many failures is listed with its state
-            .append(f.active() ? "" : "<p class=\"state\">" + h(Views.stateName(f)) + "</p>")
-            .append("</td><td>").append(h(Views.time(f.created())))
-            .append("</td><td class=\"last-used\">").append(h(Views.time(f.lastUsed())))
-            .append("</td><td>")
-            .append("<form method=\"post\" action=\"/account/factor/rename\" class=\"inline rename\">")
-            .append(Layout.csrf(r)).append(hidden("factor", f.id().value()))
-            .append("<input name=\"label\" maxlength=\"64\" required value=\"").append(h(f.label()))
-            .append("\" aria-label=\"New name\"><button>Rename</button></form>")
-            .append("<form method=\"post\" action=\"/account/factor/remove\" class=\"inline remove\">")
-            .append(Layout.csrf(r)).append(hidden("factor", f.id().value()))
-            .append(passwordField()).append("<button>Remove</button></form></td></tr>");
-      }
-      sb.append("</tbody></table>");
-    }
-    sb.append("<p><a href=\"/account/enroll\" id=\"add-method\">Add a method</a></p>");
-    if (on) {
-      sb.append("<p>").append(account.backupCodesRemaining())
-          .append(" unused backup codes.</p>")
-          .append("<form method=\"post\" action=\"/account/backup-codes\" id=\"regenerate-form\">")
-          .append(Layout.csrf(r)).append(passwordField())
-          .append("<button>New backup codes</button></form>")
-          .append("<form method=\"post\" action=\"/account/disable\" id=\"disable-form\">")
-          .append(Layout.csrf(r)).append(passwordField())
-          .append("<button class=\"danger\">Turn off two-step verification</button></form>");
-    }
-    sb.append("</section><section><h2>Remembered devices</h2>");
-    List<RememberedDevice> devices = account.rememberedDevices();
-    if (devices.isEmpty()) {
-      sb.append("<p id=\"no-devices\">No remembered devices.</p>");
-    } else {
-      sb.append("<table id=\"devices\"><thead><tr><th>Browser</th><th>IP</th><th>Remembered</th>"
-          + "<th>Until</th><th>Last seen</th><th></th></tr></thead><tbody>");
-      for (RememberedDevice d : devices) {
-        sb.append("<tr class=\"device\"><td>").append(h(d.label())).append("</td><td>")
-            .append(h(d.ip())).append("</td><td>").append(h(Views.time(d.created())))
-            .append("</td><td>").append(h(Views.time(d.expires()))).append("</td><td>")
-            .append(h(Views.time(d.lastSeen()))).append("</td><td>")
-            .append("<form method=\"post\" action=\"/account/devices/revoke\" class=\"inline\">")
-            .append(Layout.csrf(r)).append(hidden("device", d.id()))
-            .append("<button>Forget</button></form></td></tr>");
-      }
-      sb.append("</tbody></table><form method=\"post\" action=\"/account/devices/revoke-all\">")
-          .append(Layout.csrf(r)).append("<button id=\"forget-all\">Forget all devices</button></form>");
-    }
-    sb.append("</section><section><h2>Change password</h2>")
-        .append("<form method=\"post\" action=\"/account/password\" id=\"password-form\">")
-        .append(Layout.csrf(r))
-        .append("<label>Current password <input type=\"password\" name=\"current\""
-            + " autocomplete=\"current-password\" required></label>")
-        .append(newPasswordFields()).append("<button>Change password</button></form></section>");
-    return Response.ok(app.layout.page(r, "Profile & security", sb.toString()));
+  @GetMapping("/account/security")
+  String page(HttpServletRequest request, Model model) {
+    DemoUser me = me();
+    AccountSecurity account = mfa.account(me.ref());
+    // mfa4j: what the user should do so as not to be locked out one day; a friendly nudge.
+    model.addAttribute("advice", account.advice().stream().map(Words::advice).toList());
+    model.addAttribute("twoFactorOn", account.twoFactorEnabled());
+    model.addAttribute("factors", account.factors().stream().map(FactorRow::of).toList());
+    model.addAttribute("backupCodesRemaining", account.backupCodesRemaining());
+    model.addAttribute("devices", account.rememberedDevices().stream()
+        .map(d -> new DeviceRow(d.id(), browsers.describe(d.label()), d.ip(), d.created(),
+            d.expires(), d.lastSeen())).toList());
+    model.addAttribute("minLength", SignInController.minLength(flow, mfa, me));
+    return "security";
   }
 
-  // ---- enrollment ----
-
-  Response enrollPage(Request r) {
-    Subject s = subject(r).orElse(null);
-    if (s == null) {
-      return Response.redirect("/signin");
-    }
-    Set<FactorKind> allowed = app.policy(s.user().practice()).methodsFor(s.user().ref().audience());
-    StringBuilder sb = new StringBuilder("<p>Each method is confirmed with your password.</p>");
-    if (allowed.contains(FactorKind.TOTP) && app.mfa.kinds().contains(FactorKind.TOTP)) {
-      sb.append(beginForm(r, "totp", "Authenticator app",
-          "Google Authenticator, Microsoft Authenticator, 2FAS, Duo Mobile…", "Authenticator app", ""));
-    }
-    if (allowed.contains(FactorKind.PHONE) && app.mfa.kinds().contains(FactorKind.PHONE)) {
-      sb.append(beginForm(r, "phone", "Text message or voice call",
-          "We send a code to your phone each time you sign in.", "My phone",
-          "<label>Mobile number <input name=\"phone\" type=\"tel\" autocomplete=\"tel\" required"
-              + " placeholder=\"+1 202 555 0143\"></label>"
-              + "<label class=\"check\"><input type=\"radio\" name=\"channel\" value=\"SMS\" checked>"
-              + " Text message</label><label class=\"check\"><input type=\"radio\" name=\"channel\""
-              + " value=\"VOICE\"> Voice call</label>"));
-    }
-    if (allowed.contains(FactorKind.PASSKEY) && app.mfa.kinds().contains(FactorKind.PASSKEY)) {
-      sb.append(beginForm(r, "passkey", "Passkey or security key",
-          "Touch ID, Face ID, Windows Hello, a phone, or a security key.", "My passkey", ""));
-    }
-    return Response.ok(app.layout.page(r, "Add a sign-in method", sb.toString()));
-  }
-
-  private static String beginForm(Request r, String kind, String title, String help,
-      String defaultLabel, String extra) {
-    return "<section class=\"enroll\" data-kind=\"" + kind + "\"><h2>" + h(title) + "</h2><p class=\"muted\">"
-        + h(help) + "</p><form method=\"post\" action=\"/account/enroll/begin\" data-kind=\""
-        + kind + "\">" + Layout.csrf(r) + hidden("kind", kind)
-        + "<label>Name <input name=\"label\" maxlength=\"64\" required value=\"" + h(defaultLabel)
-        + "\"></label>" + extra + passwordField() + "<button>Continue</button></form></section>";
-  }
-
-  Response begin(Request r) {
-    Subject s = subject(r).orElse(null);
-    if (s == null) {
-      return Response.redirect("/signin");
-    }
-    FactorKind kind = FactorKind.of(r.form("kind"));
-    Map<String, String> params = new HashMap<>();
-    if (kind.equals(FactorKind.TOTP)) {
-      params.put(TotpFactor.PARAM_ACCOUNT, s.user().email()); // the name the app shows
-    } else if (kind.equals(FactorKind.PHONE)) {
-      params.put("phone", r.form("phone"));
-      params.put("channel", r.form("channel").isEmpty() ? "SMS" : r.form("channel"));
-    } else if (kind.equals(FactorKind.PASSKEY)) {
-      params.put(PasskeyFactor.PARAM_USER_NAME, s.user().email());
-      params.put(PasskeyFactor.PARAM_DISPLAY_NAME, s.user().name());
-    }
-    return attempt(r, "/account/enroll", () -> {
-      // mfa4j: checks the password and the practice's allowed methods, then the provider starts
-      // (a TOTP key and QR code, a code sent to the phone, or the passkey creation options).
-      EnrollmentStart start = app.mfa.account(s.user().ref()).beginEnrollment(kind,
-          r.form("label"), Password.of(r.form("password")), params, r.context());
-      r.session.enrolling(new Session.Enrolling(start.ceremony(), start.factor(), kind.id(),
-          detailsOf(start), r.form("label")));
-      return Response.redirect("/account/enroll/confirm");
+  @PostMapping("/account/factor/rename")
+  String rename(HttpServletRequest request, @RequestParam(defaultValue = "") String factor,
+      @RequestParam(defaultValue = "") String label) {
+    return confirm.guard(request, "rename a sign-in method", "/account/security", (req, pw) -> {
+      mfa.account(me().ref()).rename(FactorId.of(factor), label.strip(), flow.context(req));
+      Flash.put(req, Notice.ok("Renamed to \u201c" + label.strip() + "\u201d."));
+      return "/account/security";
     });
   }
 
-  /** The provider's details, read through its documented type. */
-  private static Object detailsOf(EnrollmentStart start) {
-    return EnrollmentDetails.read(start);
-  }
-
-  Response confirmPage(Request r) {
-    Subject s = subject(r).orElse(null);
-    Session.Enrolling e = r.session.enrolling().orElse(null);
-    if (s == null || e == null) {
-      return Response.redirect("/account/security");
-    }
-    String body = EnrollmentDetails.render(r, e);
-    return Response.ok(app.layout.page(r, "Confirm: " + Views.kindName(FactorKind.of(e.kind())),
-        body));
-  }
-
-  Response confirm(Request r) {
-    Subject s = subject(r).orElse(null);
-    Session.Enrolling e = r.session.enrolling().orElse(null);
-    if (s == null || e == null) {
-      return Response.redirect("/signin");
-    }
-    FactorId factor = e.factor();
-    Answer answer = r.form("response").isEmpty()
-        ? Answer.code(factor, r.form("code"))
-        : Answer.response(factor, r.form("response"));
-    // mfa4j: confirms the new method with a code from it, or the browser's passkey response.
-    EnrollmentOutcome outcome = app.mfa.account(s.user().ref())
-        .confirmEnrollment(e.ceremony(), answer, r.context());
-    if (outcome instanceof EnrollmentOutcome.Confirmed ok) {
-      r.session.enrolling(null);
-      ok.backupCodes().map(BackupCodes::reveal).ifPresent(r.session::showBackupCodes);
-      String notices = String.join(" ", ok.notices());
-      if (s.signIn().isPresent()) {
-        // mfa4j: the sign-in that required enrollment may now finish.
-        // Only the enrollment this session just confirmed completes this session's sign-in.
-        LoginStep step = app.mfa.login().completeEnrollment(s.user().ref(), s.signIn().get(),
-            e.ceremony(), r.context());
-        r.session.flash("Two-step verification is on. " + notices);
-        return signIn.next(r, s.user(), step);
-      }
-      r.session.flash("Added " + ok.factor().label() + ". " + notices);
-      return Response.redirect("/account/security");
-    }
-    if (outcome instanceof EnrollmentOutcome.Retry retry) {
-      r.session.flash("That code was not accepted. " + retry.attemptsLeft() + " attempts left.");
-      return Response.redirect("/account/enroll/confirm");
-    }
-    r.session.enrolling(null);
-    r.session.flash("That setup has expired. Please start again.");
-    return Response.redirect(home(s));
-  }
-
-  // ---- management ----
-
-  Response rename(Request r) {
-    DemoUser u = r.session.user().orElse(null);
-    if (u == null) {
-      return Response.redirect("/signin");
-    }
-    return attempt(r, "/account/security", () -> {
-      app.mfa.account(u.ref()).rename(FactorId.of(r.form("factor")), r.form("label"), r.context());
-      r.session.flash("Renamed.");
-      return Response.redirect("/account/security");
+  @PostMapping("/account/factor/remove")
+  String remove(HttpServletRequest request, @RequestParam(defaultValue = "") String factor) {
+    return confirm.guard(request, "remove a sign-in method", "/account/security", (req, pw) -> {
+      AccountSecurity account = account(req);
+      // mfa4j: removes it if the session shows the proof the practice asks for, and says what
+      // the browser's passkey manager should be told (a removed passkey).
+      List<ClientSignal> signals = pw.isPresent()
+          ? account.remove(FactorId.of(factor), pw.get(), flow.context(req))
+          : account.remove(FactorId.of(factor), flow.context(req));
+      SessionState.of(req).signals(signals);
+      Flash.put(req, Notice.ok("Removed."
+          + (mfa.account(me().ref()).twoFactorEnabled() ? ""
+              : " That was your last method: two-step verification is off.")));
+      return "/account/security";
     });
   }
 
-  Response remove(Request r) {
-    DemoUser u = r.session.user().orElse(null);
-    if (u == null) {
-      return Response.redirect("/signin");
-    }
-    return attempt(r, "/account/security", () -> {
-      app.mfa.account(u.ref()).remove(FactorId.of(r.form("factor")),
-          Password.of(r.form("password")), r.context());
-      r.session.flash("Removed.");
-      return Response.redirect("/account/security");
+  @PostMapping("/account/backup-codes/new")
+  String regenerate(HttpServletRequest request) {
+    return confirm.guard(request, "get new backup codes", "/account/security", (req, pw) -> {
+      AccountSecurity account = account(req);
+      BackupCodes codes = pw.isPresent() ? account.regenerateBackupCodes(pw.get(),
+          flow.context(req)) : account.regenerateBackupCodes(flow.context(req));
+      SessionState.of(req).backupCodes(codes.reveal());
+      Flash.put(req, Notice.ok("New backup codes. The old ones no longer work."));
+      return "/account/backup-codes";
     });
   }
 
-  Response regenerate(Request r) {
-    DemoUser u = r.session.user().orElse(null);
-    if (u == null) {
-      return Response.redirect("/signin");
-    }
-    return attempt(r, "/account/security", () -> {
-      BackupCodes codes = app.mfa.account(u.ref())
-          .regenerateBackupCodes(Password.of(r.form("password")), r.context());
-      r.session.showBackupCodes(codes.reveal());
-      r.session.flash("New backup codes. The old ones no longer work.");
-      return Response.redirect("/account/security");
-    });
+  @PostMapping("/account/disable")
+  String disable(HttpServletRequest request) {
+    return confirm.guard(request, "turn off two-step verification", "/account/security",
+        (req, pw) -> {
+          AccountSecurity account = account(req);
+          if (pw.isPresent()) {
+            account.disableTwoFactor(pw.get(), flow.context(req));
+          } else {
+            account.disableTwoFactor(flow.context(req));
+          }
+          Flash.put(req, Notice.ok("Two-step verification is off."));
+          return "/account/security";
+        });
   }
 
-  Response disable(Request r) {
-    DemoUser u = r.session.user().orElse(null);
-    if (u == null) {
-      return Response.redirect("/signin");
-    }
-    return attempt(r, "/account/security", () -> {
-      app.mfa.account(u.ref()).disableTwoFactor(Password.of(r.form("password")), r.context());
-      r.session.flash("Two-step verification is off.");
-      return Response.redirect("/account/security");
-    });
+  @PostMapping("/account/devices/forget")
+  String forget(HttpServletRequest request, @RequestParam(defaultValue = "") String device) {
+    return confirm.guard(request, "forget a remembered browser", "/account/security",
+        (req, pw) -> {
+          mfa.account(me().ref()).revokeDevice(device, flow.context(req));
+          Flash.put(req, Notice.ok("That browser will be asked for a second step again."));
+          return "/account/security";
+        });
   }
 
-  Response revoke(Request r) {
-    DemoUser u = r.session.user().orElse(null);
-    if (u == null) {
-      return Response.redirect("/signin");
-    }
-    return attempt(r, "/account/security", () -> {
-      app.mfa.account(u.ref()).revokeDevice(r.form("device"), r.context());
-      r.session.flash("That device will be asked for a second step again.");
-      return Response.redirect("/account/security");
-    });
+  @PostMapping("/account/devices/forget-all")
+  String forgetAll(HttpServletRequest request) {
+    mfa.account(me().ref()).revokeAllDevices(flow.context(request));
+    Flash.put(request, Notice.ok("All remembered browsers are forgotten."));
+    return "redirect:/account/security";
   }
 
-  Response revokeAll(Request r) {
-    DemoUser u = r.session.user().orElse(null);
-    if (u == null) {
-      return Response.redirect("/signin");
+  @PostMapping("/account/password")
+  String changePassword(HttpServletRequest request,
+      @RequestParam(defaultValue = "") String current,
+      @RequestParam(name = "new", defaultValue = "") String next,
+      @RequestParam(defaultValue = "") String confirmation) {
+    if (!next.equals(confirmation)) {
+      Flash.put(request, Notice.error("The two new passwords are not the same."));
+      return "redirect:/account/security#password";
     }
-    app.mfa.account(u.ref()).revokeAllDevices(r.context());
-    r.session.flash("All devices forgotten.");
-    return Response.redirect("/account/security");
-  }
-
-  Response changePassword(Request r) {
-    DemoUser u = r.session.user().orElse(null);
-    if (u == null) {
-      return Response.redirect("/signin");
-    }
-    if (!r.form("new").equals(r.form("confirm"))) {
-      r.session.flash("The new passwords do not match.");
-      return Response.redirect("/account/security");
-    }
-    return attempt(r, "/account/security", () -> {
+    DemoUser me = me();
+    try {
       // mfa4j: checks the current password, the practice's rules and the blocklist; forgets
       // remembered devices and tells the user by the security listener.
-      PasswordCheck check = app.mfa.account(u.ref()).changePassword(
-          Password.of(r.form("current")), Password.of(r.form("new")), r.context());
+      PasswordCheck check = mfa.account(me.ref()).changePassword(Password.of(current),
+          Password.of(next), flow.context(request));
       if (check.accepted()) {
         // The host ends the user's other sessions: one opened with the old password is no
         // longer trusted.
-        app.sessions.invalidateOthers(u, r.session);
+        endOtherSessions(request, me);
+        Flash.put(request, Notice.ok("Your password was changed."));
+      } else {
+        Flash.put(request, Notice.error("That password cannot be used: " + String.join(" ",
+            check.problems().stream().map(PasswordCheck.Problem::message).toList())));
       }
-      r.session.flash(check.accepted() ? "Your password was changed." : problems(check.problems()));
-      return Response.redirect("/account/security");
-    });
-  }
-
-  // ---- a temporary password must be replaced during sign-in ----
-
-  Response newPasswordPage(Request r) {
-    Session.Pending p = r.session.pending()
-        .filter(x -> x.step() instanceof LoginStep.PasswordChangeRequired).orElse(null);
-    if (p == null) {
-      return Response.redirect("/signin");
-    }
-    int min = ((LoginStep.PasswordChangeRequired) p.step()).minLength();
-    return Response.ok(app.layout.page(r, "Choose a new password",
-        "<p id=\"must-change\">You signed in with a temporary password. Choose your own to"
-            + " continue: at least " + min + " characters.</p><form method=\"post\" action=\"/account/new-password\""
-            + " id=\"new-password-form\">" + Layout.csrf(r) + newPasswordFields()
-            + "<button>Save password</button></form>"));
-  }
-
-  Response newPassword(Request r) {
-    Session.Pending p = r.session.pending()
-        .filter(x -> x.step() instanceof LoginStep.PasswordChangeRequired).orElse(null);
-    if (p == null) {
-      return Response.redirect("/signin");
-    }
-    if (!r.form("new").equals(r.form("confirm"))) {
-      r.session.flash("The new passwords do not match.");
-      return Response.redirect("/account/new-password");
-    }
-    // mfa4j: stores the new password if the practice's rules accept it, then says what comes
-    // next (the second step, if the user has one); PasswordChangeRequired again says why not.
-    LoginStep step = app.mfa.login().completePasswordChange(p.user().ref(), p.challenge(),
-        Password.of(r.form("new")), r.context());
-    if (step instanceof LoginStep.PasswordChangeRequired again) {
-      r.session.pending(new Session.Pending(p.user(), again.challenge(), again));
-      r.session.flash(problems(again.problems()));
-      return Response.redirect("/account/new-password");
-    }
-    return signIn.next(r, p.user(), step);
-  }
-
-  // ---- helpers ----
-
-  private interface Action {
-    Response run();
-  }
-
-  /** Runs a change; expected refusals become a message on the page, not an error page. */
-  private Response attempt(Request r, String back, Action action) {
-    try {
-      return action.run();
     } catch (PasswordRejectedException e) {
-      r.session.flash("Your password was not right.");
-    } catch (PolicyViolationException e) {
-      r.session.flash("Your practice does not allow that: " + e.getMessage());
+      Flash.put(request, Notice.error("Your current password was not right."));
     } catch (RateLimitedException e) {
-      r.session.flash("Too many attempts. Please wait a little and try again.");
-    } catch (InvalidInputException e) {
-      r.session.flash("That was not accepted: " + e.getMessage());
-    } catch (DeliveryException e) {
-      r.session.flash("We could not send the code. Please try again.");
+      Flash.put(request, Notice.error("Too many attempts. Please wait "
+          + Words.wait(clock.instant(), e.retryAfter()) + " and try again."));
+    } catch (MfaException e) {
+      Flash.put(request, Notice.error("Your password was not changed. Please try again."));
     }
-    return Response.redirect(back);
+    return "redirect:/account/security#password";
   }
 
-  private static String problems(List<PasswordCheck.Problem> problems) {
-    StringBuilder sb = new StringBuilder("That password cannot be used:");
-    problems.forEach(x -> sb.append(' ').append(x.message()));
-    return sb.toString();
+  private void endOtherSessions(HttpServletRequest request, DemoUser me) {
+    String mine = request.getSession().getId();
+    for (Object principal : sessions.getAllPrincipals()) {
+      if (principal instanceof DemoUser u && u.same(me)) {
+        sessions.getAllSessions(principal, false).stream()
+            .filter(s -> !s.getSessionId().equals(mine))
+            .forEach(org.springframework.security.core.session.SessionInformation::expireNow);
+      }
+    }
   }
 
-  static String hidden(String name, String value) {
-    return "<input type=\"hidden\" name=\"" + h(name) + "\" value=\"" + h(value) + "\">";
+  /**
+   * The user's name, kept by the host. Passkey managers show it beside the user's passkeys, so
+   * the next page tells the browser the new one (where it supports that).
+   */
+  @PostMapping("/account/name")
+  String changeName(HttpServletRequest request, HttpServletResponse response,
+      @RequestParam(defaultValue = "") String name) {
+    DemoUser me = me();
+    String n = name.strip();
+    if (n.isEmpty() || n.length() > 64) {
+      Flash.put(request, Notice.error("Please enter a name of 1 to 64 characters."));
+      return "redirect:/account/security";
+    }
+    users.rename(me.practice(), me.id(), n);
+    flow.renamed(request, response, new DemoUser(me.practice(), me.id(), me.email(), n,
+        me.role()));
+    // mfa4j: the passkeys still accepted and the user's current names, for the browser.
+    SessionState.of(request).signals(mfa.account(me.ref())
+        .signals(new ClientSignal.Names(me.email(), n)));
+    Flash.put(request, Notice.ok("Your name is now " + n + "."));
+    return "redirect:/account/security";
   }
 
-  static String passwordField() {
-    return "<label>Your password <input type=\"password\" name=\"password\""
-        + " autocomplete=\"current-password\" required></label>";
+  // ---- backup codes: shown until the user says they saved them ----
+
+  @GetMapping("/account/backup-codes")
+  String backupCodes(HttpServletRequest request, Model model,
+      @RequestParam(defaultValue = "") String then) {
+    Optional<List<String>> codes = SessionState.of(request).backupCodes();
+    if (codes.isEmpty()) {
+      return "redirect:/account/security";
+    }
+    model.addAttribute("codes", codes.get());
+    model.addAttribute("then", then);
+    model.addAttribute("fileName", DemoApp.PRACTICE_NAME.toLowerCase(java.util.Locale.ROOT)
+        .replaceAll("[^a-z0-9]+", "-") + "-backup-codes.txt");
+    model.addAttribute("issuedFor", me().email());
+    return "backup-codes";
   }
 
-  static String newPasswordFields() {
-    return "<label>New password <input type=\"password\" name=\"new\" autocomplete=\"new-password\""
-        + " required minlength=\"8\"></label><label>New password again <input type=\"password\""
-        + " name=\"confirm\" autocomplete=\"new-password\" required minlength=\"8\"></label>";
+  @PostMapping("/account/backup-codes/saved")
+  String backupCodesSaved(HttpServletRequest request,
+      @RequestParam(required = false) String saved,
+      @RequestParam(defaultValue = "") String then) {
+    String back = "/account/backup-codes"
+        + (then.isEmpty() ? "" : "?then=" + java.net.URLEncoder.encode(then,
+            java.nio.charset.StandardCharsets.UTF_8));
+    if (!"on".equals(saved)) {
+      Flash.put(request, Notice.error("Please tick \u201cI have saved my backup codes\u201d"
+          + " first: they will not be shown again."));
+      return "redirect:" + back;
+    }
+    SessionState.of(request).backupCodes(null);
+    return "redirect:" + (then.startsWith("/") && !then.startsWith("//") ? then
+        : "/account/security");
+  }
+
+  // ---- a passkey made in the background after a password sign-in (conditional create) ----
+
+  /**
+   * The home page's script asks for passkey options once per session, only where the browser
+   * can create a passkey without a dialog (its password manager saves one for the password the
+   * user just typed). Answers {@code {"options": …}}, or {@code {}} to do nothing.
+   */
+  @PostMapping(path = "/account/passkey/upgrade", produces = MediaType.APPLICATION_JSON_VALUE)
+  @ResponseBody
+  String upgradeBegin(HttpServletRequest request) {
+    DemoUser me = me();
+    SessionState state = SessionState.of(request);
+    if (state.upgradeOffered() || !HomeController.upgradeFits(mfa, flow, request, me)) {
+      return "{}";
+    }
+    state.upgradeOffered(true);
+    try {
+      // mfa4j: a passkey enrollment confirmed by the password the user gave moments ago (the
+      // session's record), for the browser's conditional create.
+      EnrollmentStart start = account(request).beginEnrollment(FactorKind.PASSKEY, "Passkey",
+          Map.of(PasskeyFactor.PARAM_USER_NAME, me.email(),
+              PasskeyFactor.PARAM_DISPLAY_NAME, me.name(),
+              PasskeyFactor.PARAM_MEDIATION, PasskeyFactor.MEDIATION_CONDITIONAL),
+          flow.context(request));
+      PasskeyEnrollment passkey = start.details(PasskeyEnrollment.class);
+      state.upgrade(new SessionState.Enrolling(start.ceremony(), start.factor(), "passkey",
+          passkey, "Passkey"));
+      return "{\"options\":" + passkey.creationOptionsJson() + "}";
+    } catch (MfaException e) {
+      return "{}"; // not now: the visible offer stays on the page
+    }
+  }
+
+  /** The browser made the passkey: confirm it like any enrollment. */
+  @PostMapping(path = "/account/passkey/upgrade/confirm",
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  @ResponseBody
+  String upgradeConfirm(HttpServletRequest request, @RequestBody String answer) {
+    DemoUser me = me();
+    SessionState state = SessionState.of(request);
+    SessionState.Enrolling e = state.upgrade().orElse(null);
+    if (e == null) {
+      return "{\"ok\":false}";
+    }
+    state.upgrade(null);
+    // mfa4j: checks the browser's answer against the ceremony begun above.
+    EnrollmentOutcome outcome = mfa.account(me.ref()).confirmEnrollment(e.ceremony(),
+        Answer.response(e.factor(), answer), flow.context(request));
+    return "{\"ok\":" + (outcome instanceof EnrollmentOutcome.Confirmed) + "}";
   }
 }

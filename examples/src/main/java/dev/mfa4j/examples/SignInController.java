@@ -1,247 +1,340 @@
 package dev.mfa4j.examples;
 
-import static dev.mfa4j.examples.Html.h;
-
 import dev.mfa4j.Answer;
 import dev.mfa4j.FactorId;
+import dev.mfa4j.InvalidInputException;
 import dev.mfa4j.LoginStep;
 import dev.mfa4j.MfaEngine;
 import dev.mfa4j.Password;
-import dev.mfa4j.passwords.PasswordAttempt;
-import dev.mfa4j.passwords.PasswordOutcome;
+import dev.mfa4j.PasswordlessStart;
+import dev.mfa4j.PolicyViolationException;
+import dev.mfa4j.PracticeId;
 import dev.mfa4j.RateLimitedException;
 import dev.mfa4j.RememberDevice;
-import dev.mfa4j.UserRef;
-import dev.mfa4j.sms.DeliveryException;
+import dev.mfa4j.spi.PasswordRules;
 import dev.mfa4j.spi.Prompt;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
-import java.util.Locale;
+import dev.mfa4j.webauthn.PasskeyFactor;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * Sign-in: the integration guide. Every place the host calls mfa4j is marked "mfa4j:". Everything
- * else — the user table, the password, the session — is the host's own.
+ * The sign-in pages: the integration guide. Every call into mfa4j is marked "mfa4j:".
  *
  * <ol>
- *   <li>{@code POST /signin}: the host checks the password, then asks {@code afterPrimary}.
- *   <li>{@code POST /signin/send}: the user picked text message, voice call or passkey: {@code
- *       prompt}.
- *   <li>{@code POST /signin/verify}: the user answered: {@code verify}.
- *   <li>{@link #next}: one switch over the sealed {@link LoginStep} decides the page.
+ *   <li>{@code GET /signin}: e-mail and password (checked by Spring Security's form login and
+ *       {@link PasswordSignIn}, then {@link SignInFlow#afterPassword}), or a passkey: the page
+ *       begins a passwordless ceremony ({@code beginPasswordless}) whose request the page's
+ *       script hands to the browser's autofill and to the "Sign in with a passkey" button.
+ *   <li>{@code POST /signin/passkey}: the browser's passkey answer ({@code finishPasswordless}).
+ *       A passkey that checked it's the person signs in, where the practice allows it; otherwise
+ *       the user's password follows on {@code /signin/password} ({@code completeWithPassword}).
+ *   <li>{@code /signin/verify}: the second step. {@code POST /signin/send} asks for a text
+ *       message, a call or the passkey request ({@code prompt}); {@code POST /signin/verify}
+ *       answers ({@code verify}).
+ *   <li>{@code /signin/new-password}: a temporary password must be replaced ({@code
+ *       completePasswordChange}). Enrollment a practice requires: {@link EnrollmentController}.
  * </ol>
+ *
+ * <p>Each answer goes through {@link SignInFlow#next}, one switch over mfa4j's {@link LoginStep}.
  */
+@Controller
 final class SignInController {
-  private final Demo app;
   private final MfaEngine mfa;
+  private final SignInFlow flow;
+  private final UserDirectory users;
+  private final Clock clock;
+  private final PasskeyFactor passkeys;
 
-  SignInController(Demo app) {
-    this.app = app;
-    this.mfa = app.mfa;
+  SignInController(MfaEngine mfa, SignInFlow flow, UserDirectory users, Clock clock,
+      PasskeyFactor passkeys) {
+    this.mfa = mfa;
+    this.flow = flow;
+    this.users = users;
+    this.clock = clock;
+    this.passkeys = passkeys;
   }
 
-  void routes(DemoServer s) {
-    s.get("/signin", this::form);
-    s.post("/signin", this::password);
-    s.get("/signin/verify", this::secondStep);
-    s.post("/signin/send", this::send);
-    s.post("/signin/verify", this::verify);
-    s.post("/signout", this::signOut);
+  // ---- the sign-in page: a password or a passkey ----
+
+  @GetMapping("/signin")
+  String signInPage(HttpServletRequest request, Model model,
+      @RequestParam(required = false) String practice,
+      @RequestParam(required = false) String email,
+      @RequestParam(name = "signed-out", required = false) String signedOut,
+      @RequestParam(required = false) String cancelled,
+      @RequestParam(required = false) String expired) {
+    if (flow.signedInUser().isPresent()) {
+      return "redirect:/";
+    }
+    if (!model.containsAttribute(Flash.NOTICE)) {
+      if (signedOut != null) {
+        model.addAttribute(Flash.NOTICE, Notice.ok("You are signed out."));
+      } else if (cancelled != null) {
+        model.addAttribute(Flash.NOTICE, Notice.ok("Sign-in cancelled. You are signed out."));
+      } else if (expired != null) {
+        model.addAttribute(Flash.NOTICE, Notice.error("You were signed out after 30 minutes"
+            + " without activity. Please sign in again."));
+      }
+    }
+    model.addAttribute("email", email == null ? "" : email);
+    model.addAttribute("passkeyRequest", passkeyRequest(request, practice).orElse(null));
+    return "signin";
   }
 
-  /** Step 1: e-mail and password. */
-  Response password(Request r) {
-    // The host's own first factor: its user table and its password check. One answer for an
-    // unknown e-mail and a wrong password, so the form does not reveal who has an account.
-    // (Here the host uses mfa4j's built-in Argon2id passwords; it could as well use its own.)
-    // An unknown e-mail still costs one password check, of a stand-in user throttled like a real
-    // one, so neither the time taken nor the throttle tells who has an account.
-    Optional<DemoUser> user = app.users.byEmail(r.form("email"));
-    Password typed = Password.of(r.form("password"));
-    // The request's address also limits how many wrong passwords one address may try across
-    // all accounts (password spraying).
-    PasswordAttempt attempt = user
-        .map(u -> app.passwords.attempt(u.ref(), typed, r.context()))
-        .orElseGet(() -> {
-          PasswordAttempt stand = app.passwords.attempt(unknownUser(r.form("email")), typed,
-              r.context());
-          return stand.outcome() == PasswordOutcome.THROTTLED ? stand
-              : new PasswordAttempt(PasswordOutcome.REJECTED, Optional.empty());
-        });
-    PasswordOutcome outcome = attempt.outcome();
-    if (outcome == PasswordOutcome.EXPIRED) {
-      return formWith(r, "That temporary password has expired. Ask your administrator for a new one.");
+  /**
+   * A new passwordless ceremony for this page load, for the practice whose sign-in page this is.
+   * A practice's own address would say which (its own host name, say); the demo takes {@code
+   * ?practice=} and otherwise the seeded practice.
+   */
+  private Optional<String> passkeyRequest(HttpServletRequest request, String asked) {
+    if (!mfa.kinds().contains(dev.mfa4j.FactorKind.PASSKEY)) {
+      return Optional.empty();
     }
-    if (outcome == PasswordOutcome.THROTTLED) {
-      // the same for known and unknown addresses: it tells nobody who has an account
-      // (the stand-in of an unknown address is throttled like a real user, so the time too)
-      return formWith(r, "Too many sign-in attempts. Please wait a few minutes and try again"
-          + attempt.retryAfter().map(t -> " (after " + Views.time(t) + ")").orElse("") + ".");
-    }
-    if (!outcome.passed()) {
-      return formWith(r, "The e-mail address or password is not right.");
-    }
-    // mfa4j: the password was right; what comes next? The remembered-device cookie, IP address
-    // and browser travel in the RequestContext. A temporary password yields PasswordChangeRequired.
-    LoginStep step = mfa.login().afterPrimary(user.get().ref(), r.context());
-    return next(r, user.get(), step);
-  }
-
-  /** The stand-in checked for an e-mail address nobody has: one per address, never a real user. */
-  static UserRef unknownUser(String email) {
-    byte[] digest;
+    SessionState state = SessionState.of(request);
+    PracticeId practice = asked != null && !asked.isBlank()
+        && users.practiceName(asked).isPresent() ? PracticeId.of(asked)
+        : state.passwordless().map(SessionState.Passwordless::practice)
+            .orElse(PracticeId.of(DemoApp.PRACTICE));
     try {
-      digest = MessageDigest.getInstance("SHA-256")
-          .digest(email.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing", e);
+      // mfa4j: a passkey sign-in where nobody is identified yet; the ceremony id stays here.
+      PasswordlessStart start = mfa.login().beginPasswordless(practice, flow.context(request));
+      state.passwordless(new SessionState.Passwordless(practice, start.ceremony()));
+      return start.prompt().clientJson();
+    } catch (PolicyViolationException noPasskeys) {
+      state.passwordless(null);
+      return Optional.empty(); // the practice allows passkeys for nobody
     }
-    return UserRef.staff(DemoApp.PRACTICE,
-        "unknown:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
   }
 
-  /** Step 2, part 1: the user asked for a text message, a voice call, or a passkey prompt. */
-  Response send(Request r) {
-    Session.Pending p = pending(r).orElse(null);
-    if (p == null) {
-      return restart(r, "Your sign-in has expired. Please sign in again.");
+  /** The browser's answer to the sign-in page's passkey request. */
+  @PostMapping("/signin/passkey")
+  String passkey(HttpServletRequest request, HttpServletResponse response,
+      @RequestParam(name = "response", defaultValue = "") String answer) throws IOException {
+    SessionState state = SessionState.of(request);
+    SessionState.Passwordless started = state.passwordless().orElse(null);
+    if (started == null || answer.isBlank()) {
+      Flash.put(request, Notice.error("That sign-in has expired. Please try again."));
+      return "redirect:/signin";
     }
-    FactorId factor = FactorId.of(r.form("factor"));
-    Map<String, String> options = r.form("channel").isEmpty()
-        ? Map.of() : Map.of("channel", r.form("channel"));
+    state.passwordless(null); // one answer per ceremony
+    PracticeId practice = started.practice();
+    LoginStep step;
     try {
-      // mfa4j: sends the code (SMS or voice) or returns the passkey request for the browser.
-      // It only works for this user's own pending challenge.
-      Prompt prompt = mfa.login().prompt(p.user().ref(), p.challenge(), factor, options,
-          r.context());
-      r.session.prompted(factor.value(), prompt);
-    } catch (RateLimitedException e) {
-      r.session.flash("Too many codes were sent. Please wait a little and try again.");
-    } catch (DeliveryException e) {
-      // The SMS provider did not take the message; the challenge stays usable for a resend.
-      r.session.flash("We could not send the code. Try again, or pick another method.");
+      // mfa4j: finds the passkey's owner through the host's directory and decides, as at the
+      // second step: signed in, the password still to give, locked, or refused.
+      step = mfa.login().finishPasswordless(practice, started.ceremony(), answer,
+          id -> users.find(practice.value(), id.value()).map(DemoUser::ref),
+          RememberDevice.NO, flow.context(request));
+    } catch (InvalidInputException e) {
+      Flash.put(request, Notice.error("That passkey did not sign you in. Please try again, or"
+          + " use your e-mail and password."));
+      return "redirect:/signin";
     }
-    return Response.redirect("/signin/verify");
-  }
-
-  /** Step 2, part 2: a code, a backup code, or the browser's passkey response. */
-  Response verify(Request r) {
-    Session.Pending p = pending(r).orElse(null);
-    if (p == null) {
-      return restart(r, "Your sign-in has expired. Please sign in again.");
-    }
-    Answer answer;
-    if (!r.form("backup_code").isEmpty()) {
-      answer = Answer.backupCode(r.form("backup_code"));
-    } else if (!r.form("response").isEmpty()) {
-      answer = Answer.response(FactorId.of(r.form("factor")), r.form("response"));
-    } else {
-      answer = Answer.code(FactorId.of(r.form("factor")), r.form("code"));
-    }
-    RememberDevice remember = "on".equals(r.form("remember")) ? RememberDevice.YES : RememberDevice.NO;
-    // mfa4j: checks the answer against this user's challenge; at most once, with attempt limits.
-    LoginStep step = mfa.login().verify(p.user().ref(), p.challenge(), answer, remember, r.context());
-    return next(r, p.user(), step);
-  }
-
-  /** The one place that turns mfa4j's answer into the next page. */
-  Response next(Request r, DemoUser user, LoginStep step) {
     if (step instanceof LoginStep.Authenticated done) {
-      // Signed in. A new session id (the pre-sign-in id is now worthless), and the
-      // remembered-device cookie if the user asked for one and the practice allows it.
-      r.session = app.sessions.renew(r.session);
-      r.session.signIn(user);
-      Response home = Response.redirect("/");
-      done.rememberedDevice().ifPresent(token ->
-          home.cookie(app.cookies.device(token.reveal(), app.rememberFor(user))));
-      return home;
+      return Flash.redirectTo(request,
+          flow.next(request, response, flow.user(done.user()).orElseThrow(), step));
     }
-    if (step instanceof LoginStep.SecondFactorRequired second) {
-      // Password done, second step pending: the session holds only the pending challenge,
-      // which grants nothing. Renew the id at this change of privilege too.
-      r.session = app.sessions.renew(r.session);
-      r.session.pending(new Session.Pending(user, second.challenge(), second));
-      return Response.redirect("/signin/verify");
-    }
-    if (step instanceof LoginStep.EnrollmentRequired enroll) {
-      // The practice requires two-factor and this user has none yet: enroll first.
-      r.session = app.sessions.renew(r.session);
-      r.session.pending(new Session.Pending(user, enroll.challenge(), enroll));
-      r.session.flash("Your practice requires two-step verification. Set up a method to continue.");
-      return Response.redirect("/account/enroll");
-    }
-    if (step instanceof LoginStep.PasswordChangeRequired change) {
-      // A temporary password from an administrator: a new password before anything else.
-      r.session = app.sessions.renew(r.session);
-      r.session.pending(new Session.Pending(user, change.challenge(), change));
-      return Response.redirect("/account/new-password");
-    }
-    if (step instanceof LoginStep.Retry retry) {
-      // Wrong, reused or expired code: one message for all (the audit log knows which).
-      r.session.flash("That code was not accepted. " + retry.attemptsLeft() + " attempts left.");
-      return Response.redirect("/signin/verify");
+    if (step instanceof LoginStep.PasswordRequired password) {
+      return Flash.redirectTo(request,
+          flow.next(request, response, flow.user(password.user()).orElseThrow(), step));
     }
     if (step instanceof LoginStep.Locked locked) {
-      return restart(r, "Too many wrong codes. Two-step verification is locked until "
-          + Views.time(locked.until()) + ".");
+      Flash.put(request, Notice.error("Too many failed attempts. Signing in is locked until ",
+          locked.until(), "."));
+      return "redirect:/signin";
     }
     if (step instanceof LoginStep.Rejected rejected
-        && rejected.reason() == LoginStep.Reason.ALREADY_COMPLETE) {
-      // A double-click or a second tab: another request already finished this sign-in. Not a
-      // failure; the browser that sent the first answer is signed in.
-      return restart(r, "This sign-in was already completed. If you are not signed in yet,"
-          + " please sign in again.");
+        && rejected.reason() == LoginStep.Reason.UNKNOWN_CREDENTIAL) {
+      // mfa4j: the next page tells the browser's passkey manager to forget that passkey, where
+      // the browser supports it (the WebAuthn Signal API).
+      passkeys.unknownCredentialSignal(answer).ifPresent(s -> state.signals(List.of(s)));
+      Flash.put(request, Notice.error("That passkey is no longer registered here: it was"
+          + " removed from your account. Sign in with your e-mail and password, then add a new"
+          + " passkey."));
+      return "redirect:/signin";
     }
-    // LoginStep.Rejected: expired, used up, or not this user's. Start again.
-    return restart(r, "Your sign-in has expired. Please sign in again.");
+    Flash.put(request, Notice.error("That passkey did not sign you in. Please try again, or use"
+        + " your e-mail and password."));
+    return "redirect:/signin";
   }
 
-  Response signOut(Request r) {
-    app.sessions.invalidate(r.session);
-    r.session = app.sessions.create();
-    r.session.flash("You are signed out.");
-    return Response.redirect("/signin");
-  }
+  // ---- the password after a passkey that is one factor here ----
 
-  // ---- pages ----
-
-  Response form(Request r) {
-    if (r.session.user().isPresent()) {
-      return Response.redirect("/");
+  @GetMapping("/signin/password")
+  String passwordAfterPasskeyPage(HttpServletRequest request, HttpServletResponse response,
+      Model model) {
+    Optional<SessionState.Pending> p = flow.pending(request)
+        .filter(x -> x.step() instanceof LoginStep.PasswordRequired);
+    if (p.isEmpty()) {
+      return "redirect:" + flow.where(request, response);
     }
-    return formWith(r, null);
+    model.addAttribute("user", p.get().user());
+    model.addAttribute("rememberOffered", !flow.rememberFor(p.get().user()).isZero());
+    return "signin-password";
   }
 
-  private Response formWith(Request r, String error) {
-    String body = (error == null ? "" : "<p class=\"error\" id=\"error\">" + h(error) + "</p>")
-        + "<form method=\"post\" action=\"/signin\" id=\"signin-form\">" + Layout.csrf(r)
-        + "<label>E-mail <input type=\"email\" name=\"email\" id=\"email\" autocomplete=\"username\""
-        + " required value=\"" + h(r.form("email")) + "\"></label>"
-        + "<label>Password <input type=\"password\" name=\"password\" id=\"password\""
-        + " autocomplete=\"current-password\" required></label>"
-        + "<button id=\"signin\">Sign in</button></form>";
-    return Response.html(error == null ? 200 : 401, app.layout.page(r, "Sign in", body));
-  }
-
-  Response secondStep(Request r) {
-    Session.Pending p = pending(r).orElse(null);
-    if (p == null || !(p.step() instanceof LoginStep.SecondFactorRequired s)) {
-      return Response.redirect("/signin");
+  @PostMapping("/signin/password")
+  String passwordAfterPasskey(HttpServletRequest request, HttpServletResponse response,
+      @RequestParam(defaultValue = "") String password,
+      @RequestParam(required = false) String remember) throws IOException {
+    Optional<SessionState.Pending> p = flow.pending(request)
+        .filter(x -> x.step() instanceof LoginStep.PasswordRequired);
+    if (p.isEmpty()) {
+      return "redirect:" + flow.where(request, response);
     }
-    return Response.ok(app.layout.page(r, "Two-step verification",
-        Views.secondStep(r, s, r.session.prompt(), !app.rememberFor(p.user()).isZero())));
+    try {
+      // mfa4j: checks this user's password for the sign-in the passkey began; a wrong one
+      // counts like a wrong code.
+      LoginStep step = mfa.login().completeWithPassword(p.get().user().ref(),
+          p.get().challenge(), Password.of(password),
+          "on".equals(remember) ? RememberDevice.YES : RememberDevice.NO, flow.context(request));
+      return Flash.redirectTo(request, flow.next(request, response, p.get().user(), step));
+    } catch (RateLimitedException e) {
+      Flash.put(request, Notice.error("Too many sign-in attempts. Please wait "
+          + Words.wait(clock.instant(), e.retryAfter()) + " and try again."));
+      return "redirect:/signin/password";
+    }
   }
 
-  private Optional<Session.Pending> pending(Request r) {
-    return r.session.pending();
+  // ---- the second step ----
+
+  @GetMapping("/signin/verify")
+  String secondStepPage(HttpServletRequest request, HttpServletResponse response, Model model) {
+    Optional<SessionState.Pending> p = flow.pending(request)
+        .filter(x -> x.step() instanceof LoginStep.SecondFactorRequired);
+    if (p.isEmpty()) {
+      return "redirect:" + flow.where(request, response);
+    }
+    model.addAttribute("step", SecondStepView.of("/signin",
+        (LoginStep.SecondFactorRequired) p.get().step(),
+        SessionState.of(request).prompted(), !flow.rememberFor(p.get().user()).isZero()));
+    model.addAttribute("user", p.get().user());
+    return "verify";
   }
 
-  private Response restart(Request r, String message) {
-    r.session.pending(null);
-    r.session.flash(message);
-    return Response.redirect("/signin");
+  /** The user asked for a text message, a voice call, or the passkey request. */
+  @PostMapping("/signin/send")
+  String send(HttpServletRequest request, HttpServletResponse response,
+      @RequestParam(defaultValue = "") String factor,
+      @RequestParam(defaultValue = "") String channel) {
+    Optional<SessionState.Pending> p = flow.pending(request)
+        .filter(x -> x.step() instanceof LoginStep.SecondFactorRequired);
+    if (p.isEmpty()) {
+      return "redirect:" + flow.where(request, response);
+    }
+    try {
+      // mfa4j: sends the code (text or voice) or returns the passkey request for the browser,
+      // for this user's own pending challenge only.
+      Prompt prompt = mfa.login().prompt(p.get().user().ref(), p.get().challenge(),
+          FactorId.of(factor), channel.isBlank() ? Map.of() : Map.of("channel", channel),
+          flow.context(request));
+      SessionState.of(request).prompted(new SessionState.Prompted(factor, prompt));
+    } catch (RateLimitedException e) {
+      Flash.put(request, Notice.error("Too many codes were sent. You can ask for another in "
+          + Words.wait(clock.instant(), e.retryAfter()) + "."));
+    } catch (InvalidInputException e) {
+      Flash.put(request, Notice.error("That method cannot be used now. Please pick another."));
+    } catch (dev.mfa4j.MfaException e) {
+      // the text or call provider did not take the message; the challenge stays open
+      Flash.put(request, Notice.error("We could not send the code. Try again, or pick another"
+          + " method."));
+    }
+    return "redirect:/signin/verify";
+  }
+
+  /** A code, a backup code, or the browser's passkey answer. */
+  @PostMapping("/signin/verify")
+  String verify(HttpServletRequest request, HttpServletResponse response,
+      @RequestParam(defaultValue = "") String factor,
+      @RequestParam(defaultValue = "") String code,
+      @RequestParam(name = "backup_code", defaultValue = "") String backupCode,
+      @RequestParam(name = "response", defaultValue = "") String passkeyAnswer,
+      @RequestParam(required = false) String remember) throws IOException {
+    Optional<SessionState.Pending> p = flow.pending(request)
+        .filter(x -> x.step() instanceof LoginStep.SecondFactorRequired);
+    if (p.isEmpty()) {
+      return "redirect:" + flow.where(request, response);
+    }
+    LoginStep step;
+    try {
+      Answer answer = answer(factor, code, backupCode, passkeyAnswer);
+      // mfa4j: checks the answer against this user's challenge; at most once, with attempt
+      // limits and the user's lockout.
+      step = mfa.login().verify(p.get().user().ref(), p.get().challenge(), answer,
+          "on".equals(remember) ? RememberDevice.YES : RememberDevice.NO, flow.context(request));
+    } catch (InvalidInputException e) {
+      Flash.put(request, Notice.error("That code was not accepted."));
+      return "redirect:/signin/verify";
+    }
+    return Flash.redirectTo(request, flow.next(request, response, p.get().user(), step));
+  }
+
+  static Answer answer(String factor, String code, String backupCode, String passkeyAnswer) {
+    if (!backupCode.isBlank()) {
+      return Answer.backupCode(backupCode);
+    }
+    if (!passkeyAnswer.isBlank()) {
+      return Answer.response(FactorId.of(factor), passkeyAnswer);
+    }
+    return Answer.code(FactorId.of(factor), code);
+  }
+
+  // ---- a temporary password must be replaced ----
+
+  @GetMapping("/signin/new-password")
+  String newPasswordPage(HttpServletRequest request, HttpServletResponse response, Model model) {
+    Optional<SessionState.Pending> p = flow.pending(request)
+        .filter(x -> x.step() instanceof LoginStep.PasswordChangeRequired);
+    if (p.isEmpty()) {
+      return "redirect:" + flow.where(request, response);
+    }
+    LoginStep.PasswordChangeRequired change = (LoginStep.PasswordChangeRequired) p.get().step();
+    model.addAttribute("minLength", change.minLength());
+    model.addAttribute("problems",
+        change.problems().stream().map(dev.mfa4j.PasswordCheck.Problem::message).toList());
+    return "new-password";
+  }
+
+  @PostMapping("/signin/new-password")
+  String newPassword(HttpServletRequest request, HttpServletResponse response,
+      @RequestParam(name = "new", defaultValue = "") String next,
+      @RequestParam(defaultValue = "") String confirm) throws IOException {
+    Optional<SessionState.Pending> p = flow.pending(request)
+        .filter(x -> x.step() instanceof LoginStep.PasswordChangeRequired);
+    if (p.isEmpty()) {
+      return "redirect:" + flow.where(request, response);
+    }
+    if (!next.equals(confirm)) {
+      Flash.put(request, Notice.error("The two new passwords are not the same."));
+      return "redirect:/signin/new-password";
+    }
+    // mfa4j: stores the new password if the practice's rules accept it, then says what comes
+    // next (the second step, if the user has one); PasswordChangeRequired again says why not.
+    LoginStep step = mfa.login().completePasswordChange(p.get().user().ref(),
+        p.get().challenge(), Password.of(next), flow.context(request));
+    if (step instanceof LoginStep.PasswordChangeRequired again) {
+      SessionState.of(request).pending(new SessionState.Pending(p.get().user(),
+          again.challenge(), again));
+      Flash.put(request, Notice.error("That password cannot be used: " + String.join(" ",
+          again.problems().stream().map(dev.mfa4j.PasswordCheck.Problem::message).toList())));
+      return "redirect:/signin/new-password";
+    }
+    return Flash.redirectTo(request, flow.next(request, response, p.get().user(), step));
+  }
+
+  /** The shortest password the practice accepts from this user now. */
+  static int minLength(SignInFlow flow, MfaEngine mfa, DemoUser user) {
+    return PasswordRules.of(flow.policy(user.practice()),
+        mfa.account(user.ref()).twoFactorEnabled()).minLength();
   }
 }

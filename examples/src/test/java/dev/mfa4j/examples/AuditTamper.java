@@ -11,7 +11,7 @@ final class AuditTamper {
 
   /** Changes the IP address recorded in entry {@code seq} of the practice's activity log. */
   static void changeIp(Demo demo, String practice, long seq) throws Exception {
-    try (Connection c = demo.db.getConnection();
+    try (Connection c = demo.db().getConnection();
         PreparedStatement st = c.prepareStatement(
             "UPDATE mfa_audit SET ip = '203.0.113.66' WHERE practice = ? AND seq = ?")) {
       st.setString(1, practice);

@@ -94,8 +94,14 @@ final class Browser implements AutoCloseable {
   String path() {
     String url = driver.getCurrentUrl();
     String rest = url.startsWith(baseUrl) ? url.substring(baseUrl.length()) : url;
-    int q = rest.indexOf('?');
-    return q < 0 ? rest : rest.substring(0, q);
+    int end = rest.length();
+    for (char c : new char[] {'?', '#'}) {
+      int i = rest.indexOf(c);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
+    }
+    return rest.substring(0, end);
   }
 
   WebElement find(String css) {
@@ -144,7 +150,9 @@ final class Browser implements AutoCloseable {
     for (int attempt = 0; ; attempt++) {
       try {
         return step.get();
-      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+      } catch (org.openqa.selenium.StaleElementReferenceException
+          | org.openqa.selenium.NoSuchElementException e) {
+        // the element was replaced, or the next document is not attached yet
         if (attempt >= 2) {
           throw e;
         }
@@ -205,6 +213,115 @@ final class Browser implements AutoCloseable {
     WebDriverWait w = new WebDriverWait(driver, timeout);
     w.pollingEvery(Duration.ofMillis(50));
     return w;
+  }
+
+  /** An attribute of an element, or null if it has none (yet). */
+  String attribute(String css, String name) {
+    return onAttachedNode(() -> find(css).getAttribute(name));
+  }
+
+  /** Waits until an attribute of an element is set, and returns it. */
+  String waitForAttribute(String css, String name) {
+    try {
+      return wait(Duration.ofSeconds(30)).until(d -> {
+        List<WebElement> found = d.findElements(By.cssSelector(css));
+        return found.isEmpty() ? null : found.get(0).getAttribute(name);
+      });
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("no " + name + " on " + css + " of " + path() + ":\n"
+          + bodyText(), e);
+    }
+  }
+
+  /** Saves downloads, without asking, into a new directory, which it returns. */
+  Path downloadsTo() {
+    try {
+      Path dir = Files.createTempDirectory(profile, "downloads-");
+      driver.executeCdpCommand("Browser.setDownloadBehavior",
+          java.util.Map.of("behavior", "allow", "downloadPath", dir.toString()));
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits until {@code dir} holds the finished file {@code name}, and returns its text. */
+  String waitForDownload(Path dir, String name) {
+    Path file = dir.resolve(name);
+    try {
+      wait(Duration.ofSeconds(30)).until(d -> Files.isRegularFile(file));
+      return Files.readString(file);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("no download " + name + " while on " + path() + ":\n"
+          + bodyText(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A platform authenticator whose passkeys are synced (backup eligible and backed up, as a
+   * phone's or password manager's are), added through the DevTools protocol (Selenium's options
+   * cannot say "synced"). Returns its id.
+   */
+  @SuppressWarnings("unchecked")
+  String addSyncedAuthenticator() {
+    driver.executeCdpCommand("WebAuthn.enable", java.util.Map.of());
+    java.util.Map<String, Object> options = new java.util.HashMap<>();
+    options.put("protocol", "ctap2");
+    options.put("transport", "internal");
+    options.put("hasResidentKey", true);
+    options.put("hasUserVerification", true);
+    options.put("isUserVerified", true);
+    options.put("automaticPresenceSimulation", true);
+    options.put("defaultBackupEligibility", true);
+    options.put("defaultBackupState", true);
+    java.util.Map<String, Object> r = driver.executeCdpCommand("WebAuthn.addVirtualAuthenticator",
+        java.util.Map.of("options", options));
+    return (String) r.get("authenticatorId");
+  }
+
+  void removeAuthenticator(String id) {
+    driver.executeCdpCommand("WebAuthn.removeVirtualAuthenticator",
+        java.util.Map.of("authenticatorId", id));
+  }
+
+  /** How many passkeys an authenticator holds. */
+  @SuppressWarnings("unchecked")
+  int credentialCount(String id) {
+    java.util.Map<String, Object> r = driver.executeCdpCommand("WebAuthn.getCredentials",
+        java.util.Map.of("authenticatorId", id));
+    return ((List<Object>) r.get("credentials")).size();
+  }
+
+  /** Whether an authenticator answers by itself, as if touched (autofill completes at once). */
+  void presence(String id, boolean on) {
+    driver.executeCdpCommand("WebAuthn.setAutomaticPresenceSimulation",
+        java.util.Map.of("authenticatorId", id, "enabled", on));
+  }
+
+  /** Runs the page in this IANA time zone from now on (as a person abroad would see it). */
+  void timeZone(String zone) {
+    driver.executeCdpCommand("Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", zone));
+  }
+
+  /** The browser identifies itself as {@code userAgent} from now on. */
+  void userAgent(String userAgent) {
+    driver.executeCdpCommand("Network.enable", java.util.Map.of());
+    driver.executeCdpCommand("Network.setUserAgentOverride",
+        java.util.Map.of("userAgent", userAgent));
+  }
+
+  /** Lets pages of {@code origin} write to the clipboard, and read it back for the test. */
+  void allowClipboard(String origin) {
+    // one call: each call grants its permissions and takes every other one away
+    driver.executeCdpCommand("Browser.grantPermissions", java.util.Map.of("origin", origin,
+        "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+  }
+
+  /** Runs a script in the page and returns its value (a promise is awaited). */
+  Object script(String js, Object... args) {
+    return driver.executeScript(js, args);
   }
 
   /** Forgets every cookie (the session and any remembered device), as a new browser would. */

@@ -110,16 +110,12 @@ class JsonLinesAuditForwarderTest {
   void demo_withAuditLogSetting_forwardsItsEventsLive(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("demo-audit.jsonl");
     DemoApp.Seed ada = DemoApp.SEEDS.get(0);
-    Demo demo = DemoApp.start(new DemoConfig(0, "jdbc:h2:mem:forward-" + System.nanoTime()
-        + ";DB_CLOSE_DELAY=-1", Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.of(file.toString())),
-        dev.mfa4j.tck.MutableClock.at(Instant.now()), new java.security.SecureRandom());
-    try {
-      WebClient c = new WebClient("http://localhost:" + demo.port());
+    try (Demo demo = DemoApp.start(DemoConfig.of(0, "jdbc:h2:mem:forward-" + System.nanoTime()
+        + ";DB_CLOSE_DELAY=-1").withAuditLog(file.toString()),
+        dev.mfa4j.tck.MutableClock.at(Instant.now()), new java.security.SecureRandom())) {
+      WebClient c = new WebClient(demo.origin());
       c.get("/signin");
       c.post("/signin", Map.of("email", ada.user().email(), "password", ada.password()));
-    } finally {
-      demo.stop();
     }
     List<JsonNode> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
         .map(l -> {
