@@ -26,6 +26,8 @@ public final class MfaPurgeScheduler implements SmartLifecycle {
   private final MfaEngine mfa;
   private final Duration interval;
   private final AtomicReference<ExpiredDataPurge> last = new AtomicReference<>();
+  private final AtomicReference<ExpiredDataPurge> total =
+      new AtomicReference<>(new ExpiredDataPurge(0, 0, 0));
   private ScheduledExecutorService executor;
 
   /**
@@ -45,6 +47,11 @@ public final class MfaPurgeScheduler implements SmartLifecycle {
   /** The outcome of the last run that succeeded, if any. */
   public Optional<ExpiredDataPurge> lastPurge() {
     return Optional.ofNullable(last.get());
+  }
+
+  /** What every run since the start deleted, added up. */
+  public ExpiredDataPurge totalPurged() {
+    return total.get();
   }
 
   /** The time between runs; zero if off. */
@@ -70,6 +77,8 @@ public final class MfaPurgeScheduler implements SmartLifecycle {
     try {
       ExpiredDataPurge p = mfa.purgeExpired();
       last.set(p);
+      total.accumulateAndGet(p, (a, b) -> new ExpiredDataPurge(a.challenges() + b.challenges(),
+          a.counters() + b.counters(), a.devices() + b.devices()));
       LOG.debug("mfa4j purge: {} expired rows deleted", p.total());
     } catch (RuntimeException e) {
       // the store may be down for a moment: the next run tries again
