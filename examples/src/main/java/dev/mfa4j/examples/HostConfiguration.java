@@ -1,8 +1,6 @@
 package dev.mfa4j.examples;
 
 import dev.mfa4j.AuditSigner;
-import dev.mfa4j.ExpiredDataPurge;
-import dev.mfa4j.MfaEngine;
 import dev.mfa4j.passwords.Passwords;
 import dev.mfa4j.spi.MfaStore;
 import dev.mfa4j.spring.boot.MfaEngineCustomizer;
@@ -16,12 +14,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -29,15 +22,14 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * What the host adds to the engine the starter builds: its users and passwords, passkeys for its
- * own origin, a key that signs audit checkpoints, an optional live audit feed, the housekeeping
- * purge. The seeded practice: {@link Seeding}. The starter picks each bean up: a {@code PrimaryCredentials}
+ * own origin, a key that signs audit checkpoints and an optional live audit feed. The seeded
+ * practice: {@link Seeding}. (The starter also schedules mfa4j's purge of expired data:
+ * {@code mfa4j.purge.interval}.) The starter picks each bean up: a {@code PrimaryCredentials}
  * (the passwords), {@code FactorProvider}s (the passkey factor; it backs off its own), {@code
  * AuditListener}s and {@code MfaEngineCustomizer}s.
  */
 @Configuration(proxyBeanMethods = false)
 class HostConfiguration {
-  private static final Logger LOG = LoggerFactory.getLogger(HostConfiguration.class);
-
   /** The host's own user and practice tables, beside mfa4j's in the same database. */
   @Bean
   UserDirectory userDirectory(DataSource db) {
@@ -103,29 +95,5 @@ class HostConfiguration {
   JsonLinesAuditForwarder auditForwarder(@Value("${demo.audit-log}") String file)
       throws IOException {
     return JsonLinesAuditForwarder.appendingTo(Path.of(file));
-  }
-
-  /**
-   * mfa4j: expired ceremonies, ended throttle windows and expired remembered devices are deleted
-   * by a scheduled purge (in small batches; safe on every node at once).
-   */
-  @Bean(destroyMethod = "shutdownNow")
-  ScheduledExecutorService housekeeping(MfaEngine mfa) {
-    ScheduledExecutorService purge = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "mfa4j-purge");
-      t.setDaemon(true);
-      return t;
-    });
-    purge.scheduleWithFixedDelay(() -> {
-      try {
-        ExpiredDataPurge purged = mfa.purgeExpired();
-        if (purged.total() > 0) {
-          LOG.info("purged expired data: {}", purged);
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("purging expired data failed", e);
-      }
-    }, 15, 15, TimeUnit.MINUTES);
-    return purge;
   }
 }

@@ -56,7 +56,9 @@ record SecondStepView(String base, List<Method> methods, int backupCodesRemainin
           : null;
       String request = kind.equals("passkey")
           ? mine.flatMap(p -> p.prompt().clientJson()).orElse(null) : null;
-      out.add(new Method(id, kind, Words.kindName(m.kind()) + ": " + label,
+      String name = Words.kindName(m.kind());
+      out.add(new Method(id, kind, label.isBlank() || label.equalsIgnoreCase(name) ? name
+          : name + ": " + label,
           m.display().get("destination"), sent, request));
     }
     return new SecondStepView(base, out, step.backupCodesRemaining(), rememberOffered,

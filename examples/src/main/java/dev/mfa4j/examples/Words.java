@@ -117,8 +117,8 @@ final class Words {
         plain = "Clients cannot use passkeys, the one method that cannot be phished. Tick"
             + " \u201cPasskey\u201d under \u201cClients may use\u201d.";
       } else if (w.startsWith("A remembered device skips")) {
-        plain = "A remembered browser skips the second step for more than a day. Guidance for"
-            + " health data allows at most 24 hours: choose \u201cnever\u201d unless your"
+        plain = "A remembered browser skips the second step for more than a day. Security guidance"
+            + " allows at most 24 hours: choose \u201cnever\u201d unless your"
             + " practice has weighed the risk.";
       } else if (w.startsWith("Text-message and voice codes are a RESTRICTED")) {
         plain = "People may rely on codes by text message or call alone. Those can be caught by"
