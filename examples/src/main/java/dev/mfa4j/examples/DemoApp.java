@@ -16,8 +16,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Starts the demo practice web app: {@code java -jar examples/target/mfa4j-demo.jar
- * --spring.profiles.active=dev} after {@code mvn -q -B -DskipTests package -pl examples -am}.
+ * Starts the demo practice web app: {@code java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar
+ * examples/target/mfa4j-demo.jar --spring.profiles.active=dev} after {@code mvn -q -B -DskipTests
+ * package -pl examples -am} (the JVM options only make it start sooner on a small machine).
  *
  * <p>A Spring Boot application on {@code mfa-spring-boot-starter}: the starter builds the mfa4j
  * engine (JDBC store on the application's database, AES-GCM for secrets at rest, authenticator

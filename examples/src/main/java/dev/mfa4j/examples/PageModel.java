@@ -10,7 +10,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 
 /**
  * What every page's layout needs: the practice's name, the signed-in user, whether the developer
- * outbox exists, how to write times, and what to tell the browser's passkey manager. Never makes a session.
+ * outbox exists, how to write times, and what to tell the browser's passkey manager. Never makes
+ * a session.
  */
 @ControllerAdvice
 final class PageModel {

@@ -562,7 +562,8 @@ class DemoBrowserTest {
     browser.waitForPath("/");
     browser.open("/account/security");
     assertThat(browser.all("#device-list tr.device")).hasSize(1);
-    assertThat(browser.text("#device-list tr.device .browser")).isEqualTo("Chrome (headless) on Linux");
+    assertThat(browser.text("#device-list tr.device .browser"))
+        .isEqualTo("Chrome (headless) on Linux");
     browser.scrollTo("#devices");
     browser.screenshot("security-remembered-browser");
     signOut();
@@ -626,7 +627,8 @@ class DemoBrowserTest {
     String row = "#users tr.user[data-user='" + pr.client().id() + "']";
     browser.click(row + " a.reset-password");
     browser.waitForPath("/admin/users/" + pr.client().id() + "/reset-password");
-    assertThat(browser.text("h1")).isEqualTo("Reset " + pr.client().user().name() + "’s password?");
+    assertThat(browser.text("h1"))
+        .isEqualTo("Reset " + pr.client().user().name() + "’s password?");
     browser.screenshot("admin-reset-confirm");
     browser.click("#cancel-reset"); // changed their mind: nothing happens
     browser.waitForPath("/admin");
@@ -825,7 +827,8 @@ class DemoBrowserTest {
     AuditTamper.changeIp(demo, pr.id(), 2);
     browser.click("#verify-audit");
     browser.waitForPath("/admin");
-    assertThat(browser.text("#audit-message")).isEqualTo("Entry 2 was changed after it was recorded.");
+    assertThat(browser.text("#audit-message"))
+        .isEqualTo("Entry 2 was changed after it was recorded.");
     assertThat(browser.exists("#audit-result.broken")).isTrue();
     assertThat(browser.find("#audit-message").getCssValue("color")).isEqualTo(ERROR_RED);
     assertThat(browser.text("#audit-detail")).contains("entry 2");
