@@ -209,6 +209,15 @@ final class Browser implements AutoCloseable {
     }
   }
 
+  /** Waits until the page a click happened on has been replaced by the next one. */
+  void waitForNextPage() {
+    WebElement before = pageAtClick;
+    pageAtClick = null;
+    if (before != null) {
+      wait(Duration.ofSeconds(30)).until(d -> stale(before));
+    }
+  }
+
   WebDriverWait wait(Duration timeout) {
     WebDriverWait w = new WebDriverWait(driver, timeout);
     w.pollingEvery(Duration.ofMillis(50));

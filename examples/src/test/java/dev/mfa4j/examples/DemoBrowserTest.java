@@ -183,6 +183,7 @@ class DemoBrowserTest {
     List<String> codes = backupCodesShown();
     browser.click("#codes-saved");
     browser.click("#codes-continue");
+    browser.waitForNextPage();
     return codes;
   }
 
