@@ -3,6 +3,7 @@ package dev.mfa4j.examples;
 import static dev.mfa4j.examples.Html.h;
 
 import dev.mfa4j.Administration;
+import dev.mfa4j.Audience;
 import dev.mfa4j.AuditCheckpoint;
 import dev.mfa4j.AuditVerification;
 import dev.mfa4j.FactorKind;
@@ -11,7 +12,9 @@ import dev.mfa4j.InvalidInputException;
 import dev.mfa4j.PolicyViolationException;
 import dev.mfa4j.PracticeId;
 import dev.mfa4j.PracticePolicy;
+import dev.mfa4j.Reauthentication;
 import dev.mfa4j.SecurityActivity;
+import dev.mfa4j.StepUpRequiredException;
 import dev.mfa4j.TwoFactorRequirement;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.UserSecurityOverview;
@@ -36,9 +39,20 @@ final class AdminController {
       List.of(FactorKind.TOTP, FactorKind.PHONE, FactorKind.PASSKEY, FactorKind.BACKUP_CODE);
 
   private final Demo app;
+  private final StepUpController stepUp;
 
-  AdminController(Demo app) {
+  AdminController(Demo app, StepUpController stepUp) {
     this.app = app;
+    this.stepUp = stepUp;
+  }
+
+  /**
+   * The administrator's actions with the session's record: under a practice rule that asks for a
+   * second step, a recent one in it lets changes through.
+   */
+  private Administration admin(Request r, DemoUser a) {
+    Administration admin = app.mfa.admin(a.ref());
+    return r.session.assurance().map(admin::confirmedBy).orElse(admin);
   }
 
   void routes(DemoServer s) {
@@ -106,6 +120,36 @@ final class AdminController {
     sb.append("</select></label>");
     sb.append(methodBoxes("staff", "Staff may use", policy.staffMethods()))
         .append(methodBoxes("client", "Clients may use", policy.clientMethods()))
+        .append("<fieldset id=\"passkey-sign-in\"><legend>A passkey alone signs in</legend>")
+        .append(check("passkey_staff", "Staff", policy.passkeySignIn().contains(Audience.STAFF)))
+        .append(check("passkey_client", "Clients",
+            policy.passkeySignIn().contains(Audience.CLIENT)))
+        .append("<p class=\"muted small\">Ticked: a passkey that checks it's really the person"
+            + " (fingerprint, face, PIN or screen lock) signs them in with no password and no"
+            + " second step. Not ticked, or a passkey that cannot check who is using it: the"
+            + " password is asked as well.</p></fieldset>")
+        .append("<fieldset id=\"sensitive-changes\"><legend>Before sensitive changes</legend>")
+        .append("<label>Ask for <select name=\"reauthentication\" id=\"reauthentication\">");
+    for (Reauthentication rule : Reauthentication.values()) {
+      sb.append("<option value=\"").append(rule.name()).append('"')
+          .append(rule == policy.reauthentication() ? " selected" : "").append('>')
+          .append(h(reauthenticationName(rule))).append("</option>");
+    }
+    sb.append("</select></label><label>given in the last <select name=\"step_up_minutes\""
+        + " id=\"step-up-minutes\">");
+    java.util.SortedSet<Long> minutes = new java.util.TreeSet<>(List.of(5L, 15L, 60L));
+    minutes.add(Math.max(1, policy.stepUpMaxAge().toMinutes()));
+    for (long m : minutes) {
+      sb.append("<option value=\"").append(m).append('"')
+          .append(policy.stepUpMaxAge().equals(Duration.ofMinutes(m)) ? " selected" : "")
+          .append('>').append(m).append(" minutes</option>");
+    }
+    sb.append("</select></label><p class=\"muted small\">Sensitive changes: adding or removing a"
+            + " sign-in method, new backup codes, turning two-step verification off and, unless"
+            + " only the password is asked, administrators' changes (these rules, turning off"
+            + " someone's two-step verification, resetting a password, downloading the activity"
+            + " log). Without a second step set up, a user is asked for the password.</p>"
+            + "</fieldset>")
         .append("<button id=\"save-policy\">Save policy</button></form>");
     // mfa4j: the policy names its own departures from NIST SP 800-63B-4; show them.
     if (!policy.warnings().isEmpty()) {
@@ -252,8 +296,14 @@ final class AdminController {
     // large trail writes it to a temporary file first, or exports in pages with the cursor.
     java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
     java.io.Writer out = new java.io.OutputStreamWriter(buf, java.nio.charset.StandardCharsets.UTF_8);
-    app.mfa.admin(a.ref()).exportAudit(0, out, r.context());
+    try {
+      admin(r, a).exportAudit(0, out, r.context());
+    } catch (StepUpRequiredException e) {
+      return stepUp.ask(r, e.needs(), e.action(), new Session.Resume(r.path(), Map.of(),
+          "download the activity log", "/admin#audit", true, false));
+    }
     out.flush();
+    r.session.resume(null);
     String day = java.time.LocalDate.ofInstant(app.clock.instant(), java.time.ZoneOffset.UTC)
         .toString();
     String practice = a.practice().replaceAll("[^A-Za-z0-9_-]", "_");
@@ -274,6 +324,20 @@ final class AdminController {
     r.session.flash("Checkpoint signed: the activity log up to entry " + cp.seq()
         + ". Later checks compare the log with it.");
     return Response.redirect("/admin#audit");
+  }
+
+  private static String reauthenticationName(Reauthentication rule) {
+    return switch (rule) {
+      case PASSWORD -> "the password";
+      case STEP_UP -> "a second step (a code or a passkey)";
+      case PASSWORD_AND_STEP_UP -> "both the password and a second step";
+    };
+  }
+
+  private static String check(String name, String label, boolean checked) {
+    return "<label class=\"check\"><input type=\"checkbox\" name=\"" + name + "\" id=\""
+        + name.replace('_', '-') + "\"" + (checked ? " checked" : "") + "> " + h(label)
+        + "</label>";
   }
 
   private static String requirementName(TwoFactorRequirement t) {
@@ -299,7 +363,11 @@ final class AdminController {
     if (a == null) {
       return denied(r);
     }
-    Administration admin = app.mfa.admin(a.ref());
+    return stepUp.guard(r, "change the practice's sign-in rules", "/admin",
+        () -> savePolicy(r, admin(r, a)));
+  }
+
+  private Response savePolicy(Request r, Administration admin) {
     try {
       Set<FactorKind> staff = new LinkedHashSet<>();
       Set<FactorKind> clients = new LinkedHashSet<>();
@@ -311,20 +379,36 @@ final class AdminController {
           clients.add(k);
         }
       }
+      Set<Audience> passkeyAlone = new LinkedHashSet<>();
+      if ("on".equals(r.form("passkey_staff"))) {
+        passkeyAlone.add(Audience.STAFF);
+      }
+      if ("on".equals(r.form("passkey_client"))) {
+        passkeyAlone.add(Audience.CLIENT);
+      }
       int days = Integer.parseInt(r.form("remember"));
-      PracticePolicy next = admin.policy().toBuilder()
+      PracticePolicy current = admin.policy();
+      PracticePolicy.Builder next = current.toBuilder()
           .requirement(TwoFactorRequirement.valueOf(r.form("requirement")))
           .rememberDevice(Duration.ofDays(days))
           .staffMethods(staff)
           .clientMethods(clients)
-          .build();
-      // mfa4j: stores the policy and audits the change.
-      admin.setPolicy(next, r.context());
+          .passkeySignIn(passkeyAlone);
+      // a form from before these settings existed leaves them as they are
+      if (!r.form("reauthentication").isEmpty()) {
+        next.reauthentication(Reauthentication.valueOf(r.form("reauthentication")));
+      }
+      if (!r.form("step_up_minutes").isEmpty()) {
+        next.stepUpMaxAge(Duration.ofMinutes(Long.parseLong(r.form("step_up_minutes"))));
+      }
+      // mfa4j: stores the policy and audits the change (under a step-up rule, only with a
+      // recent second step: StepUpRequiredException, and "Confirm it's you" first).
+      admin.setPolicy(next.build(), r.context());
       r.session.flash("Policy saved.");
     } catch (PolicyViolationException e) {
-      r.session.flash("Not saved: " + e.getMessage());
+      r.session.error("Not saved: " + e.getMessage());
     } catch (IllegalArgumentException e) {
-      r.session.flash("Not saved: the form was not valid.");
+      r.session.error("Not saved: the form was not valid.");
     }
     return Response.redirect("/admin");
   }
@@ -335,10 +419,13 @@ final class AdminController {
       return denied(r);
     }
     DemoUser t = target(a, r.form("user"));
-    // mfa4j: removes the user's methods, backup codes and remembered devices; audits the reason.
-    app.mfa.admin(a.ref()).disableTwoFactor(t.ref(), r.form("reason"), r.context());
-    r.session.flash("Two-step verification is off for " + t.name() + ".");
-    return Response.redirect("/admin");
+    return stepUp.guard(r, "turn off " + t.name() + "'s two-step verification", "/admin", () -> {
+      // mfa4j: removes the user's methods, backup codes and remembered devices; audits the
+      // reason.
+      admin(r, a).disableTwoFactor(t.ref(), r.form("reason"), r.context());
+      r.session.flash("Two-step verification is off for " + t.name() + ".");
+      return Response.redirect("/admin");
+    });
   }
 
   Response resetPassword(Request r) {
@@ -347,9 +434,14 @@ final class AdminController {
       return denied(r);
     }
     DemoUser t = target(a, r.form("user"));
+    return stepUp.guard(r, "reset " + t.name() + "'s password", "/admin",
+        () -> resetPassword(r, a, t));
+  }
+
+  private Response resetPassword(Request r, DemoUser a, DemoUser t) {
     // mfa4j: a random temporary password that expires and must be replaced at the next sign-in;
     // the user's remembered devices are forgotten, the reset audited and the user notified.
-    String temporary = app.mfa.admin(a.ref()).resetPassword(t.ref(), r.context()).reveal();
+    String temporary = admin(r, a).resetPassword(t.ref(), r.context()).reveal();
     app.sessions.invalidateUser(t); // the host ends the user's current sessions
     // Shown once, on this response to the POST; never stored or logged in plain text.
     return Response.ok(app.layout.page(r, "Temporary password",

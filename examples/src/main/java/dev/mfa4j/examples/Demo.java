@@ -5,6 +5,8 @@ import dev.mfa4j.passwords.Passwords;
 import dev.mfa4j.PracticeId;
 import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.spi.MfaStore;
+import dev.mfa4j.webauthn.PasskeyFactor;
+import dev.mfa4j.webauthn.RelatedOrigins;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,6 +14,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -29,14 +32,23 @@ final class Demo {
   final Clock clock;
   /** The host's database (mfa4j's tables and the demo's); tests reach it to play an intruder. */
   final DataSource db;
+  /** The passkey provider (it also reads a refused passkey answer for the browser). */
+  final PasskeyFactor passkeys;
+  /** What {@code /.well-known/webauthn} serves; null when no other site may use our passkeys. */
+  private final String relatedOriginsJson;
   private final DemoServer server;
   private final List<AutoCloseable> closeOnStop = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int port;
 
   Demo(MfaEngine mfa, MfaStore store, DataSource db, PracticePolicy defaultPolicy,
       UserDirectory users, Passwords passwords, Supplier<List<SentMessage>> outbox, Clock clock,
-      SecureRandom random, String origin, String practiceTitle) {
+      SecureRandom random, String origin, String practiceTitle, PasskeyFactor passkeys,
+      Set<String> relatedOrigins) {
     this.mfa = mfa;
+    this.passkeys = passkeys;
+    // mfa4j: checks the origins now, so a mistyped setting stops the start rather than a request
+    this.relatedOriginsJson = relatedOrigins.isEmpty() ? null
+        : RelatedOrigins.wellKnownJson(relatedOrigins);
     this.db = db;
     this.store = store;
     this.defaultPolicy = defaultPolicy;
@@ -50,10 +62,24 @@ final class Demo {
     this.server = new DemoServer(sessions, cookies, origin, layout);
     SignInController signIn = new SignInController(this);
     signIn.routes(server);
-    new SecurityController(this, signIn).routes(server);
-    new AdminController(this).routes(server);
+    StepUpController stepUp = new StepUpController(this);
+    stepUp.routes(server);
+    new HomeController(this, stepUp).routes(server);
+    new SecurityController(this, signIn, stepUp).routes(server);
+    new AdminController(this, stepUp).routes(server);
     new OutboxController(this).routes(server);
-    server.get("/", this::home);
+    server.get("/.well-known/webauthn", this::relatedOriginsFile);
+  }
+
+  /**
+   * The list of other sites that may use this site's passkeys (WebAuthn related origins), for
+   * browsers; only when the demo is configured with some.
+   */
+  private Response relatedOriginsFile(Request r) {
+    if (relatedOriginsJson == null) {
+      throw new dev.mfa4j.NotFoundException("no related origins");
+    }
+    return Response.json(200, relatedOriginsJson);
   }
 
   /** Starts listening on the loopback address only. */
@@ -91,19 +117,5 @@ final class Demo {
   /** How long "remember this device" lasts for this user's practice (zero: not offered). */
   Duration rememberFor(DemoUser user) {
     return policy(user.practice()).rememberDevice();
-  }
-
-  private Response home(Request r) {
-    DemoUser u = r.session.user().orElse(null);
-    if (u == null) {
-      return Response.redirect("/signin");
-    }
-    String codes = r.session.takeBackupCodes().map(Views::backupCodes).orElse("");
-    return Response.ok(layout.page(r, "Welcome, " + u.name(), codes
-        + "<p id=\"signed-in\">You are signed in as " + Html.h(u.email()) + " ("
-        + Html.h(u.role().name().toLowerCase(java.util.Locale.ROOT)) + ").</p>"
-        + "<ul><li><a href=\"/account/security\">Profile &amp; security</a></li>"
-        + (u.role() == DemoUser.Role.ADMIN ? "<li><a href=\"/admin\">Administration</a></li>" : "")
-        + "</ul>"));
   }
 }

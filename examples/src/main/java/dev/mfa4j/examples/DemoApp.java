@@ -142,6 +142,19 @@ public final class DemoApp {
       forwarder = JsonLinesAuditForwarder.appendingTo(Path.of(config.auditLog().get()));
     }
 
+    // Passkeys: as the second step, and as the first (passwordless) sign-in. A passkey that
+    // checked it's the person (fingerprint, face, PIN) signs in alone where the practice allows
+    // it; one that only saw a touch (a security key without a PIN) is accepted as one factor and
+    // the password is asked too, hence PREFERRED rather than the default REQUIRED.
+    Set<String> passkeyOrigins = new java.util.LinkedHashSet<>(Set.of(origin));
+    passkeyOrigins.addAll(config.relatedOrigins());
+    PasskeyFactor passkeys = PasskeyFactor.builder()
+        .relyingParty(URI.create(origin).getHost(), PRACTICE_NAME)
+        .origins(passkeyOrigins)
+        .passwordless(true)
+        .passwordlessUserVerification(PasskeyFactor.UserVerification.PREFERRED)
+        .build();
+
     MfaEngine.Builder builder = MfaEngine.builder()
         .store(store)
         .secretProtector(AesGcmSecretProtector.fromKey("demo-1", key))
@@ -154,10 +167,7 @@ public final class DemoApp {
             .practiceName(p -> users.practiceName(p.value()).orElse(p.value()))
             .defaultRegion("US")
             .build())
-        .factor(PasskeyFactor.builder()
-            .relyingParty(URI.create(origin).getHost(), PRACTICE_NAME)
-            .origins(Set.of(origin))
-            .build())
+        .factor(passkeys)
         .auditListener(new Slf4jAuditListener())
         .auditSigner(auditSigner)
         // Security notices: a real host e-mails the user; the demo shows them in the outbox.
@@ -173,7 +183,7 @@ public final class DemoApp {
     MfaEngine mfa = builder.build();
     seed(users, passwords, policy);
     Demo demo = new Demo(mfa, store, db, policy, users, passwords, outbox::messages, clock, random,
-        origin, PRACTICE_NAME);
+        origin, PRACTICE_NAME, passkeys, config.relatedOrigins());
     if (forwarder != null) {
       demo.closeOnStop(forwarder);
     }

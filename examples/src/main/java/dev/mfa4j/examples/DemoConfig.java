@@ -1,6 +1,7 @@
 package dev.mfa4j.examples;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How the demo runs. Each setting is a system property ({@code -Dmfa4j.demo.port=9090}) or an
@@ -17,10 +18,23 @@ import java.util.Optional;
  *     at each start, so factors stored in a persistent database cannot be read after a restart
  * @param auditLog a file to which every audit event is appended as a JSON line as it happens
  *     ({@link JsonLinesAuditForwarder}, the shape of a SIEM forwarder); none by default
+ * @param relatedOrigins other sites of the practice that may use this site's passkeys
+ *     (comma-separated, e.g. {@code https://book.sunrise.example}): accepted in passkey answers
+ *     and listed at {@code /.well-known/webauthn} for browsers; none by default
  */
 record DemoConfig(int port, String jdbcUrl, Optional<String> jdbcUser,
     Optional<String> jdbcPassword, Optional<String> origin, Optional<String> secretKey,
-    Optional<String> auditLog) {
+    Optional<String> auditLog, Set<String> relatedOrigins) {
+
+  DemoConfig {
+    relatedOrigins = Set.copyOf(relatedOrigins);
+  }
+
+  /** Without related origins. */
+  DemoConfig(int port, String jdbcUrl, Optional<String> jdbcUser, Optional<String> jdbcPassword,
+      Optional<String> origin, Optional<String> secretKey, Optional<String> auditLog) {
+    this(port, jdbcUrl, jdbcUser, jdbcPassword, origin, secretKey, auditLog, Set.of());
+  }
 
   static final String DEFAULT_JDBC_URL = "jdbc:h2:mem:mfa4j-demo;DB_CLOSE_DELAY=-1";
 
@@ -38,7 +52,18 @@ record DemoConfig(int port, String jdbcUrl, Optional<String> jdbcUser,
         setting("jdbc.password"),
         setting("origin"),
         setting("secret.key"),
-        setting("audit.log"));
+        setting("audit.log"),
+        setting("related.origins").map(DemoConfig::origins).orElse(Set.of()));
+  }
+
+  private static Set<String> origins(String commaSeparated) {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (String o : commaSeparated.split(",")) {
+      if (!o.isBlank()) {
+        out.add(o.strip());
+      }
+    }
+    return out;
   }
 
   private static Optional<String> setting(String name) {
@@ -53,6 +78,6 @@ record DemoConfig(int port, String jdbcUrl, Optional<String> jdbcUser,
   @Override
   public String toString() {
     return "DemoConfig[port=" + port + ", jdbcUrl=" + jdbcUrl.replaceAll("password=[^&;]*", "password=…")
-        + ", origin=" + origin.orElse("default") + ", auditLog=" + auditLog.orElse("none") + "]";
+        + ", origin=" + origin.orElse("default") + ", auditLog=" + auditLog.orElse("none") + ", relatedOrigins=" + relatedOrigins + "]";
   }
 }

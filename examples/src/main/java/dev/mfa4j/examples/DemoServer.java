@@ -57,6 +57,11 @@ final class DemoServer {
     routes.put("POST " + path, h);
   }
 
+  /** The handler of a form's POST, to run a change again once the user confirmed it's them. */
+  Optional<Handler> postHandler(String path) {
+    return Optional.ofNullable(routes.get("POST " + path));
+  }
+
   /** Listens on {@code address}; port 0 picks a free one. */
   int start(InetSocketAddress address) throws IOException {
     server = HttpServer.create(address, 64);

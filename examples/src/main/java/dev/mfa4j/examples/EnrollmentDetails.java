@@ -49,8 +49,7 @@ final class EnrollmentDetails {
           + " class=\"passkey-create\">" + Layout.csrf(r)
           + "<input type=\"hidden\" name=\"response\" class=\"passkey-response\">"
           + "<button type=\"button\" class=\"passkey-go\" id=\"passkey-create-go\">Create passkey"
-          + "</button><p class=\"error passkey-error\" hidden></p></form>"
-          + "<script src=\"/static/webauthn.js\"></script>";
+          + "</button><p class=\"error passkey-error\" hidden></p></form>";
     }
     throw new IllegalStateException("no page for " + e.kind());
   }

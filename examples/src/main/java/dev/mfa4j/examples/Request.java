@@ -23,6 +23,10 @@ final class Request {
   private final Map<String, String> form;
   private final String body;
   private final Map<String, String> cookies;
+  /** The path of a replayed form (see {@link #replay}); null for the request as received. */
+  private String replayedPath;
+  /** A password typed on the "Confirm it's you" page for a replayed change; never stored. */
+  private dev.mfa4j.Password reauthPassword;
   Session session;
 
   private Request(HttpExchange exchange, Map<String, String> query, String body,
@@ -93,7 +97,32 @@ final class Request {
   }
 
   String path() {
-    return exchange.getRequestURI().getPath();
+    return replayedPath != null ? replayedPath : exchange.getRequestURI().getPath();
+  }
+
+  /**
+   * The same browser's earlier form, run again after the user confirmed it's them: its path and
+   * fields, this request's session and context, and the password typed to confirm, if any.
+   */
+  Request replay(String path, Map<String, String> fields, Optional<dev.mfa4j.Password> password) {
+    Request again = new Request(exchange, Map.of(), "", Map.copyOf(fields), cookies);
+    again.replayedPath = path;
+    again.reauthPassword = password.orElse(null);
+    again.session = session;
+    return again;
+  }
+
+  /** The password given on the "Confirm it's you" page for this replayed change. */
+  Optional<dev.mfa4j.Password> reauthPassword() {
+    return Optional.ofNullable(reauthPassword);
+  }
+
+  /** The form's fields without the CSRF token or a password, to replay later. */
+  Map<String, String> fieldsToReplay() {
+    Map<String, String> kept = new LinkedHashMap<>(form);
+    kept.remove("_csrf");
+    kept.remove("password");
+    return kept;
   }
 
   /** A query parameter, or "" if absent. */

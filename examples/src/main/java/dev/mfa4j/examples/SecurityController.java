@@ -6,6 +6,7 @@ import dev.mfa4j.AccountSecurity;
 import dev.mfa4j.Answer;
 import dev.mfa4j.BackupCodes;
 import dev.mfa4j.ChallengeId;
+import dev.mfa4j.ClientSignal;
 import dev.mfa4j.EnrollmentOutcome;
 import dev.mfa4j.EnrollmentStart;
 import dev.mfa4j.FactorId;
@@ -19,8 +20,10 @@ import dev.mfa4j.PasswordRejectedException;
 import dev.mfa4j.PolicyViolationException;
 import dev.mfa4j.RateLimitedException;
 import dev.mfa4j.RememberedDevice;
+import dev.mfa4j.StepUpRequiredException;
 import dev.mfa4j.sms.DeliveryException;
 import dev.mfa4j.totp.TotpFactor;
+import dev.mfa4j.webauthn.PasskeyEnrollment;
 import dev.mfa4j.webauthn.PasskeyFactor;
 import java.util.HashMap;
 import java.util.List;
@@ -36,10 +39,12 @@ import java.util.Set;
 final class SecurityController {
   private final Demo app;
   private final SignInController signIn;
+  private final StepUpController stepUp;
 
-  SecurityController(Demo app, SignInController signIn) {
+  SecurityController(Demo app, SignInController signIn, StepUpController stepUp) {
     this.app = app;
     this.signIn = signIn;
+    this.stepUp = stepUp;
   }
 
   void routes(DemoServer s) {
@@ -55,6 +60,9 @@ final class SecurityController {
     s.post("/account/devices/revoke", this::revoke);
     s.post("/account/devices/revoke-all", this::revokeAll);
     s.post("/account/password", this::changePassword);
+    s.post("/account/name", this::changeName);
+    s.post("/account/passkey/upgrade", this::upgradeBegin);
+    s.post("/account/passkey/upgrade/confirm", this::upgradeConfirm);
     s.get("/account/new-password", this::newPasswordPage);
     s.post("/account/new-password", this::newPassword);
   }
@@ -75,6 +83,15 @@ final class SecurityController {
     return s.signIn().isPresent() ? "/account/enroll" : "/account/security";
   }
 
+  /**
+   * The user's account with the session's record of what proved them and when: a recent
+   * password or second step in it stands in for asking again.
+   */
+  private AccountSecurity account(Request r, DemoUser u) {
+    AccountSecurity account = app.mfa.account(u.ref());
+    return r.session.assurance().map(account::confirmedBy).orElse(account);
+  }
+
   // ---- the security page ----
 
   Response page(Request r) {
@@ -85,6 +102,11 @@ final class SecurityController {
     AccountSecurity account = app.mfa.account(u.ref());
     StringBuilder sb = new StringBuilder();
     r.session.takeBackupCodes().ifPresent(c -> sb.append(Views.backupCodes(c)));
+    // mfa4j: what the user should do so as not to be locked out one day; a friendly nudge.
+    for (AccountSecurity.Advice advice : account.advice()) {
+      sb.append("<p class=\"nudge\" data-advice=\"").append(h(advice.name()))
+          .append("\">").append(h(Views.adviceText(advice))).append("</p>");
+    }
     boolean on = account.twoFactorEnabled();
     sb.append("<section><h2>Two-step verification</h2><p id=\"twofactor-status\" class=\"")
         .append(on ? "ok\">&#10004; On" : "off\">Off").append("</p>");
@@ -95,7 +117,7 @@ final class SecurityController {
       for (FactorSummary f : factors) {
         sb.append("<tr class=\"factor\" data-kind=\"").append(h(f.kind().id())).append("\"><td>")
             .append(h(Views.kindName(f.kind()))).append("</td><td class=\"label\">")
-            .append(h(f.label())).append("</td><td>").append(Views.facts(f.display()))
+            .append(h(f.label())).append("</td><td class=\"details\">").append(Views.details(f))
             // mfa4j: a method turned off after too many failures is listed with its state
             .append(f.active() ? "" : "<p class=\"state\">" + h(Views.stateName(f)) + "</p>")
             .append("</td><td>").append(h(Views.time(f.created())))
@@ -107,7 +129,7 @@ final class SecurityController {
             .append("\" aria-label=\"New name\"><button>Rename</button></form>")
             .append("<form method=\"post\" action=\"/account/factor/remove\" class=\"inline remove\">")
             .append(Layout.csrf(r)).append(hidden("factor", f.id().value()))
-            .append(passwordField()).append("<button>Remove</button></form></td></tr>");
+            .append("<button>Remove</button></form></td></tr>");
       }
       sb.append("</tbody></table>");
     }
@@ -116,12 +138,14 @@ final class SecurityController {
       sb.append("<p>").append(account.backupCodesRemaining())
           .append(" unused backup codes.</p>")
           .append("<form method=\"post\" action=\"/account/backup-codes\" id=\"regenerate-form\">")
-          .append(Layout.csrf(r)).append(passwordField())
+          .append(Layout.csrf(r))
           .append("<button>New backup codes</button></form>")
           .append("<form method=\"post\" action=\"/account/disable\" id=\"disable-form\">")
-          .append(Layout.csrf(r)).append(passwordField())
+          .append(Layout.csrf(r))
           .append("<button class=\"danger\">Turn off two-step verification</button></form>");
     }
+    sb.append("<p class=\"muted small\">Before you remove a method, get new backup codes or turn"
+        + " two-step verification off, we may ask you to confirm it's you.</p>");
     sb.append("</section><section><h2>Remembered devices</h2>");
     List<RememberedDevice> devices = account.rememberedDevices();
     if (devices.isEmpty()) {
@@ -141,6 +165,12 @@ final class SecurityController {
       sb.append("</tbody></table><form method=\"post\" action=\"/account/devices/revoke-all\">")
           .append(Layout.csrf(r)).append("<button id=\"forget-all\">Forget all devices</button></form>");
     }
+    sb.append("</section><section><h2>Your name</h2>")
+        .append("<form method=\"post\" action=\"/account/name\" id=\"name-form\">")
+        .append(Layout.csrf(r))
+        .append("<label>Name shown to others <input name=\"name\" id=\"name\" maxlength=\"64\""
+            + " required autocomplete=\"name\" value=\"").append(h(u.name()))
+        .append("\"></label><button>Save name</button></form>");
     sb.append("</section><section><h2>Change password</h2>")
         .append("<form method=\"post\" action=\"/account/password\" id=\"password-form\">")
         .append(Layout.csrf(r))
@@ -158,10 +188,15 @@ final class SecurityController {
       return Response.redirect("/signin");
     }
     Set<FactorKind> allowed = app.policy(s.user().practice()).methodsFor(s.user().ref().audience());
-    StringBuilder sb = new StringBuilder("<p>Each method is confirmed with your password.</p>");
+    // A sign-in that must enroll first has no session record yet: its password is asked here.
+    // A signed-in user is asked to confirm it's them only when the practice's rule needs it.
+    String password = s.signIn().isPresent() ? passwordField() : "";
+    StringBuilder sb = new StringBuilder(s.signIn().isPresent()
+        ? "<p>Each method is confirmed with your password.</p>" : "");
     if (allowed.contains(FactorKind.TOTP) && app.mfa.kinds().contains(FactorKind.TOTP)) {
       sb.append(beginForm(r, "totp", "Authenticator app",
-          "Google Authenticator, Microsoft Authenticator, 2FAS, Duo Mobile…", "Authenticator app", ""));
+          "Google Authenticator, Microsoft Authenticator, 2FAS, Duo Mobile…", "Authenticator app",
+          password));
     }
     if (allowed.contains(FactorKind.PHONE) && app.mfa.kinds().contains(FactorKind.PHONE)) {
       sb.append(beginForm(r, "phone", "Text message or voice call",
@@ -170,11 +205,15 @@ final class SecurityController {
               + " placeholder=\"+1 202 555 0143\"></label>"
               + "<label class=\"check\"><input type=\"radio\" name=\"channel\" value=\"SMS\" checked>"
               + " Text message</label><label class=\"check\"><input type=\"radio\" name=\"channel\""
-              + " value=\"VOICE\"> Voice call</label>"));
+              + " value=\"VOICE\"> Voice call</label>" + password));
     }
     if (allowed.contains(FactorKind.PASSKEY) && app.mfa.kinds().contains(FactorKind.PASSKEY)) {
       sb.append(beginForm(r, "passkey", "Passkey or security key",
-          "Touch ID, Face ID, Windows Hello, a phone, or a security key.", "My passkey", ""));
+          "Touch ID, Face ID, Windows Hello, a phone, or a security key.", "My passkey",
+          "<fieldset class=\"hints\"><legend>Where will you keep it?</legend>"
+              + hint("client-device", "On this device", true)
+              + hint("security-key", "Security key", false)
+              + hint("hybrid", "Phone or tablet", false) + "</fieldset>" + password));
     }
     return Response.ok(app.layout.page(r, "Add a sign-in method", sb.toString()));
   }
@@ -185,7 +224,13 @@ final class SecurityController {
         + h(help) + "</p><form method=\"post\" action=\"/account/enroll/begin\" data-kind=\""
         + kind + "\">" + Layout.csrf(r) + hidden("kind", kind)
         + "<label>Name <input name=\"label\" maxlength=\"64\" required value=\"" + h(defaultLabel)
-        + "\"></label>" + extra + passwordField() + "<button>Continue</button></form></section>";
+        + "\"></label>" + extra + "<button>Continue</button></form></section>";
+  }
+
+  /** A choice that tells the browser which kind of passkey the user means to make. */
+  private static String hint(String value, String label, boolean checked) {
+    return "<label class=\"check\"><input type=\"radio\" name=\"hint\" value=\"" + value + "\""
+        + (checked ? " checked" : "") + "> " + h(label) + "</label>";
   }
 
   Response begin(Request r) {
@@ -203,16 +248,38 @@ final class SecurityController {
     } else if (kind.equals(FactorKind.PASSKEY)) {
       params.put(PasskeyFactor.PARAM_USER_NAME, s.user().email());
       params.put(PasskeyFactor.PARAM_DISPLAY_NAME, s.user().name());
+      if (HINTS.contains(r.form("hint"))) {
+        params.put(PasskeyFactor.PARAM_HINTS, r.form("hint")); // guides the browser's dialog
+      }
     }
-    return attempt(r, "/account/enroll", () -> {
-      // mfa4j: checks the password and the practice's allowed methods, then the provider starts
-      // (a TOTP key and QR code, a code sent to the phone, or the passkey creation options).
-      EnrollmentStart start = app.mfa.account(s.user().ref()).beginEnrollment(kind,
-          r.form("label"), Password.of(r.form("password")), params, r.context());
-      r.session.enrolling(new Session.Enrolling(start.ceremony(), start.factor(), kind.id(),
-          detailsOf(start), r.form("label")));
-      return Response.redirect("/account/enroll/confirm");
-    });
+    if (s.signIn().isPresent()) {
+      return attempt(r, "/account/enroll", () -> {
+        // mfa4j: checks the password and the practice's allowed methods, then the provider
+        // starts (a TOTP key and QR code, a code sent to the phone, or the passkey options).
+        EnrollmentStart start = app.mfa.account(s.user().ref()).beginEnrollment(kind,
+            r.form("label"), Password.of(r.form("password")), params, r.context());
+        return enrolling(r, kind, start);
+      });
+    }
+    return stepUp.guard(r, "add a sign-in method", "/account/enroll",
+        () -> attempt(r, "/account/enroll", () -> {
+          // mfa4j: the session's recent password (or second step, as the practice asks)
+          // confirms it; otherwise StepUpRequiredException and "Confirm it's you" first.
+          AccountSecurity account = account(r, s.user());
+          EnrollmentStart start = r.reauthPassword().isPresent()
+              ? account.beginEnrollment(kind, r.form("label"), r.reauthPassword().get(), params,
+                  r.context())
+              : account.beginEnrollment(kind, r.form("label"), params, r.context());
+          return enrolling(r, kind, start);
+        }));
+  }
+
+  private static final Set<String> HINTS = Set.of("client-device", "security-key", "hybrid");
+
+  private Response enrolling(Request r, FactorKind kind, EnrollmentStart start) {
+    r.session.enrolling(new Session.Enrolling(start.ceremony(), start.factor(), kind.id(),
+        detailsOf(start), r.form("label")));
+    return Response.redirect("/account/enroll/confirm");
   }
 
   /** The provider's details, read through its documented type. */
@@ -260,11 +327,11 @@ final class SecurityController {
       return Response.redirect("/account/security");
     }
     if (outcome instanceof EnrollmentOutcome.Retry retry) {
-      r.session.flash("That code was not accepted. " + retry.attemptsLeft() + " attempts left.");
+      r.session.error("That code was not accepted. " + retry.attemptsLeft() + " attempts left.");
       return Response.redirect("/account/enroll/confirm");
     }
     r.session.enrolling(null);
-    r.session.flash("That setup has expired. Please start again.");
+    r.session.error("That setup has expired. Please start again.");
     return Response.redirect(home(s));
   }
 
@@ -287,12 +354,19 @@ final class SecurityController {
     if (u == null) {
       return Response.redirect("/signin");
     }
-    return attempt(r, "/account/security", () -> {
-      app.mfa.account(u.ref()).remove(FactorId.of(r.form("factor")),
-          Password.of(r.form("password")), r.context());
-      r.session.flash("Removed.");
-      return Response.redirect("/account/security");
-    });
+    return stepUp.guard(r, "remove a sign-in method", "/account/security",
+        () -> attempt(r, "/account/security", () -> {
+          FactorId factor = FactorId.of(r.form("factor"));
+          AccountSecurity account = account(r, u);
+          // mfa4j: removes it if the session shows the proof the practice asks for, and says
+          // what the browser's passkey manager should be told (a removed passkey).
+          List<ClientSignal> signals = r.reauthPassword().isPresent()
+              ? account.remove(factor, r.reauthPassword().get(), r.context())
+              : account.remove(factor, r.context());
+          r.session.signals(signals);
+          r.session.flash("Removed.");
+          return Response.redirect("/account/security");
+        }));
   }
 
   Response regenerate(Request r) {
@@ -300,13 +374,16 @@ final class SecurityController {
     if (u == null) {
       return Response.redirect("/signin");
     }
-    return attempt(r, "/account/security", () -> {
-      BackupCodes codes = app.mfa.account(u.ref())
-          .regenerateBackupCodes(Password.of(r.form("password")), r.context());
-      r.session.showBackupCodes(codes.reveal());
-      r.session.flash("New backup codes. The old ones no longer work.");
-      return Response.redirect("/account/security");
-    });
+    return stepUp.guard(r, "get new backup codes", "/account/security",
+        () -> attempt(r, "/account/security", () -> {
+          AccountSecurity account = account(r, u);
+          BackupCodes codes = r.reauthPassword().isPresent()
+              ? account.regenerateBackupCodes(r.reauthPassword().get(), r.context())
+              : account.regenerateBackupCodes(r.context());
+          r.session.showBackupCodes(codes.reveal());
+          r.session.flash("New backup codes. The old ones no longer work.");
+          return Response.redirect("/account/security");
+        }));
   }
 
   Response disable(Request r) {
@@ -314,11 +391,17 @@ final class SecurityController {
     if (u == null) {
       return Response.redirect("/signin");
     }
-    return attempt(r, "/account/security", () -> {
-      app.mfa.account(u.ref()).disableTwoFactor(Password.of(r.form("password")), r.context());
-      r.session.flash("Two-step verification is off.");
-      return Response.redirect("/account/security");
-    });
+    return stepUp.guard(r, "turn off two-step verification", "/account/security",
+        () -> attempt(r, "/account/security", () -> {
+          AccountSecurity account = account(r, u);
+          if (r.reauthPassword().isPresent()) {
+            account.disableTwoFactor(r.reauthPassword().get(), r.context());
+          } else {
+            account.disableTwoFactor(r.context());
+          }
+          r.session.flash("Two-step verification is off.");
+          return Response.redirect("/account/security");
+        }));
   }
 
   Response revoke(Request r) {
@@ -349,7 +432,7 @@ final class SecurityController {
       return Response.redirect("/signin");
     }
     if (!r.form("new").equals(r.form("confirm"))) {
-      r.session.flash("The new passwords do not match.");
+      r.session.error("The new passwords do not match.");
       return Response.redirect("/account/security");
     }
     return attempt(r, "/account/security", () -> {
@@ -362,9 +445,82 @@ final class SecurityController {
         // longer trusted.
         app.sessions.invalidateOthers(u, r.session);
       }
-      r.session.flash(check.accepted() ? "Your password was changed." : problems(check.problems()));
+      if (check.accepted()) {
+        r.session.flash("Your password was changed.");
+      } else {
+        r.session.error(problems(check.problems()));
+      }
       return Response.redirect("/account/security");
     });
+  }
+
+  /**
+   * The user's name, kept by the host. Passkey managers show it beside the user's passkeys, so
+   * the next page tells the browser the new one (where it supports that).
+   */
+  Response changeName(Request r) {
+    DemoUser u = r.session.user().orElse(null);
+    if (u == null) {
+      return Response.redirect("/signin");
+    }
+    String name = r.form("name").strip();
+    if (name.isEmpty() || name.length() > 64) {
+      r.session.error("Please enter a name of 1 to 64 characters.");
+      return Response.redirect("/account/security");
+    }
+    app.users.rename(u.practice(), u.id(), name);
+    DemoUser renamed = new DemoUser(u.practice(), u.id(), u.email(), name, u.role());
+    r.session.user(renamed);
+    // mfa4j: the passkeys still accepted and the user's current names, for the browser.
+    r.session.signals(app.mfa.account(u.ref())
+        .signals(new ClientSignal.Names(u.email(), name)));
+    r.session.flash("Your name is now " + name + ".");
+    return Response.redirect("/account/security");
+  }
+
+  // ---- a passkey made in the background after a password sign-in (conditional create) ----
+
+  /**
+   * The home page's script asks for passkey options once per session, only where the browser
+   * can create a passkey without a dialog (its password manager saves one for the password the
+   * user just typed). Answers JSON: {@code {"options": …}}, or {@code {}} to do nothing.
+   */
+  Response upgradeBegin(Request r) {
+    DemoUser u = r.session.user().orElse(null);
+    if (u == null || r.session.upgradeOffered() || !HomeController.upgradeFits(app, r, u)) {
+      return Response.json(200, "{}");
+    }
+    r.session.upgradeOffered(true);
+    try {
+      // mfa4j: a passkey enrollment confirmed by the password the user gave moments ago (the
+      // session's record), for the browser's conditional create.
+      EnrollmentStart start = account(r, u).beginEnrollment(FactorKind.PASSKEY, "Passkey",
+          Map.of(PasskeyFactor.PARAM_USER_NAME, u.email(),
+              PasskeyFactor.PARAM_DISPLAY_NAME, u.name(),
+              PasskeyFactor.PARAM_MEDIATION, PasskeyFactor.MEDIATION_CONDITIONAL),
+          r.context());
+      PasskeyEnrollment passkey = start.details(PasskeyEnrollment.class);
+      r.session.upgrade(new Session.Enrolling(start.ceremony(), start.factor(), "passkey",
+          passkey, "Passkey"));
+      return Response.json(200, "{\"options\":" + passkey.creationOptionsJson() + "}");
+    } catch (StepUpRequiredException | PolicyViolationException | RateLimitedException e) {
+      return Response.json(200, "{}"); // not now: the visible offer stays on the page
+    }
+  }
+
+  /** The browser made the passkey: confirm it like any enrollment. Answers JSON. */
+  Response upgradeConfirm(Request r) {
+    DemoUser u = r.session.user().orElse(null);
+    Session.Enrolling e = r.session.upgrade().orElse(null);
+    if (u == null || e == null) {
+      return Response.json(200, "{\"ok\":false}");
+    }
+    r.session.upgrade(null);
+    // mfa4j: checks the browser's answer against the ceremony begun above.
+    EnrollmentOutcome outcome = app.mfa.account(u.ref()).confirmEnrollment(e.ceremony(),
+        Answer.response(e.factor(), r.body()), r.context());
+    boolean ok = outcome instanceof EnrollmentOutcome.Confirmed;
+    return Response.json(200, "{\"ok\":" + ok + "}");
   }
 
   // ---- a temporary password must be replaced during sign-in ----
@@ -390,7 +546,7 @@ final class SecurityController {
       return Response.redirect("/signin");
     }
     if (!r.form("new").equals(r.form("confirm"))) {
-      r.session.flash("The new passwords do not match.");
+      r.session.error("The new passwords do not match.");
       return Response.redirect("/account/new-password");
     }
     // mfa4j: stores the new password if the practice's rules accept it, then says what comes
@@ -399,7 +555,7 @@ final class SecurityController {
         Password.of(r.form("new")), r.context());
     if (step instanceof LoginStep.PasswordChangeRequired again) {
       r.session.pending(new Session.Pending(p.user(), again.challenge(), again));
-      r.session.flash(problems(again.problems()));
+      r.session.error(problems(again.problems()));
       return Response.redirect("/account/new-password");
     }
     return signIn.next(r, p.user(), step);
@@ -416,15 +572,18 @@ final class SecurityController {
     try {
       return action.run();
     } catch (PasswordRejectedException e) {
-      r.session.flash("Your password was not right.");
+      if (r.reauthPassword().isPresent()) {
+        throw e; // typed on the "Confirm it's you" page: it says so there
+      }
+      r.session.error("Your password was not right.");
     } catch (PolicyViolationException e) {
-      r.session.flash("Your practice does not allow that: " + e.getMessage());
+      r.session.error("Your practice does not allow that: " + e.getMessage());
     } catch (RateLimitedException e) {
-      r.session.flash("Too many attempts. Please wait a little and try again.");
+      r.session.error("Too many attempts. Please wait a little and try again.");
     } catch (InvalidInputException e) {
-      r.session.flash("That was not accepted: " + e.getMessage());
+      r.session.error("That was not accepted: " + e.getMessage());
     } catch (DeliveryException e) {
-      r.session.flash("We could not send the code. Please try again.");
+      r.session.error("We could not send the code. Please try again.");
     }
     return Response.redirect(back);
   }

@@ -48,6 +48,12 @@ final class UserDirectory {
         u.name(), u.role().name());
   }
 
+  /** Changes a user's display name. */
+  void rename(String practice, String id, String name) {
+    update("UPDATE demo_user SET display_name = ? WHERE practice_id = ? AND user_id = ?", name,
+        practice, id);
+  }
+
   /** The user signing in with this e-mail address (case-insensitive). */
   Optional<DemoUser> byEmail(String email) {
     return query("SELECT practice_id, user_id, email, display_name, role FROM demo_user"

@@ -7,6 +7,7 @@ import dev.mfa4j.FactorSummary;
 import dev.mfa4j.LoginStep;
 import dev.mfa4j.spi.AuditOutcome;
 import dev.mfa4j.spi.AuditType;
+import dev.mfa4j.webauthn.PasskeyDisplay;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -102,7 +103,7 @@ final class Views {
   static String eventFacts(AuditType type, Map<String, String> details) {
     if (type != AuditType.AUDIT_VERIFIED && type != AuditType.AUDIT_EXPORTED
         && type != AuditType.AUDIT_PURGED) {
-      return facts(details);
+      return facts(passkeyAndStepUpFacts(details));
     }
     Map<String, String> plain = new TreeMap<>();
     details.forEach((k, v) -> plain.put(switch (k) {
@@ -120,6 +121,61 @@ final class Views {
       default -> "kind".equals(k) ? v.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') : v;
     }));
     return facts(plain);
+  }
+
+  /**
+   * A method's details as a person reads them: where a passkey is kept, the masked phone number
+   * and how the code comes. Technical facts (algorithms, authenticator model ids) stay off the
+   * page.
+   */
+  static String details(FactorSummary f) {
+    Map<String, String> d = f.display();
+    return switch (f.kind().id()) {
+      case "passkey" -> {
+        String where = PasskeyDisplay.STORAGE_SYNCED.equals(d.get(PasskeyDisplay.STORAGE))
+            ? "Synced passkey" : "This device only";
+        yield "<span class=\"fact storage\">" + h(where) + "</span>"
+            + (d.containsKey(PasskeyDisplay.PROVIDER)
+                ? " <span class=\"fact\">in " + h(d.get(PasskeyDisplay.PROVIDER)) + "</span>" : "");
+      }
+      case "phone" -> "<span class=\"fact\">" + h(d.getOrDefault("destination", "")) + "</span>"
+          + " <span class=\"fact\">" + ("VOICE".equals(d.get("channel")) ? "voice call"
+              : "text message") + "</span>";
+      case "totp" -> "<span class=\"fact\">" + h(d.getOrDefault("digits", "6"))
+          + "-digit codes</span>";
+      default -> "";
+    };
+  }
+
+  /** mfa4j's advice for the security page, as a friendly suggestion. */
+  static String adviceText(dev.mfa4j.AccountSecurity.Advice advice) {
+    return switch (advice) {
+      case ADD_BACKUP_FOR_DEVICE_BOUND_PASSKEY -> "Your only way to sign in is a passkey kept on"
+          + " one device. If you lose that device you could be locked out: get new backup"
+          + " codes, or add a synced passkey (one your phone or password manager keeps for you).";
+      case ADD_UNRESTRICTED_FACTOR -> "You only get codes by text message or call. An"
+          + " authenticator app or a passkey is safer and works without phone signal: add one"
+          + " below.";
+    };
+  }
+
+  /**
+   * The facts of passkey sign-ins and step-ups in staff words: whether the passkey checked it
+   * was the person, a sign-in with a passkey first, what a confirmation was for and asked.
+   */
+  private static Map<String, String> passkeyAndStepUpFacts(Map<String, String> details) {
+    Map<String, String> plain = new TreeMap<>();
+    details.forEach((k, v) -> {
+      switch (k) {
+        case "userVerified" -> plain.put("checked it was the person", "true".equals(v) ? "yes" : "no");
+        case "via" -> plain.put("how", "passwordless".equals(v) ? "passkey first" : v);
+        case "action" -> plain.put("for", v.replace('_', ' '));
+        case "needs" -> plain.put("asked for", "second_factor".equals(v) ? "a second step"
+            : v.replace('_', ' '));
+        default -> plain.put(k, v);
+      }
+    });
+    return plain;
   }
 
   /** Display facts of a factor (masked number, channel, synced), never secret. */
@@ -159,8 +215,17 @@ final class Views {
   /** The second step: one section per method the user has, plus backup codes. */
   static String secondStep(Request r, LoginStep.SecondFactorRequired s,
       Optional<Session.Prompted> prompted, boolean rememberOffered) {
-    StringBuilder sb = new StringBuilder("<p>Your password was right. Now confirm it is you with"
-        + " one of your methods.</p>");
+    return secondStep(r, s, prompted, rememberOffered, "/signin",
+        "<p>Your password was right. Now confirm it is you with one of your methods.</p>");
+  }
+
+  /**
+   * The second step's methods, posting to {@code base + "/send"} and {@code base + "/verify"}:
+   * the sign-in's, or the same methods again to confirm it's you before a sensitive change.
+   */
+  static String secondStep(Request r, LoginStep.SecondFactorRequired s,
+      Optional<Session.Prompted> prompted, boolean rememberOffered, String base, String intro) {
+    StringBuilder sb = new StringBuilder(intro);
     // One passkey section for all of them: mfa4j's passkey request lists every passkey the user
     // has, so the browser offers whichever is at hand.
     List<String> passkeys = s.methods().stream().filter(m -> m.kind().id().equals("passkey"))
@@ -184,32 +249,33 @@ final class Views {
       }
       switch (m.kind().id()) {
         case "phone" -> {
-          sb.append(sendForm(r, id, "SMS", "Text me a code"))
-              .append(sendForm(r, id, "VOICE", "Call me with a code"));
+          sb.append(sendForm(r, base, id, "SMS", "Text me a code"))
+              .append(sendForm(r, base, id, "VOICE", "Call me with a code"));
           mine.ifPresent(p -> sb.append(sent(p.prompt().display())));
-          sb.append(codeForm(r, id, "phone", rememberOffered));
+          sb.append(codeForm(r, base, id, "phone", rememberOffered));
         }
         case "passkey" -> {
           if (mine.isPresent() && mine.get().prompt().clientJson().isPresent()) {
             sb.append(jsonBlock("passkey-request", mine.get().prompt().clientJson().get()))
-                .append("<form method=\"post\" action=\"/signin/verify\" class=\"verify passkey-get\""
-                    + " data-kind=\"passkey\">").append(Layout.csrf(r))
+                .append("<form method=\"post\" action=\"").append(base)
+                .append("/verify\" class=\"verify passkey-get\" data-kind=\"passkey\">")
+                .append(Layout.csrf(r))
                 .append("<input type=\"hidden\" name=\"factor\" value=\"").append(h(id))
                 .append("\"><input type=\"hidden\" name=\"response\" class=\"passkey-response\">")
                 .append(remember(rememberOffered))
                 .append("<button type=\"button\" class=\"passkey-go\">Use your passkey</button>"
                     + "<p class=\"error passkey-error\" hidden></p></form>");
           } else {
-            sb.append(sendForm(r, id, "", "Use a passkey"));
+            sb.append(sendForm(r, base, id, "", "Use a passkey"));
           }
         }
-        default -> sb.append(codeForm(r, id, m.kind().id(), rememberOffered));
+        default -> sb.append(codeForm(r, base, id, m.kind().id(), rememberOffered));
       }
       sb.append("</section>");
     }
     if (s.backupCodesRemaining() > 0) {
       sb.append("<section class=\"method\" data-kind=\"backup_code\"><h2>Backup code</h2>"
-              + "<form method=\"post\" action=\"/signin/verify\" class=\"verify\""
+              + "<form method=\"post\" action=\"").append(base).append("/verify\" class=\"verify\""
               + " data-kind=\"backup_code\">").append(Layout.csrf(r))
           .append("<label>Backup code <input name=\"backup_code\" autocomplete=\"off\""
               + " autocapitalize=\"characters\" spellcheck=\"false\" required></label>")
@@ -218,7 +284,7 @@ final class Views {
           .append(s.backupCodesRemaining()).append(" unused backup codes left.</p></section>");
     }
     sb.append("<p class=\"muted\">This step expires at ").append(time(s.expiresAt()))
-        .append(".</p><script src=\"/static/webauthn.js\"></script>");
+        .append(".</p>");
     return sb.toString();
   }
 
@@ -229,8 +295,9 @@ final class Views {
         + h(display.getOrDefault("destination", "your phone")) + " with a code.</p>";
   }
 
-  private static String sendForm(Request r, String factor, String channel, String label) {
-    return "<form method=\"post\" action=\"/signin/send\" class=\"inline send\" data-channel=\""
+  private static String sendForm(Request r, String base, String factor, String channel,
+      String label) {
+    return "<form method=\"post\" action=\"" + base + "/send\" class=\"inline send\" data-channel=\""
         + h(channel) + "\">" + Layout.csrf(r)
         + "<input type=\"hidden\" name=\"factor\" value=\"" + h(factor) + "\">"
         + (channel.isEmpty() ? "" : "<input type=\"hidden\" name=\"channel\" value=\""
@@ -238,8 +305,9 @@ final class Views {
         + "<button>" + h(label) + "</button></form> ";
   }
 
-  private static String codeForm(Request r, String factor, String kind, boolean remember) {
-    return "<form method=\"post\" action=\"/signin/verify\" class=\"verify\" data-kind=\""
+  private static String codeForm(Request r, String base, String factor, String kind,
+      boolean remember) {
+    return "<form method=\"post\" action=\"" + base + "/verify\" class=\"verify\" data-kind=\""
         + h(kind) + "\">" + Layout.csrf(r)
         + "<input type=\"hidden\" name=\"factor\" value=\"" + h(factor) + "\">"
         + "<label>Code <input name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\""

@@ -81,4 +81,16 @@ class AuditWordsTest {
     assertThat(Views.eventFacts(AuditType.FACTOR_ENROLLED, Map.of("kind", "totp")))
         .contains("kind: totp");
   }
+
+  @Test
+  void passkeyAndStepUpFacts_haveStaffWords() {
+    assertThat(Views.eventFacts(AuditType.SIGN_IN_SUCCEEDED,
+        Map.of("userVerified", "true", "via", "passwordless", "method", "passkey")))
+        .contains("checked it was the person: yes", "how: passkey first", "method: passkey")
+        .doesNotContain("userVerified", "passwordless");
+    assertThat(Views.eventFacts(AuditType.STEP_UP_REQUIRED,
+        Map.of("action", "remove_factor", "needs", "second_factor")))
+        .contains("for: remove factor", "asked for: a second step")
+        .doesNotContain("_");
+  }
 }

@@ -207,6 +207,50 @@ final class Browser implements AutoCloseable {
     return w;
   }
 
+  /** An attribute of an element, or null if it has none (yet). */
+  String attribute(String css, String name) {
+    return onAttachedNode(() -> find(css).getAttribute(name));
+  }
+
+  /** Waits until an attribute of an element is set, and returns it. */
+  String waitForAttribute(String css, String name) {
+    try {
+      return wait(Duration.ofSeconds(30)).until(d -> {
+        List<WebElement> found = d.findElements(By.cssSelector(css));
+        return found.isEmpty() ? null : found.get(0).getAttribute(name);
+      });
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("no " + name + " on " + css + " of " + path() + ":\n"
+          + bodyText(), e);
+    }
+  }
+
+  /** Saves downloads, without asking, into a new directory, which it returns. */
+  Path downloadsTo() {
+    try {
+      Path dir = Files.createTempDirectory(profile, "downloads-");
+      driver.executeCdpCommand("Browser.setDownloadBehavior",
+          java.util.Map.of("behavior", "allow", "downloadPath", dir.toString()));
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits until {@code dir} holds the finished file {@code name}, and returns its text. */
+  String waitForDownload(Path dir, String name) {
+    Path file = dir.resolve(name);
+    try {
+      wait(Duration.ofSeconds(30)).until(d -> Files.isRegularFile(file));
+      return Files.readString(file);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("no download " + name + " while on " + path() + ":\n"
+          + bodyText(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Forgets every cookie (the session and any remembered device), as a new browser would. */
   void forgetCookies() {
     driver.manage().deleteAllCookies();

@@ -10,6 +10,7 @@ import dev.mfa4j.FactorKind;
 import dev.mfa4j.Password;
 import dev.mfa4j.RequestContext;
 import dev.mfa4j.totp.TotpEnrollment;
+import dev.mfa4j.webauthn.SoftwareAuthenticator;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -70,6 +71,11 @@ class DemoHttpTest {
 
   /** Enrolls an authenticator app through the API, as the security page would. */
   private static void enrollTotp(Person p) {
+    enrollTotpKey(p);
+  }
+
+  /** Enrolls an authenticator app through the API; returns its key. */
+  private static String enrollTotpKey(Person p) {
     RequestContext ctx = RequestContext.of("127.0.0.1", "test");
     EnrollmentStart start = demo.mfa.account(p.user().ref()).beginEnrollment(FactorKind.TOTP,
         "Phone app", Password.of(p.password()), Map.of(), ctx);
@@ -78,6 +84,7 @@ class DemoHttpTest {
         start.ceremony(), Answer.code(start.factor(), Rfc6238.code(key, clock.instant())), ctx);
     assertThat(outcome).isInstanceOf(EnrollmentOutcome.Confirmed.class);
     clock.advance(Duration.ofSeconds(30));
+    return key;
   }
 
   private static HttpResponse<String> signIn(WebClient c, Person p) throws Exception {
@@ -429,5 +436,162 @@ class DemoHttpTest {
     assertThat(c.get("/admin").body()).contains("Checkpoint signed: the activity log up to entry");
     assertThat(c.post("/admin/audit/verify", Map.of()).body()).containsPattern(CHECKED)
         .containsPattern("compared with \\d+ signed checkpoints?\\.");
+  }
+  // ---- passkeys first, and "Confirm it's you" ----
+
+  @Test
+  void wellKnownWebauthn_withoutRelatedOrigins_isNotFound() throws Exception {
+    HttpResponse<String> r = new WebClient(base).get("/.well-known/webauthn");
+    assertThat(r.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void wellKnownWebauthn_withRelatedOrigins_isServedAsJson() throws Exception {
+    Demo related = DemoApp.start(new DemoConfig(0, "jdbc:h2:mem:related-" + System.nanoTime()
+        + ";DB_CLOSE_DELAY=-1", Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(),
+        java.util.Set.of("https://book.sunrise.example", "https://sunrise.example")),
+        clock, new SecureRandom());
+    try {
+      HttpResponse<String> r = new WebClient("http://localhost:" + related.port())
+          .get("/.well-known/webauthn");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+      assertThat(r.body()).isEqualTo(
+          "{\"origins\":[\"https://book.sunrise.example\",\"https://sunrise.example\"]}");
+    } finally {
+      related.stop();
+    }
+  }
+
+  @Test
+  void relatedOrigins_fromTheEnvironmentSetting_areSplitAtCommas() {
+    System.setProperty("mfa4j.demo.related.origins", " https://a.example, https://b.example ,");
+    try {
+      assertThat(DemoConfig.fromEnvironment().relatedOrigins())
+          .containsExactlyInAnyOrder("https://a.example", "https://b.example");
+    } finally {
+      System.clearProperty("mfa4j.demo.related.origins");
+    }
+  }
+
+  /** Signs in with the password and a code from the authenticator app the person has. */
+  private static WebClient signedInWithCode(Person p, String key) throws Exception {
+    WebClient c = new WebClient(base);
+    assertThat(location(signIn(c, p))).isEqualTo("/signin/verify");
+    c.get("/signin/verify");
+    String factor = demo.mfa.account(p.user().ref()).factors().get(0).id().value();
+    assertThat(location(c.post("/signin/verify",
+        Map.of("factor", factor, "code", Rfc6238.code(key, clock.instant()))))).isEqualTo("/");
+    c.get("/");
+    return c;
+  }
+
+  @Test
+  void stepUpPage_wrongCode_isRefusedInTheErrorStyleAndCounted() throws Exception {
+    Person p = newStaff();
+    String key = enrollTotpKey(p);
+    WebClient c = signedInWithCode(p, key);
+    clock.advance(Duration.ofMinutes(6));
+    HttpResponse<String> export = c.post("/chart/export", Map.of());
+    assertThat(location(export)).isEqualTo("/confirm");
+    assertThat(export.headers().firstValue("Content-Disposition")).isEmpty();
+    String page = c.get("/confirm").body();
+    assertThat(page).contains("<h1>Confirm it&#39;s you</h1>", "export the client chart",
+        "action=\"/confirm/verify\"");
+    String factor = demo.mfa.account(p.user().ref()).factors().get(0).id().value();
+
+    HttpResponse<String> wrong = c.post("/confirm/verify", Map.of("factor", factor,
+        "code", wrongCode(key)));
+    assertThat(location(wrong)).isEqualTo("/confirm");
+    assertThat(c.get("/confirm").body()).contains("<p class=\"error alert\" id=\"error\""
+        + " role=\"alert\">That code was not accepted. 4 attempts left.</p>");
+    DemoApp.Seed ada = DemoApp.SEEDS.get(0);
+    assertThat(demo.mfa.admin(ada.user().ref()).securityState(p.user().ref())
+        .consecutiveFailures()).isEqualTo(1);
+
+    HttpResponse<String> right = c.post("/confirm/verify", Map.of("factor", factor,
+        "code", Rfc6238.code(key, clock.instant())));
+    assertThat(location(right)).isEqualTo("/confirm/done");
+    assertThat(c.get("/confirm/done").body()).contains("You can now export the client chart");
+    HttpResponse<String> file = c.post("/chart/export", Map.of());
+    assertThat(file.headers().firstValue("Content-Disposition").orElse(""))
+        .isEqualTo("attachment; filename=\"client-chart-jordan-example.txt\"");
+    assertThat(file.body()).contains("Client: Jordan Example");
+  }
+
+  @Test
+  void chartExport_byAClient_isRefused() throws Exception {
+    DemoApp.Seed cleo = DemoApp.SEEDS.get(2);
+    WebClient c = signedIn(new Person(cleo.user(), cleo.password()));
+    HttpResponse<String> r = c.post("/chart/export", Map.of());
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(r.headers().firstValue("Content-Disposition")).isEmpty();
+  }
+
+  private static String wrongCode(String key) {
+    String right = Rfc6238.code(key, clock.instant());
+    return right.equals("000000") ? "111111" : "000000";
+  }
+
+  /** The JSON of a data block on a page, unescaped. */
+  private static String jsonBlock(String page, String id) {
+    Matcher m = Pattern.compile("<script type=\"application/json\" id=\"" + id
+        + "\">(.*?)</script>", Pattern.DOTALL).matcher(page);
+    assertThat(m.find()).as(id + " in:\n" + page).isTrue();
+    return m.group(1).replace("\\u003c", "<").replace("\\u003e", ">")
+        .replace("\\u0026", "&");
+  }
+
+  /**
+   * A key that cannot check who is using it (touch only), answering as Chromium will not (see
+   * DemoBrowserTest): the passkey is accepted as one factor and the password page finishes.
+   */
+  @Test
+  void passkeySignIn_keyWithoutUserVerification_asksForThePassword() throws Exception {
+    Person p = newStaff();
+    SoftwareAuthenticator key = SoftwareAuthenticator.touchOnlyKey();
+    WebClient c = signedIn(p);
+    c.get("/account/enroll");
+    assertThat(location(c.post("/account/enroll/begin", Map.of("kind", "passkey",
+        "label", "Touch-only key", "hint", "security-key")))).isEqualTo("/account/enroll/confirm");
+    String options = jsonBlock(c.get("/account/enroll/confirm").body(), "passkey-create");
+    assertThat(location(c.post("/account/enroll/confirm",
+        Map.of("response", key.register(options, base))))).isEqualTo("/account/security");
+
+    WebClient next = new WebClient(base);
+    String request = jsonBlock(next.get("/signin").body(), "passwordless-request");
+    HttpResponse<String> answered = next.post("/signin/passkey",
+        Map.of("response", key.assertion(request, base)));
+    assertThat(location(answered)).isEqualTo("/signin/password");
+    assertThat(location(next.get("/"))).isEqualTo("/signin"); // the passkey alone grants nothing
+    assertThat(next.get("/signin/password").body())
+        .contains("<h1>Enter your password to finish signing in</h1>", p.user().email());
+    assertThat(location(next.post("/signin/password", Map.of("password", p.password()))))
+        .isEqualTo("/");
+    assertThat(next.get("/").body()).contains("You are signed in as " + p.user().email());
+  }
+
+  /**
+   * The home page's background passkey (conditional create) after a sign-in with a password and
+   * a code, answered as a passkey manager does (no touch, no check of the person): Chromium takes
+   * the request but never answers it (see DemoBrowserTest).
+   */
+  @Test
+  void passkeyUpgrade_conditionalCreate_addsASyncedPasskeyOncePerSession() throws Exception {
+    Person p = newStaff();
+    String totp = enrollTotpKey(p);
+    WebClient c = signedInWithCode(p, totp);
+    assertThat(c.get("/").body()).contains("id=\"passkey-upgrade\"");
+    HttpResponse<String> begun = c.postJson("/account/passkey/upgrade", "{}");
+    assertThat(begun.body()).startsWith("{\"options\":");
+    String options = begun.body().substring("{\"options\":".length(), begun.body().length() - 1);
+    SoftwareAuthenticator manager = SoftwareAuthenticator.syncedPasskey();
+    assertThat(c.postJson("/account/passkey/upgrade/confirm",
+        manager.registerConditionally(options, base)).body()).isEqualTo("{\"ok\":true}");
+    assertThat(c.postJson("/account/passkey/upgrade", "{}").body()).isEqualTo("{}");
+    String page = c.get("/account/security").body();
+    assertThat(page).contains("Synced passkey");
+    assertThat(c.get("/").body()).doesNotContain("passkey-upgrade", "passkey-offer");
   }
 }

@@ -45,6 +45,16 @@ final class WebClient {
     return post(path, withToken, Optional.of(base));
   }
 
+  /** A script's JSON POST: the CSRF token in its header, as the demo's page script sends it. */
+  HttpResponse<String> postJson(String path, String json) throws Exception {
+    return remember(http.send(request(path)
+        .header("Content-Type", "application/json")
+        .header("X-CSRF-Token", csrf)
+        .header("Origin", base)
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString()));
+  }
+
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
     if (!session.isEmpty()) {
