@@ -292,15 +292,11 @@ final class Login implements LoginFlow {
     boolean stepUp = purpose == ChallengePurpose.STEP_UP;
     Optional<FactorId> named = answer instanceof Answer.Code c ? Optional.of(c.factor())
         : answer instanceof Answer.Response r ? Optional.of(r.factor()) : Optional.empty();
-    Ceremonies.Opened opened = engine.ceremonies.open(user, challenge, purpose, named);
-    if (opened instanceof Ceremonies.Closed c) {
-      return closed(user, c, request);
+    Opening opening = openForAnswer(user, challenge, purpose, named, request);
+    if (opening.refusal().isPresent()) {
+      return opening.refusal().get();
     }
-    Ceremonies.Open open = (Ceremonies.Open) opened;
-    Optional<LoginStep> locked = locked(user, open, request);
-    if (locked.isPresent()) {
-      return locked.get();
-    }
+    Ceremonies.Open open = opening.open();
     PracticePolicy policy = engine.policy(user.practice());
     if (answer instanceof Answer.BackupCode code) {
       return verifyBackupCode(user, policy, challenge, open, code, remember, request, stepUp);
@@ -362,6 +358,23 @@ final class Login implements LoginFlow {
         audit), LOST);
     return new LoginStep.Authenticated(user, proof.kind(), false, Optional.empty(),
         engine.assurances.make(user, current, List.of(proof)));
+  }
+
+  /** A ceremony opened for an answer, or the step that refuses the answer. */
+  private record Opening(Ceremonies.Open open, Optional<LoginStep> refusal) {}
+
+  /**
+   * Opens the ceremony under the user's lock; refuses (audited) when it is closed or the user is
+   * locked now.
+   */
+  private Opening openForAnswer(UserRef user, ChallengeId challenge, ChallengePurpose purpose,
+      Optional<FactorId> named, RequestContext request) {
+    Ceremonies.Opened opened = engine.ceremonies.open(user, challenge, purpose, named);
+    if (opened instanceof Ceremonies.Closed c) {
+      return new Opening(null, Optional.of(closed(user, c, request)));
+    }
+    Ceremonies.Open open = (Ceremonies.Open) opened;
+    return new Opening(open, locked(user, open, request));
   }
 
   /**
@@ -631,16 +644,12 @@ final class Login implements LoginFlow {
     Objects.requireNonNull(remember, "remember");
     Objects.requireNonNull(request, "request");
     return engine.atomically(() -> {
-      Ceremonies.Opened opened = engine.ceremonies.open(user, challenge,
-          ChallengePurpose.SIGN_IN_PASSWORD, Optional.empty());
-      if (opened instanceof Ceremonies.Closed c) {
-        return closed(user, c, request);
+      Opening opening = openForAnswer(user, challenge, ChallengePurpose.SIGN_IN_PASSWORD,
+          Optional.empty(), request);
+      if (opening.refusal().isPresent()) {
+        return opening.refusal().get();
       }
-      Ceremonies.Open open = (Ceremonies.Open) opened;
-      Optional<LoginStep> locked = locked(user, open, request);
-      if (locked.isPresent()) {
-        return locked.get();
-      }
+      Ceremonies.Open open = opening.open();
       PracticePolicy policy = engine.policy(user.practice());
       if (!engine.config.passwords.verify(user, password, request)) {
         return refused(user, policy, challenge, open, Optional.empty(), "password_rejected",

@@ -10,6 +10,7 @@ import dev.mfa4j.ClientSignal;
 import dev.mfa4j.FactorId;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.LoginStep;
+import dev.mfa4j.MfaEngine;
 import dev.mfa4j.Password;
 import dev.mfa4j.PasswordlessStart;
 import dev.mfa4j.PracticePolicy;
@@ -85,6 +86,38 @@ class PasskeyFirstEngineTest {
     assertThat(fx.mfa.login().completeWithPassword(alice, p.challenge(),
         Password.of(PasswordlessEngineTest.PASSWORD), RememberDevice.NO, fx.request))
         .isEqualTo(new LoginStep.Rejected(LoginStep.Reason.ALREADY_COMPLETE));
+  }
+
+  @Test
+  void userVerificationPreferred_touchOnlyKeyIsOneFactor_passwordFollows() {
+    SoftwareAuthenticator touch = SoftwareAuthenticator.touchOnlyKey();
+    FactorId f = fx.enroll(alice, touch, "Old key");
+    MfaEngine preferred = fx.node(PasskeyFactor.builder()
+        .relyingParty("app.example.com", "Sunrise Therapy")
+        .origins(Set.of(PasswordlessEngineTest.ORIGIN))
+        .passwordless(true)
+        .passwordlessUserVerification(PasskeyFactor.UserVerification.PREFERRED)
+        .build());
+    PasswordlessStart s = preferred.login().beginPasswordless(alice.practice(), fx.request);
+
+    LoginStep step = preferred.login().finishPasswordless(alice.practice(), s.ceremony(),
+        touch.assertion(PasswordlessEngineTest.options(s), PasswordlessEngineTest.ORIGIN),
+        fx.users, RememberDevice.NO, fx.request);
+
+    assertThat(step).isInstanceOf(LoginStep.PasswordRequired.class);
+    assertThat(fx.record(alice, f).lastUsed()).isPresent();
+    LoginStep done = preferred.login().completeWithPassword(alice,
+        ((LoginStep.PasswordRequired) step).challenge(),
+        Password.of(PasswordlessEngineTest.PASSWORD), RememberDevice.NO, fx.request);
+    Assurance a = ((LoginStep.Authenticated) done).assurance();
+    assertThat(a.level()).isEqualTo(Assurance.Level.AAL2);
+    assertThat(a.proofs()).filteredOn(p -> p.type() == Assurance.Type.FACTOR).singleElement()
+        .satisfies(p -> assertThat(p.userVerified()).isFalse());
+    // the same key under the default (user verification required) is refused and counted
+    PasswordlessStart strict = fx.begin();
+    assertThat(fx.finish(strict, touch.assertion(PasswordlessEngineTest.options(strict),
+        PasswordlessEngineTest.ORIGIN))).isEqualTo(PasswordlessEngineTest.REFUSED);
+    assertThat(fx.state(alice).consecutiveFailures()).isEqualTo(1);
   }
 
   @Test

@@ -257,8 +257,9 @@ class PasswordlessEngineTest {
   void passwordless_unknownCredential_refusedCountedTowardNobody() {
     enroll(alice, SoftwareAuthenticator.syncedPasskey(), "iPhone");
     PasswordlessStart s = begin();
+    // registered nowhere: the page may tell the browser to forget it
     assertThat(finish(s, SoftwareAuthenticator.syncedPasskey().assertion(options(s), ORIGIN)))
-        .isEqualTo(REFUSED);
+        .isEqualTo(new LoginStep.Rejected(LoginStep.Reason.UNKNOWN_CREDENTIAL));
     assertThat(state(alice).consecutiveFailures()).isZero();
     assertThat(store.audit().find(new AuditQuery(alice.practice(), Optional.empty(),
         Optional.empty(), 500))).filteredOn(e -> e.subject().isEmpty())

@@ -1,0 +1,156 @@
+package dev.mfa4j.spring.security;
+
+import dev.mfa4j.MfaEngine;
+import dev.mfa4j.PracticePolicy;
+import dev.mfa4j.spi.PrimaryCredentials;
+import dev.mfa4j.spring.boot.Mfa4jProperties;
+import dev.mfa4j.spring.boot.MfaMetrics;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.authorization.AuthorizationManagerFactories;
+import org.springframework.security.authorization.AuthorizationManagerFactory;
+import org.springframework.security.authorization.DefaultAuthorizationManagerFactory;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * mfa4j in Spring Security 7's multi-factor model.
+ *
+ * <ul>
+ *   <li>The engine's password check over the application's {@link UserDetailsService} (and its
+ *       {@link PasswordEncoder}, else Spring's delegating one), unless the application defines a
+ *       {@link PrimaryCredentials} bean.
+ *   <li>In a servlet web application ({@code mfa4j.web.enabled}, default true): the {@link
+ *       MfaFlow}; mfa4j's filter and entry points on every {@code HttpSecurity} (a {@code
+ *       Customizer<HttpSecurity>} bean applying {@link Mfa4jHttpConfigurer}); a security filter
+ *       chain for {@code /mfa4j/**} that lets a principal with only its password reach the second
+ *       step (the pages check the session themselves); the pages ({@link MfaPageController}, with
+ *       Thymeleaf) and the JSON API ({@link MfaApiController}); and, unless the application has
+ *       an {@link AuthorizationManagerFactory} of its own (such as the one {@code
+ *       @EnableMultiFactorAuthentication} makes), one that adds {@link
+ *       MfaAuthorities#SIGN_IN_COMPLETE} to every {@code authenticated()} or {@code
+ *       hasRole(...)} rule ({@code mfa4j.web.require-sign-in-complete}, default true).
+ * </ul>
+ *
+ * <p>The application must define a {@link MfaUserResolver} bean.
+ */
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+    "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+    "dev.mfa4j.spring.boot.Mfa4jAutoConfiguration",
+    "dev.mfa4j.spring.boot.Mfa4jMetricsAutoConfiguration"})
+@ConditionalOnClass({MfaEngine.class, Authentication.class})
+@EnableConfigurationProperties(Mfa4jProperties.class)
+public class Mfa4jSecurityAutoConfiguration {
+  static final String NO_RESOLVER = "mfa4j: no MfaUserResolver bean. mfa4j needs to know which"
+      + " mfa4j user (practice, user id, audience) a signed-in principal is: define a bean, e.g."
+      + " `@Bean MfaUserResolver users() { return MfaUserResolver.singlePractice(\"main\"); }`,"
+      + " or set mfa4j.web.enabled=false.";
+
+  /** Creates the configuration; Spring calls it. */
+  public Mfa4jSecurityAutoConfiguration() {}
+
+  /** The engine's password check over Spring Security's user details. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({UserDetailsService.class, PasswordEncoder.class})
+  static class UserDetailsConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(PrimaryCredentials.class)
+    @ConditionalOnBean(UserDetailsService.class)
+    PrimaryCredentials mfa4jUserDetailsCredentials(UserDetailsService users,
+        ObjectProvider<PasswordEncoder> encoder, ObjectProvider<MfaUserResolver> resolver) {
+      return new UserDetailsCredentials(users,
+          encoder.getIfUnique(PasswordEncoderFactories::createDelegatingPasswordEncoder),
+          resolver.getIfUnique(() -> authentication -> Optional.empty()));
+    }
+  }
+
+  /** The pages, API, filter and authorization defaults of a servlet web application. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass({HttpSecurity.class, SecurityFilterChain.class,
+      org.springframework.web.servlet.DispatcherServlet.class})
+  @ConditionalOnBooleanProperty(name = "mfa4j.web.enabled", matchIfMissing = true)
+  static class WebConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(MfaFlow.class)
+    MfaFlow mfa4jFlow(MfaEngine mfa, ObjectProvider<MfaUserResolver> resolver,
+        ObjectProvider<MfaMetrics> metrics, Mfa4jProperties properties, PracticePolicy policy) {
+      MfaUserResolver users = resolver.getIfUnique();
+      if (users == null) {
+        throw new IllegalStateException(NO_RESOLVER);
+      }
+      Mfa4jProperties.Web web = properties.getWeb();
+      return new MfaFlow(mfa, users, Optional.ofNullable(metrics.getIfUnique()),
+          new MfaFlow.Settings(web.getDefaultSuccessUrl(), web.getLoginUrl(),
+              web.getDeviceCookieName(), web.getDeviceCookieSameSite(), policy.rememberDevice(),
+              new LinkedHashSet<>(web.getPrimaryFactors())));
+    }
+
+    /** Applies mfa4j's filter and entry points to every HttpSecurity the application builds. */
+    @Bean
+    Customizer<HttpSecurity> mfa4jHttpSecurityCustomizer(MfaFlow flow) {
+      return http -> http.with(new Mfa4jHttpConfigurer(flow), Customizer.withDefaults());
+    }
+
+    /**
+     * The chain of mfa4j's own pages and API: reachable with the password alone, since that is
+     * when the second step is needed; each page checks the session's mfa4j state. CSRF as Spring
+     * Security's default.
+     */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 100)
+    SecurityFilterChain mfa4jSecurityFilterChain(HttpSecurity http) {
+      return http.securityMatcher("/mfa4j/**")
+          .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+          .build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(AuthorizationManagerFactory.class)
+    @ConditionalOnBooleanProperty(name = "mfa4j.web.require-sign-in-complete",
+        matchIfMissing = true)
+    DefaultAuthorizationManagerFactory<Object> mfa4jAuthorizationManagerFactory(
+        ObjectProvider<RoleHierarchy> roleHierarchy) {
+      DefaultAuthorizationManagerFactory<Object> factory = AuthorizationManagerFactories
+          .multiFactor().requireFactors(MfaAuthorities.SIGN_IN_COMPLETE).build();
+      roleHierarchy.ifUnique(factory::setRoleHierarchy);
+      return factory;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(MfaApiController.class)
+    MfaApiController mfa4jApiController(MfaFlow flow) {
+      return new MfaApiController(flow);
+    }
+
+    /** The pages, rendered by Thymeleaf. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.thymeleaf.spring6.SpringTemplateEngine")
+    static class PageConfiguration {
+      @Bean
+      @ConditionalOnMissingBean(MfaPageController.class)
+      MfaPageController mfa4jPageController(MfaFlow flow) {
+        return new MfaPageController(flow);
+      }
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package dev.mfa4j.spring.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import java.util.Objects;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * mfa4j's pages under {@code /mfa4j}: the second step, a step-up, the enrollment a practice
+ * requires, and the forced password change. Each renders a Thymeleaf template under {@code
+ * templates/mfa4j/} ({@code verify}, {@code step-up}, {@code enroll}, {@code enroll-confirm},
+ * {@code backup-codes}, {@code password}, {@code locked}); an application replaces one by putting
+ * its own file at the same path, or replaces the controller with a bean of this type. Forms post
+ * with Spring Security's CSRF token; challenge and ceremony ids stay in the session.
+ */
+@Controller
+@RequestMapping("/mfa4j")
+public class MfaPageController {
+  private final MfaFlow flow;
+
+  /** Pages over {@code flow}. */
+  public MfaPageController(MfaFlow flow) {
+    this.flow = Objects.requireNonNull(flow, "flow");
+  }
+
+  /** The second step, or wherever the sign-in stands. */
+  @GetMapping("/verify")
+  public String verifyPage(HttpServletRequest request, HttpServletResponse response,
+      Model model) {
+    MfaState s = flow.state(request).orElse(null);
+    MfaFlow.Result where = flow.where(request, response, s);
+    if (where.next() != MfaFlow.Next.SECOND_FACTOR) {
+      return go(where, model);
+    }
+    flow.takeMessage(request).ifPresent(m -> model.addAttribute("message", m));
+    model.addAttribute("methods", s.methods);
+    model.addAttribute("defaultMethod", s.defaultMethod);
+    model.addAttribute("backupCodesRemaining", s.backupCodesRemaining);
+    model.addAttribute("promptFactor", s.promptFactor);
+    model.addAttribute("promptJson", s.promptJson);
+    model.addAttribute("promptDisplay", s.promptDisplay);
+    model.addAttribute("rememberOffered", !flow.settings().rememberFor().isZero());
+    model.addAttribute("action", "/mfa4j/verify");
+    return "mfa4j/verify";
+  }
+
+  /** An answer to the second step. */
+  @PostMapping("/verify")
+  public String verify(HttpServletRequest request, HttpServletResponse response,
+      @RequestParam(required = false) String factor, @RequestParam(required = false) String code,
+      @RequestParam(required = false) String backupCode,
+      @RequestParam(required = false) String passkeyResponse,
+      @RequestParam(required = false) String remember, Model model) {
+    return go(flow.verify(request, response, factor, code, backupCode, passkeyResponse,
+        "on".equals(remember) || "true".equals(remember)), model);
+  }
+
+  /** Sends a code (text, call) or prepares the passkey request for a picked factor. */
+  @PostMapping("/prompt")
+  public String prompt(HttpServletRequest request, @RequestParam String factor,
+      @RequestParam(required = false) String channel) {
+    flow.prompt(request, factor, channel);
+    boolean stepUp = flow.state(request).map(s -> s.signedIn()).orElse(false);
+    return "redirect:" + (stepUp ? MfaEntryPoint.STEP_UP : MfaEntryPoint.VERIFY);
+  }
+
+  /** A step-up: fresh proof of a factor before the saved request. */
+  @GetMapping("/step-up")
+  public String stepUpPage(HttpServletRequest request, HttpServletResponse response,
+      Model model) {
+    MfaFlow.Result r = flow.beginStepUp(request, response);
+    if (r.next() != MfaFlow.Next.STEP_UP) {
+      return go(r, model);
+    }
+    MfaState s = flow.state(request).orElseThrow();
+    flow.takeMessage(request).ifPresent(m -> model.addAttribute("message", m));
+    model.addAttribute("methods", s.stepUpMethods);
+    model.addAttribute("defaultMethod", null);
+    model.addAttribute("backupCodesRemaining", s.stepUpBackupCodes);
+    model.addAttribute("promptFactor", s.promptFactor);
+    model.addAttribute("promptJson", s.promptJson);
+    model.addAttribute("promptDisplay", s.promptDisplay);
+    model.addAttribute("rememberOffered", false);
+    model.addAttribute("action", "/mfa4j/step-up");
+    return "mfa4j/step-up";
+  }
+
+  /** An answer to a step-up. */
+  @PostMapping("/step-up")
+  public String stepUp(HttpServletRequest request, HttpServletResponse response,
+      @RequestParam(required = false) String factor, @RequestParam(required = false) String code,
+      @RequestParam(required = false) String backupCode,
+      @RequestParam(required = false) String passkeyResponse, Model model) {
+    return go(flow.verifyStepUp(request, response, factor, code, backupCode, passkeyResponse),
+        model);
+  }
+
+  /** The choice of a first factor, which the practice requires. */
+  @GetMapping("/enroll")
+  public String enrollPage(HttpServletRequest request, HttpServletResponse response,
+      Model model) {
+    MfaState s = flow.state(request).orElse(null);
+    MfaFlow.Result where = flow.where(request, response, s);
+    if (where.next() != MfaFlow.Next.ENROLLMENT) {
+      return go(where, model);
+    }
+    if (s.enrollCeremony != null) {
+      return "redirect:/mfa4j/enroll/confirm";
+    }
+    flow.takeMessage(request).ifPresent(m -> model.addAttribute("message", m));
+    model.addAttribute("kinds", s.allowedKinds);
+    return "mfa4j/enroll";
+  }
+
+  /** Begins the enrollment of the chosen kind. */
+  @PostMapping("/enroll")
+  public String enroll(HttpServletRequest request, HttpServletResponse response,
+      @RequestParam String kind, @RequestParam(required = false) String label,
+      @RequestParam(required = false) String password,
+      @RequestParam(required = false) String phone,
+      @RequestParam(required = false) String channel, Model model) {
+    MfaFlow.Result r = flow.beginEnrollment(request, response, kind, label, password, phone,
+        channel);
+    return go(r, model);
+  }
+
+  /** The enrollment's confirmation: a QR code and a code field, or the passkey prompt. */
+  @GetMapping("/enroll/confirm")
+  public String confirmPage(HttpServletRequest request, HttpServletResponse response,
+      Model model) {
+    MfaState s = flow.state(request).orElse(null);
+    MfaFlow.Result where = flow.where(request, response, s);
+    if (where.next() != MfaFlow.Next.ENROLLMENT) {
+      return go(where, model);
+    }
+    if (s.enrollCeremony == null) {
+      return "redirect:/mfa4j/enroll";
+    }
+    flow.takeMessage(request).ifPresent(m -> model.addAttribute("message", m));
+    model.addAttribute("kind", s.enrollKind);
+    model.addAttribute("details", s.enrollDetails);
+    return "mfa4j/enroll-confirm";
+  }
+
+  /** Confirms the enrollment. */
+  @PostMapping("/enroll/confirm")
+  public String confirm(HttpServletRequest request, HttpServletResponse response,
+      @RequestParam(required = false) String code,
+      @RequestParam(required = false) String passkeyResponse, Model model) {
+    MfaFlow.Result r = flow.confirmEnrollment(request, response, code, passkeyResponse);
+    boolean codes = flow.state(request).map(s -> !s.backupCodes.isEmpty()).orElse(false);
+    if (r.next() == MfaFlow.Next.SIGNED_IN && codes) {
+      model.addAttribute("continueUrl", r.redirect());
+      model.addAttribute("codes", flow.takeBackupCodes(request));
+      return "mfa4j/backup-codes";
+    }
+    return go(r, model);
+  }
+
+  /** The new password a temporary one requires. */
+  @GetMapping("/password")
+  public String passwordPage(HttpServletRequest request, HttpServletResponse response,
+      Model model) {
+    MfaState s = flow.state(request).orElse(null);
+    MfaFlow.Result where = flow.where(request, response, s);
+    if (where.next() != MfaFlow.Next.PASSWORD_CHANGE) {
+      return go(where, model);
+    }
+    flow.takeMessage(request).ifPresent(m -> model.addAttribute("message", m));
+    model.addAttribute("minLength", s.minPasswordLength);
+    model.addAttribute("problems", List.copyOf(s.problems));
+    return "mfa4j/password";
+  }
+
+  /** Sets the new password. */
+  @PostMapping("/password")
+  public String password(HttpServletRequest request, HttpServletResponse response,
+      @RequestParam String password, @RequestParam String confirmation, Model model) {
+    return go(flow.changePassword(request, response, password, confirmation), model);
+  }
+
+  /** The page or redirect of a result. */
+  private String go(MfaFlow.Result r, Model model) {
+    return switch (r.next()) {
+      case SIGNED_IN -> "redirect:" + r.redirect();
+      case SECOND_FACTOR -> "redirect:" + MfaEntryPoint.VERIFY;
+      case ENROLLMENT -> "redirect:/mfa4j/enroll";
+      case PASSWORD_CHANGE -> "redirect:/mfa4j/password";
+      case STEP_UP -> "redirect:" + MfaEntryPoint.STEP_UP;
+      case LOCKED -> {
+        model.addAttribute("until", r.until().orElse(null));
+        yield "mfa4j/locked";
+      }
+      case SIGN_IN_AGAIN -> "redirect:" + r.redirect();
+    };
+  }
+}
