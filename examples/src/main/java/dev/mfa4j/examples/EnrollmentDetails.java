@@ -38,7 +38,7 @@ final class EnrollmentDetails {
       return "<p id=\"code-sent\">We sent a code by "
           + (phone.channel().name().equals("VOICE") ? "voice call" : "text message") + " to "
           + h(phone.maskedNumber()) + ". It works until " + h(Views.time(phone.codeExpiresAt()))
-          + ".</p><p class=\"warning\">" + h(phone.riskNotice()) + "</p>"
+          + ".</p><p class=\"warning\">" + h(SecurityController.PHONE_RISK) + "</p>"
           + form + "<label>Code <input name=\"code\" id=\"code\" inputmode=\"numeric\""
           + " autocomplete=\"one-time-code\" required></label><button>Confirm</button></form>";
     }

@@ -274,6 +274,10 @@ final class SecurityController {
         }));
   }
 
+  /** The risk of codes sent to a phone, in the words of the practice's staff and clients. */
+  static final String PHONE_RISK = "Codes by text message or call can reach someone else if your"
+      + " phone number is taken over. Add an authenticator app or a passkey as well.";
+
   private static final Set<String> HINTS = Set.of("client-device", "security-key", "hybrid");
 
   private Response enrolling(Request r, FactorKind kind, EnrollmentStart start) {
@@ -314,7 +318,10 @@ final class SecurityController {
     if (outcome instanceof EnrollmentOutcome.Confirmed ok) {
       r.session.enrolling(null);
       ok.backupCodes().map(BackupCodes::reveal).ifPresent(r.session::showBackupCodes);
-      String notices = String.join(" ", ok.notices());
+      // mfa4j's notices (the risk of text and voice codes) cite the standard; say it plainly
+      String notices = ok.notices().isEmpty() ? ""
+          : ok.factor().kind().equals(FactorKind.PHONE) ? PHONE_RISK
+          : String.join(" ", ok.notices());
       if (s.signIn().isPresent()) {
         // mfa4j: the sign-in that required enrollment may now finish.
         // Only the enrollment this session just confirmed completes this session's sign-in.

@@ -592,6 +592,10 @@ class DemoHttpTest {
     assertThat(c.postJson("/account/passkey/upgrade", "{}").body()).isEqualTo("{}");
     String page = c.get("/account/security").body();
     assertThat(page).contains("Synced passkey");
+    // what a person reads: no authenticator model ids or standards words
+    String text = page.replaceAll("<[^>]*>", " ");
+    assertThat(text).doesNotContainIgnoringCase("aaguid").doesNotContain("AAL", " UV", "RP ",
+        "NIST", "singleDevice", "multiDevice", "backedUp");
     assertThat(c.get("/").body()).doesNotContain("passkey-upgrade", "passkey-offer");
   }
 }
