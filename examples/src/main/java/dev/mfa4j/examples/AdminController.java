@@ -155,7 +155,7 @@ final class AdminController {
     if (!policy.warnings().isEmpty()) {
       sb.append("<ul id=\"policy-warnings\">");
       for (String w : policy.warnings()) {
-        sb.append("<li>").append(h(w)).append("</li>");
+        sb.append("<li>").append(h(plainWarning(w))).append("</li>");
       }
       sb.append("</ul>");
     }
@@ -326,6 +326,22 @@ final class AdminController {
     return Response.redirect("/admin#audit");
   }
 
+  /**
+   * mfa4j's departures from NIST SP 800-63B-4, with its standards words (assurance levels,
+   * "RESTRICTED", setting names) swapped for an administrator's.
+   */
+  static String plainWarning(String warning) {
+    if (warning.contains("phishing-resistant method (passkey)")) {
+      return (warning.startsWith("Clients") ? "Clients" : "Staff") + " are not offered passkeys,"
+          + " the one method that cannot be phished; the NIST guidelines ask that it be offered.";
+    }
+    if (warning.contains("RESTRICTED authenticator")) {
+      return "Users may rely on codes by text message or call alone, which the NIST guidelines"
+          + " count as a weaker method (a phone number can be taken over).";
+    }
+    return warning.replace("NIST SP 800-63B-4", "the NIST guidelines");
+  }
+
   private static String reauthenticationName(Reauthentication rule) {
     return switch (rule) {
       case PASSWORD -> "the password";
@@ -406,7 +422,9 @@ final class AdminController {
       admin.setPolicy(next.build(), r.context());
       r.session.flash("Policy saved.");
     } catch (PolicyViolationException e) {
-      r.session.error("Not saved: " + e.getMessage());
+      r.session.error(e.getMessage().contains("other than SMS/voice")
+          ? "Not saved: offer staff and clients at least one method besides text message or call."
+          : "Not saved: " + e.getMessage());
     } catch (IllegalArgumentException e) {
       r.session.error("Not saved: the form was not valid.");
     }

@@ -93,4 +93,23 @@ class AuditWordsTest {
         .contains("for: remove factor", "asked for: a second step")
         .doesNotContain("_");
   }
+
+  @Test
+  void policyWarnings_haveAdministratorsWords() {
+    dev.mfa4j.PracticePolicy departing = dev.mfa4j.PracticePolicy.builder()
+        .requirement(dev.mfa4j.TwoFactorRequirement.ALL_STAFF_AND_CLIENTS)
+        .staffMethods(java.util.Set.of(dev.mfa4j.FactorKind.TOTP, dev.mfa4j.FactorKind.PHONE))
+        .clientMethods(java.util.Set.of(dev.mfa4j.FactorKind.TOTP, dev.mfa4j.FactorKind.PHONE))
+        .rememberDevice(java.time.Duration.ofDays(30))
+        .minPasswordLength(8)
+        .build();
+    assertThat(departing.warnings()).hasSize(5);
+    for (String w : departing.warnings()) {
+      assertThat(AdminController.plainWarning(w)).as(w)
+          .doesNotContain("AAL", "RESTRICTED", "requireNonPhoneFactor", "800-63B");
+    }
+    assertThat(departing.warnings().stream().map(AdminController::plainWarning))
+        .contains("Clients are not offered passkeys, the one method that cannot be phished; the"
+            + " NIST guidelines ask that it be offered.");
+  }
 }
