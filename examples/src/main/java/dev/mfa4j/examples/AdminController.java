@@ -339,7 +339,9 @@ final class AdminController {
       return "Users may rely on codes by text message or call alone, which the NIST guidelines"
           + " count as a weaker method (a phone number can be taken over).";
     }
-    return warning.replace("NIST SP 800-63B-4", "the NIST guidelines");
+    return warning.replace("NIST SP 800-63B-4 lets", "the NIST guidelines let")
+        .replace("NIST SP 800-63B-4 requires", "the NIST guidelines require")
+        .replace("NIST SP 800-63B-4", "the NIST guidelines");
   }
 
   private static String reauthenticationName(Reauthentication rule) {
