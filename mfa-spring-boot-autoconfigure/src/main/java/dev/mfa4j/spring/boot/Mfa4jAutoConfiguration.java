@@ -44,6 +44,9 @@ import org.springframework.core.env.Environment;
  * and {@link SecurityListener} bean, the {@link PrimaryCredentials} bean (see {@code
  * Mfa4jSecurityAutoConfiguration} for one over Spring Security's {@code UserDetailsService}), a
  * unique {@link Clock} bean, and every {@link MfaEngineCustomizer}.
+ *
+ * <p>Expired data is purged on a schedule ({@link MfaPurgeScheduler}, {@code
+ * mfa4j.purge.interval}).
  */
 @AutoConfiguration(afterName = {
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -126,6 +129,13 @@ public class Mfa4jAutoConfiguration {
     securityListeners.orderedStream().forEach(b::securityListener);
     customizers.orderedStream().forEach(c -> c.customize(b));
     return b.build();
+  }
+
+  /** {@code MfaEngine.purgeExpired()} every {@code mfa4j.purge.interval} (0: never). */
+  @Bean
+  @ConditionalOnMissingBean(MfaPurgeScheduler.class)
+  MfaPurgeScheduler mfa4jPurgeScheduler(MfaEngine mfa, Mfa4jProperties properties) {
+    return new MfaPurgeScheduler(mfa, properties.getPurge().getInterval());
   }
 
   private static <T> T available(T bean, String message) {

@@ -38,6 +38,7 @@ public class Mfa4jProperties {
   private final Policy policy = new Policy();
   private final Web web = new Web();
   private final Audit audit = new Audit();
+  private final Purge purge = new Purge();
 
   /** Whether development mode is on. */
   public boolean isDevMode() {
@@ -87,6 +88,11 @@ public class Mfa4jProperties {
   /** The audit log. */
   public Audit getAudit() {
     return audit;
+  }
+
+  /** The scheduled purge of expired data. */
+  public Purge getPurge() {
+    return purge;
   }
 
   /** {@code mfa4j.secret.*}: AES-256-GCM keys with ids, for rotation. */
@@ -338,6 +344,18 @@ public class Mfa4jProperties {
     /** How recent a proof must be to count for such a change (30 s to 12 h). */
     private Duration stepUpMaxAge;
 
+    /**
+     * The practice's shortest password; the NIST minimums (15 characters while the password is the
+     * user's only factor, 8 with two-factor on) apply whatever is set lower.
+     */
+    private Integer minPasswordLength;
+
+    /**
+     * The audiences a passkey that verified the person signs in alone (STAFF, CLIENT); others
+     * give their password as well.
+     */
+    private Set<String> passkeySignIn;
+
     /** The requirement. */
     public String getRequirement() {
       return requirement;
@@ -487,6 +505,26 @@ public class Mfa4jProperties {
     public void setStepUpMaxAge(Duration stepUpMaxAge) {
       this.stepUpMaxAge = stepUpMaxAge;
     }
+
+    /** The practice's shortest password. */
+    public Integer getMinPasswordLength() {
+      return minPasswordLength;
+    }
+
+    /** Sets the practice's shortest password. */
+    public void setMinPasswordLength(Integer minPasswordLength) {
+      this.minPasswordLength = minPasswordLength;
+    }
+
+    /** The audiences a passkey alone signs in. */
+    public Set<String> getPasskeySignIn() {
+      return passkeySignIn;
+    }
+
+    /** Sets the audiences a passkey alone signs in. */
+    public void setPasskeySignIn(Set<String> passkeySignIn) {
+      this.passkeySignIn = passkeySignIn;
+    }
   }
 
   /** {@code mfa4j.web.*}: pages, JSON API and the Spring Security integration. */
@@ -518,6 +556,14 @@ public class Mfa4jProperties {
      * holding one of them goes through mfa4j's second step.
      */
     private List<String> primaryFactors = new ArrayList<>(List.of("FACTOR_PASSWORD"));
+
+    /**
+     * The practice whose users sign in with a passkey on this application's sign-in page (the
+     * passwordless endpoints under /mfa4j/passkey and /mfa4j/api/passkey). Default: the practice
+     * of MfaUserResolver.singlePractice, if the resolver is one; an application with several
+     * practices defines an MfaPrincipalLookup bean instead.
+     */
+    private String practice;
 
     /** Whether the integration is on. */
     public boolean isEnabled() {
@@ -588,6 +634,16 @@ public class Mfa4jProperties {
     public void setPrimaryFactors(List<String> primaryFactors) {
       this.primaryFactors = primaryFactors;
     }
+
+    /** The practice of passkey sign-in. */
+    public String getPractice() {
+      return practice;
+    }
+
+    /** Sets the practice of passkey sign-in. */
+    public void setPractice(String practice) {
+      this.practice = practice;
+    }
   }
 
   /** {@code mfa4j.audit.*}. */
@@ -603,6 +659,25 @@ public class Mfa4jProperties {
     /** Sets whether audit events are logged. */
     public void setLog(boolean log) {
       this.log = log;
+    }
+  }
+
+  /** {@code mfa4j.purge.*}: the scheduled {@code MfaEngine.purgeExpired()}. */
+  public static class Purge {
+    /**
+     * How often expired challenges, counters and remembered devices are deleted, the first run one
+     * interval after start-up; 0 turns the schedule off (run MfaEngine.purgeExpired() yourself).
+     */
+    private Duration interval = Duration.ofHours(1);
+
+    /** The interval. */
+    public Duration getInterval() {
+      return interval;
+    }
+
+    /** Sets the interval. */
+    public void setInterval(Duration interval) {
+      this.interval = interval;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.mfa4j.spring.boot;
 
+import dev.mfa4j.Audience;
 import dev.mfa4j.FactorKind;
 import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.Reauthentication;
@@ -56,6 +57,13 @@ final class Policies {
     }
     if (p.getStepUpMaxAge() != null) {
       b.stepUpMaxAge(p.getStepUpMaxAge());
+    }
+    if (p.getMinPasswordLength() != null) {
+      b.minPasswordLength(p.getMinPasswordLength());
+    }
+    if (p.getPasskeySignIn() != null) {
+      b.passkeySignIn(p.getPasskeySignIn().stream().map(a -> Audience.valueOf(upper(a)))
+          .collect(Collectors.toUnmodifiableSet()));
     }
     return b.build();
   }

@@ -1,12 +1,19 @@
 package dev.mfa4j.spring.security;
 
+import dev.mfa4j.ClientSignal;
 import dev.mfa4j.MfaEngine;
+import dev.mfa4j.PracticeId;
 import dev.mfa4j.PracticePolicy;
+import dev.mfa4j.UserId;
+import dev.mfa4j.spi.FactorProvider;
+import dev.mfa4j.spi.MfaStore;
 import dev.mfa4j.spi.PrimaryCredentials;
 import dev.mfa4j.spring.boot.Mfa4jProperties;
 import dev.mfa4j.spring.boot.MfaMetrics;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.function.Function;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -30,6 +37,7 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.util.ClassUtils;
 
 /**
  * mfa4j in Spring Security 7's multi-factor model.
@@ -48,6 +56,11 @@ import org.springframework.security.web.SecurityFilterChain;
  *       @EnableMultiFactorAuthentication} makes), one that adds {@link
  *       MfaAuthorities#SIGN_IN_COMPLETE} to every {@code authenticated()} or {@code
  *       hasRole(...)} rule ({@code mfa4j.web.require-sign-in-complete}, default true).
+ *   <li>Sign-in that starts with a passkey, when passkeys are passwordless ({@code
+ *       mfa4j.webauthn.passwordless=true}): a {@link MfaPrincipalLookup} over the {@link
+ *       UserDetailsService} unless the application defines one.
+ *   <li>{@link MfaStepUpExceptionResolver}: a {@code StepUpRequiredException} from an account
+ *       change becomes the step-up page or a password prompt.
  * </ul>
  *
  * <p>The application must define a {@link MfaUserResolver} bean.
@@ -65,8 +78,22 @@ public class Mfa4jSecurityAutoConfiguration {
       + " `@Bean MfaUserResolver users() { return MfaUserResolver.singlePractice(\"main\"); }`,"
       + " or set mfa4j.web.enabled=false.";
 
+  private static final String PASSKEYS = "dev.mfa4j.webauthn.PasskeyFactor";
+
   /** Creates the configuration; Spring calls it. */
   public Mfa4jSecurityAutoConfiguration() {}
+
+  /** mfa-webauthn's type, loaded only when that jar is present. */
+  static final class Passkeys {
+    private Passkeys() {}
+
+    static Function<String, Optional<ClientSignal>> unknownCredential(
+        ObjectProvider<FactorProvider> factors) {
+      return response -> factors.orderedStream()
+          .filter(f -> f instanceof dev.mfa4j.webauthn.PasskeyFactor).findFirst()
+          .flatMap(f -> ((dev.mfa4j.webauthn.PasskeyFactor) f).unknownCredentialSignal(response));
+    }
+  }
 
   /** The engine's password check over Spring Security's user details. */
   @Configuration(proxyBeanMethods = false)
@@ -93,16 +120,71 @@ public class Mfa4jSecurityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(MfaFlow.class)
     MfaFlow mfa4jFlow(MfaEngine mfa, ObjectProvider<MfaUserResolver> resolver,
-        ObjectProvider<MfaMetrics> metrics, Mfa4jProperties properties, PracticePolicy policy) {
+        ObjectProvider<MfaMetrics> metrics, Mfa4jProperties properties, PracticePolicy policy,
+        ObjectProvider<MfaStore> store, ObjectProvider<MfaPrincipalLookup> principals,
+        ObjectProvider<FactorProvider> factors) {
       MfaUserResolver users = resolver.getIfUnique();
       if (users == null) {
         throw new IllegalStateException(NO_RESOLVER);
       }
       Mfa4jProperties.Web web = properties.getWeb();
-      return new MfaFlow(mfa, users, Optional.ofNullable(metrics.getIfUnique()),
+      MfaFlow flow = new MfaFlow(mfa, users, Optional.ofNullable(metrics.getIfUnique()),
           new MfaFlow.Settings(web.getDefaultSuccessUrl(), web.getLoginUrl(),
               web.getDeviceCookieName(), web.getDeviceCookieSameSite(), policy.rememberDevice(),
               new LinkedHashSet<>(web.getPrimaryFactors())));
+      MfaStore s = store.getIfUnique();
+      if (s != null) {
+        // the user's practice's policy, as the engine reads it (its default if none was set)
+        flow = flow.withPolicies(p -> s.policies().find(p).orElse(policy));
+      }
+      MfaPrincipalLookup lookup = principals.getIfUnique();
+      if (lookup != null) {
+        Function<String, Optional<ClientSignal>> signals = response -> Optional.empty();
+        if (ClassUtils.isPresent(PASSKEYS, Mfa4jSecurityAutoConfiguration.class.getClassLoader())) {
+          signals = Passkeys.unknownCredential(factors);
+        }
+        flow = flow.withPasskeySignIn(lookup, signals);
+      }
+      return flow;
+    }
+
+    /**
+     * The principal a passkey names, over the application's {@link UserDetailsService}, for the
+     * practice {@code mfa4j.web.practice} (else the single practice of the resolver).
+     */
+    @Bean
+    @ConditionalOnMissingBean(MfaPrincipalLookup.class)
+    @ConditionalOnBean(UserDetailsService.class)
+    MfaPrincipalLookup mfa4jPrincipalLookup(UserDetailsService userDetails,
+        ObjectProvider<MfaUserResolver> resolver, Mfa4jProperties properties) {
+      MfaUserResolver users = resolver.getIfUnique();
+      if (users == null) {
+        throw new IllegalStateException(NO_RESOLVER);
+      }
+      String configured = properties.getWeb().getPractice();
+      Optional<PracticeId> practice = configured != null && !configured.isBlank()
+          ? Optional.of(PracticeId.of(configured.strip())) : users.practice();
+      if (practice.isEmpty()) {
+        return new MfaPrincipalLookup() {
+          @Override
+          public Optional<PracticeId> practice(HttpServletRequest request) {
+            return Optional.empty();
+          }
+
+          @Override
+          public Optional<Authentication> principal(PracticeId p, UserId user) {
+            return Optional.empty();
+          }
+        };
+      }
+      return MfaPrincipalLookup.userDetails(userDetails, users, practice.get());
+    }
+
+    /** Step-up pages and password prompts for the account changes that need them. */
+    @Bean
+    @ConditionalOnMissingBean(MfaStepUpExceptionResolver.class)
+    MfaStepUpExceptionResolver mfa4jStepUpExceptionResolver(MfaFlow flow) {
+      return new MfaStepUpExceptionResolver(flow);
     }
 
     /** Applies mfa4j's filter and entry points to every HttpSecurity the application builds. */

@@ -24,7 +24,10 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <p>{@code state} is one of {@code none} (sign in with the password first), {@code
  * second_factor}, {@code enrollment}, {@code password_change}, {@code locked}, {@code step_up},
- * {@code signed_in} (then {@code redirect} names the page the user asked for). POSTs need Spring
+ * {@code passkey_password}, {@code signed_in} (then {@code redirect} names the page the user
+ * asked for). A throttled request (a code asked for too soon) adds {@code retryAfter} (an
+ * instant) and {@code retryAfterSeconds}. The sign-in page's passkey sign-in uses {@code
+ * /mfa4j/api/passkey/begin}, {@code /passkey/finish} and {@code /passkey/password}. POSTs need Spring
  * Security's CSRF token (header {@code X-CSRF-TOKEN} or {@code X-XSRF-TOKEN}, as the application
  * configured). Challenge and ceremony ids never appear: they stay in the server-side session.
  */
@@ -86,6 +89,97 @@ public class MfaApiController {
    * @param confirmation the same again
    */
   public record PasswordRequest(String password, String confirmation) {}
+
+  /**
+   * The answer to a passkey sign-in.
+   *
+   * @param response the browser's {@code JSON.stringify(credential.toJSON())}
+   * @param remember whether to remember this browser, if the policy allows
+   */
+  public record PasskeySignInRequest(String response, Boolean remember) {}
+
+  /**
+   * The password of the user a passkey named.
+   *
+   * @param password the password
+   */
+  public record PasskeyPasswordRequest(String password) {}
+
+  /**
+   * Starts a sign-in with a passkey on the sign-in page, the ceremony kept in the session:
+   * {@code {"state": "passkey", "clientJson": "…", "expiresAt": "…"}}, the {@code
+   * navigator.credentials.get} options for the page's button and for the browser's autofill
+   * (conditional mediation) alike; {@code {"state": "unavailable"}} (404) if passkey sign-in is
+   * off.
+   */
+  @PostMapping("/passkey/begin")
+  public Map<String, Object> beginPasskey(HttpServletRequest request,
+      HttpServletResponse response) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    flow.beginPasskeySignIn(request).ifPresentOrElse(start -> {
+      out.put("state", "passkey");
+      out.put("clientJson", start.getKey());
+      out.put("expiresAt", start.getValue().toString());
+    }, () -> {
+      response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+      out.put("state", "unavailable");
+    });
+    return out;
+  }
+
+  /**
+   * Finishes a passkey sign-in: {@code signed_in} (with {@code redirect}), {@code
+   * passkey_password} (with the {@code user} name: send the password to {@code
+   * /passkey/password}), {@code locked}, or {@code none} with a {@code message} and, for a passkey
+   * this site does not know, {@code signal}: {@code {"method": "signalUnknownCredential", "json":
+   * "…"}}, to call as {@code PublicKeyCredential[method](JSON.parse(json))} where the browser has
+   * it.
+   */
+  @PostMapping("/passkey/finish")
+  public Map<String, Object> finishPasskey(HttpServletRequest request,
+      HttpServletResponse response, @RequestBody PasskeySignInRequest body) {
+    return passkeyBody(request, response, flow.finishPasskeySignIn(request, response,
+        body.response(), Boolean.TRUE.equals(body.remember())));
+  }
+
+  /** Completes a passkey sign-in with the password of the user the passkey named. */
+  @PostMapping("/passkey/password")
+  public Map<String, Object> passkeyPassword(HttpServletRequest request,
+      HttpServletResponse response, @RequestBody PasskeyPasswordRequest body) {
+    return passkeyBody(request, response, flow.completePasskeySignIn(request, response,
+        body.password()));
+  }
+
+  private Map<String, Object> passkeyBody(HttpServletRequest request,
+      HttpServletResponse response, MfaFlow.Result r) {
+    if (r.next() != MfaFlow.Next.PASSKEY_PASSWORD && r.next() != MfaFlow.Next.SIGN_IN_AGAIN
+        && r.next() != MfaFlow.Next.LOCKED) {
+      return body(request, r);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("state", r.next() == MfaFlow.Next.SIGN_IN_AGAIN ? "none"
+        : r.next().name().toLowerCase(Locale.ROOT));
+    r.message().ifPresent(m -> out.put("message", m));
+    if (r.next() == MfaFlow.Next.PASSKEY_PASSWORD) {
+      flow.passkeyPasswordPending(request).ifPresent(p -> out.put("user", p.username));
+    }
+    r.until().ifPresent(u -> out.put("lockedUntil", u.toString()));
+    retryAfter(r, out);
+    r.signal().ifPresent(sig -> out.put("signal", Map.of("method", sig.method(),
+        "json", sig.json())));
+    if (r.next() == MfaFlow.Next.SIGN_IN_AGAIN) {
+      out.put("redirect", r.redirect());
+    }
+    return out;
+  }
+
+  private void retryAfter(MfaFlow.Result r, Map<String, Object> out) {
+    r.retryAfter().ifPresent(t -> {
+      out.put("retryAfter", t.toString());
+      out.put("retryAfterSeconds", Math.max(1, java.time.Duration.between(
+          flow.clock().instant(), t).toSeconds()));
+    });
+  }
 
   /** Where the sign-in stands. */
   @GetMapping("/state")
@@ -154,6 +248,7 @@ public class MfaApiController {
     out.put("state", s == null && r.next() == MfaFlow.Next.SIGN_IN_AGAIN ? "none"
         : r.next().name().toLowerCase(Locale.ROOT));
     flow.takeMessage(request).or(r::message).ifPresent(m -> out.put("message", m));
+    retryAfter(r, out);
     switch (r.next()) {
       case SIGNED_IN, SIGN_IN_AGAIN -> out.put("redirect", r.redirect());
       case LOCKED -> r.until().ifPresent(u -> out.put("lockedUntil", u.toString()));
@@ -183,6 +278,8 @@ public class MfaApiController {
         out.put("minPasswordLength", s.minPasswordLength);
         out.put("problems", List.copyOf(s.problems));
       }
+      case PASSKEY_PASSWORD -> flow.passkeyPasswordPending(request)
+          .ifPresent(p -> out.put("user", p.username));
     }
     List<String> codes = flow.takeBackupCodes(request);
     if (!codes.isEmpty()) {

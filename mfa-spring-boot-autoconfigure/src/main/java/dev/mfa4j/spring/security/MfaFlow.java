@@ -1,9 +1,11 @@
 package dev.mfa4j.spring.security;
 
+import dev.mfa4j.AccountSecurity;
 import dev.mfa4j.Answer;
 import dev.mfa4j.Assurance;
 import dev.mfa4j.BackupCodes;
 import dev.mfa4j.ChallengeId;
+import dev.mfa4j.ClientSignal;
 import dev.mfa4j.DeviceToken;
 import dev.mfa4j.EnrollmentOutcome;
 import dev.mfa4j.EnrollmentStart;
@@ -16,10 +18,15 @@ import dev.mfa4j.MfaException;
 import dev.mfa4j.Password;
 import dev.mfa4j.PasswordCheck;
 import dev.mfa4j.PasswordRejectedException;
+import dev.mfa4j.PasswordlessStart;
 import dev.mfa4j.PolicyViolationException;
+import dev.mfa4j.PracticeId;
+import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.RateLimitedException;
 import dev.mfa4j.RememberDevice;
 import dev.mfa4j.RequestContext;
+import dev.mfa4j.StepUpRequiredException;
+import dev.mfa4j.UserId;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.spi.Prompt;
 import dev.mfa4j.spring.boot.MfaMetrics;
@@ -40,6 +47,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
@@ -83,7 +91,12 @@ public final class MfaFlow {
     /** A step-up (fresh proof of a factor) for the saved request. */
     STEP_UP,
     /** The sign-in is over: sign in again. */
-    SIGN_IN_AGAIN
+    SIGN_IN_AGAIN,
+    /**
+     * A passkey named the user but cannot sign them in alone: the password of that user, then
+     * {@code LoginFlow.completeWithPassword}.
+     */
+    PASSKEY_PASSWORD
   }
 
   /**
@@ -93,17 +106,43 @@ public final class MfaFlow {
    * @param redirect the URL to go to when signed in (the saved request, or the default)
    * @param message what to tell the user, if anything (never a secret)
    * @param until the end of a lock, if locked
+   * @param retryAfter when a throttled request (a code sent too often) may be made again
+   * @param signal what to tell the browser's passkey manager (a passkey this site does not know)
    */
   public record Result(Next next, String redirect, Optional<String> message,
-      Optional<Instant> until) {
+      Optional<Instant> until, Optional<Instant> retryAfter, Optional<ClientSignal> signal) {
     /** Checks for nulls. */
     public Result {
       Objects.requireNonNull(next, "next");
       Objects.requireNonNull(redirect, "redirect");
       Objects.requireNonNull(message, "message");
       Objects.requireNonNull(until, "until");
+      Objects.requireNonNull(retryAfter, "retryAfter");
+      Objects.requireNonNull(signal, "signal");
+    }
+
+    /** A result with no throttle and no signal. */
+    public Result(Next next, String redirect, Optional<String> message, Optional<Instant> until) {
+      this(next, redirect, message, until, Optional.empty(), Optional.empty());
     }
   }
+
+  /**
+   * The session attribute holding the signed-in user's {@link Assurance} record as its {@link
+   * Assurance#token()} (a string; read it back with {@code mfa.stepUp().restore(token)}, or with
+   * {@link #assurance(HttpServletRequest)}). Set when mfa4j completes a sign-in and after every
+   * step-up, removed when the sign-in ends.
+   */
+  public static final String ASSURANCE_ATTRIBUTE = "dev.mfa4j.assurance";
+
+  /**
+   * The form field of mfa4j's password prompt: a change re-posted with it is confirmed with that
+   * password (see {@link #account(HttpServletRequest)}).
+   */
+  public static final String PASSWORD_PARAMETER = "mfa4j-password";
+
+  /** The same for a JSON client: the password in this request header. */
+  public static final String PASSWORD_HEADER = "X-MFA4J-Password";
 
   private static final String NOT_ACCEPTED = "That code was not accepted.";
 
@@ -115,6 +154,9 @@ public final class MfaFlow {
   private final RequestCache requests;
   private final SecurityContextHolderStrategy holder =
       SecurityContextHolder.getContextHolderStrategy();
+  private final Function<PracticeId, PracticePolicy> policies;
+  private final Optional<MfaPrincipalLookup> principals;
+  private final Function<String, Optional<ClientSignal>> unknownCredentials;
 
   /**
    * Web settings of the flow.
@@ -147,12 +189,47 @@ public final class MfaFlow {
    */
   public MfaFlow(MfaEngine mfa, MfaUserResolver users, Optional<MfaMetrics> metrics,
       Settings settings) {
+    this(mfa, users, metrics, settings, p -> null, Optional.empty(), r -> Optional.empty());
+  }
+
+  private MfaFlow(MfaEngine mfa, MfaUserResolver users, Optional<MfaMetrics> metrics,
+      Settings settings, Function<PracticeId, PracticePolicy> policies,
+      Optional<MfaPrincipalLookup> principals,
+      Function<String, Optional<ClientSignal>> unknownCredentials) {
     this.mfa = Objects.requireNonNull(mfa, "mfa");
     this.users = Objects.requireNonNull(users, "users");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.contexts = new HttpSessionSecurityContextRepository();
     this.requests = new HttpSessionRequestCache();
+    this.policies = Objects.requireNonNull(policies, "policies");
+    this.principals = Objects.requireNonNull(principals, "principals");
+    this.unknownCredentials = Objects.requireNonNull(unknownCredentials, "unknownCredentials");
+  }
+
+  /**
+   * This flow with the practices' policies (the engine's store, else the default): the
+   * remembered-device cookie then lasts as long as the user's practice remembers a device, and
+   * "remember this browser" is offered only where the practice allows it. Without it, {@link
+   * Settings#rememberFor()} applies to everyone.
+   *
+   * @param policies the policy of a practice; null for the settings' default
+   */
+  public MfaFlow withPolicies(Function<PracticeId, PracticePolicy> policies) {
+    return new MfaFlow(mfa, users, metrics, settings, policies, principals, unknownCredentials);
+  }
+
+  /**
+   * This flow with sign-in that starts with a passkey (the passwordless endpoints).
+   *
+   * @param principals the principal of the user a passkey names
+   * @param unknownCredentials the browser signal for a passkey this site does not know ({@code
+   *     PasskeyFactor::unknownCredentialSignal})
+   */
+  public MfaFlow withPasskeySignIn(MfaPrincipalLookup principals,
+      Function<String, Optional<ClientSignal>> unknownCredentials) {
+    return new MfaFlow(mfa, users, metrics, settings, policies,
+        Optional.of(Objects.requireNonNull(principals, "principals")), unknownCredentials);
   }
 
   Settings settings() {
@@ -161,6 +238,10 @@ public final class MfaFlow {
 
   MfaUserResolver users() {
     return users;
+  }
+
+  java.time.Clock clock() {
+    return mfa.clock();
   }
 
   // ---- the password step ----
@@ -227,7 +308,7 @@ public final class MfaFlow {
       s.save(request.getSession());
       return Optional.of(p);
     } catch (RateLimitedException e) {
-      s.message = "Too many codes were sent. Please wait a little and try again.";
+      s.message = throttled(e, s, "Too many codes were sent.");
     } catch (InvalidInputException e) {
       s.message = "That method cannot be used now. Please pick another.";
     } catch (MfaException e) {
@@ -280,8 +361,8 @@ public final class MfaFlow {
       return signInAgain(request, response, s, "Please sign in again.");
     }
     try {
-      LoginStep step = mfa.stepUp().begin(s.user(), assurance, action(s.stepUpFor),
-          context(request));
+      LoginStep step = mfa.stepUp().begin(s.user(), assurance,
+          s.stepUpAction != null ? s.stepUpAction : action(s.stepUpFor), context(request));
       if (step instanceof LoginStep.SecondFactorRequired r) {
         s.stepUpChallenge = r.challenge().reveal();
         s.stepUpExpiresAt = r.expiresAt();
@@ -373,7 +454,7 @@ public final class MfaFlow {
     } catch (PolicyViolationException e) {
       s.message = "That method is not allowed for your account.";
     } catch (RateLimitedException e) {
-      s.message = "Too many attempts. Please wait a little and try again.";
+      s.message = throttled(e, s, "Too many attempts.");
     } catch (InvalidInputException e) {
       s.message = "Please check what you entered: " + e.getMessage();
     } catch (MfaException e) {
@@ -558,31 +639,52 @@ public final class MfaFlow {
     context.setAuthentication(updated);
     holder.setContext(context);
     contexts.saveContext(context, request, response);
+    return signedIn(request, response, s, a);
+  }
+
+  /** Records a completed sign-in or step-up in the session and sets the device cookie. */
+  private Result signedIn(HttpServletRequest request, HttpServletResponse response, MfaState s,
+      LoginStep.Authenticated a) {
     s.clearPending();
     s.clearStepUp();
     s.stepUpFor = new LinkedHashSet<>();
+    s.stepUpAction = null;
     s.stage = MfaState.Stage.SIGNED_IN;
     s.assurance = a.assurance().token();
-    s.save(request.getSession());
+    String back = s.returnTo;
+    s.returnTo = null;
+    HttpSession session = request.getSession();
+    s.save(session);
+    session.setAttribute(ASSURANCE_ATTRIBUTE, s.assurance);
     a.rememberedDevice().ifPresent(t -> response.addHeader(HttpHeaders.SET_COOKIE,
-        deviceCookie(t, request)));
-    return result(request, response, Next.SIGNED_IN, s);
+        deviceCookie(t, request, a.user())));
+    Result r = result(request, response, Next.SIGNED_IN, s);
+    return back == null ? r : new Result(Next.SIGNED_IN, back, r.message(), r.until());
   }
 
-  private String deviceCookie(DeviceToken token, HttpServletRequest request) {
+  /** How long the user's practice remembers a browser. */
+  Duration rememberFor(UserRef user) {
+    PracticePolicy p = policies.apply(user.practice());
+    return p == null ? settings.rememberFor() : p.rememberDevice();
+  }
+
+  private String deviceCookie(DeviceToken token, HttpServletRequest request, UserRef user) {
     String path = request.getContextPath().isEmpty() ? "/" : request.getContextPath();
     return ResponseCookie.from(settings.deviceCookieName(), token.reveal())
         .httpOnly(true)
         .secure(true)
         .sameSite(settings.sameSite())
         .path(path)
-        .maxAge(settings.rememberFor())
+        .maxAge(rememberFor(user))
         .build().toString();
   }
 
   private Result signInAgain(HttpServletRequest request, HttpServletResponse response,
       MfaState s, String message) {
     MfaState.remove(request.getSession(false));
+    if (request.getSession(false) != null) {
+      request.getSession(false).removeAttribute(ASSURANCE_ATTRIBUTE);
+    }
     new SecurityContextLogoutHandler().logout(request, response,
         holder.getContext().getAuthentication());
     return new Result(Next.SIGN_IN_AGAIN, settings.loginUrl(), Optional.ofNullable(message),
@@ -601,7 +703,297 @@ public final class MfaFlow {
     }
     Optional<String> message = Optional.ofNullable(s.message);
     return new Result(next, redirect, message,
-        next == Next.LOCKED ? Optional.ofNullable(s.lockedUntil) : Optional.empty());
+        next == Next.LOCKED ? Optional.ofNullable(s.lockedUntil) : Optional.empty(),
+        Optional.ofNullable(s.retryAfter).filter(mfa.clock().instant()::isBefore),
+        Optional.empty());
+  }
+
+  /** The message of a throttled request, with how long to wait; remembers the time. */
+  private String throttled(RateLimitedException e, MfaState s, String what) {
+    s.retryAfter = e.retryAfter().orElse(null);
+    return what + " " + waitText(e);
+  }
+
+  private String waitText(RateLimitedException e) {
+    return e.retryAfter().map(t -> {
+      long seconds = Math.max(1, Duration.between(mfa.clock().instant(), t).toSeconds());
+      return "Please wait " + (seconds < 120 ? seconds + " seconds"
+          : (seconds + 59) / 60 + " minutes") + " and try again.";
+    }).orElse("Please wait a little and try again.");
+  }
+
+  // ---- the account's own changes ----
+
+  /**
+   * The signed-in user's {@link Assurance} record, from the session attribute {@link
+   * #ASSURANCE_ATTRIBUTE}; empty if no mfa4j sign-in completed in this session for the current
+   * principal, or the record is not genuine.
+   */
+  public Optional<Assurance> assurance(HttpServletRequest request) {
+    Objects.requireNonNull(request, "request");
+    MfaState s = state(request).filter(MfaState::signedIn).orElse(null);
+    HttpSession session = request.getSession(false);
+    if (s == null || session == null
+        || !(session.getAttribute(ASSURANCE_ATTRIBUTE) instanceof String token)) {
+      return Optional.empty();
+    }
+    return mfa.stepUp().restore(token).filter(a -> s.isFor(a.user()));
+  }
+
+  /**
+   * The signed-in user's own settings, {@link AccountSecurity#confirmedBy confirmed by} the
+   * session's assurance record, for the application's security pages:
+   *
+   * <pre>{@code
+   * @PostMapping("/settings/factors/{id}/remove")
+   * String remove(@PathVariable String id, HttpServletRequest request) {
+   *   flow.account(request).remove(FactorId.of(id), flow.requestContext(request));
+   *   return "redirect:/settings";
+   * }
+   * }</pre>
+   *
+   * <p>A change the practice's reauthentication rule refuses throws {@link
+   * StepUpRequiredException}; let it leave the controller and mfa4j's exception resolver answers
+   * it: for a second factor, with the step-up page (which updates the session's record and then
+   * returns to the page the change was made from); for the password, with a password prompt that
+   * posts the same form again with the field {@link #PASSWORD_PARAMETER} (a JSON client sends the
+   * header {@link #PASSWORD_HEADER}). When the request carries that password, the account
+   * returned here confirms changes with it: the engine checks it as the password overloads do.
+   * The engine has no call that adds a password proof to a record, so the session's record keeps
+   * the password time of the sign-in; each change confirmed this way asks once.
+   *
+   * @throws IllegalStateException if no mfa4j sign-in completed in this session
+   */
+  public AccountSecurity account(HttpServletRequest request) {
+    Objects.requireNonNull(request, "request");
+    MfaState s = state(request).filter(MfaState::signedIn)
+        .orElseThrow(() -> new IllegalStateException("no completed mfa4j sign-in in this session"));
+    AccountSecurity account = mfa.account(s.user());
+    Optional<Assurance> assurance = assurance(request);
+    if (assurance.isPresent()) {
+      account = account.confirmedBy(assurance.get());
+    }
+    String password = "POST".equals(request.getMethod())
+        ? request.getParameter(PASSWORD_PARAMETER) : null;
+    if (password == null) {
+      password = request.getHeader(PASSWORD_HEADER);
+    }
+    return password == null || password.isEmpty() ? account
+        : new PasswordConfirmedAccount(account, Password.of(password));
+  }
+
+  /** The request as the engine sees it: address, browser, remembered-device cookie. */
+  public RequestContext requestContext(HttpServletRequest request) {
+    return context(Objects.requireNonNull(request, "request"));
+  }
+
+  /**
+   * Prepares the step-up a refused change asks for: any second factor, audited with the change's
+   * action, and back to {@code returnTo} once done.
+   */
+  boolean stepUpForChange(HttpServletRequest request, StepUpRequiredException e,
+      String returnTo) {
+    MfaState s = state(request).filter(MfaState::signedIn).orElse(null);
+    if (s == null) {
+      return false;
+    }
+    s.clearStepUp();
+    s.stepUpFor = new LinkedHashSet<>(Set.of(MfaAuthorities.ANY_SECOND_FACTOR));
+    s.stepUpAction = e.action();
+    s.returnTo = returnTo;
+    s.save(request.getSession());
+    return true;
+  }
+
+  // ---- sign-in that starts with a passkey ----
+
+  /**
+   * Starts a passwordless sign-in for the sign-in page of this request's practice and keeps its
+   * ceremony in the session (one per page load: the same request serves the button and the
+   * browser's autofill).
+   *
+   * @return the {@code navigator.credentials.get} options JSON and the ceremony's end; empty if
+   *     passkey sign-in is off (no passkeys, not passwordless, or no practice for the request)
+   */
+  Optional<Map.Entry<String, Instant>> beginPasskeySignIn(HttpServletRequest request) {
+    Optional<PracticeId> practice = principals.flatMap(p -> p.practice(request));
+    if (practice.isEmpty() || !mfa.kinds().contains(FactorKind.PASSKEY)) {
+      return Optional.empty();
+    }
+    PasswordlessStart start;
+    try {
+      start = mfa.login().beginPasswordless(practice.get(), context(request));
+    } catch (IllegalStateException | PolicyViolationException e) {
+      return Optional.empty();
+    }
+    PasskeySignIn p = new PasskeySignIn(practice.get());
+    p.ceremony = start.ceremony().reveal();
+    p.ceremonyExpiresAt = start.expiresAt();
+    p.save(request.getSession());
+    return start.prompt().clientJson().map(json -> Map.entry(json, start.expiresAt()));
+  }
+
+  /**
+   * Finishes a passwordless sign-in with the browser's response: signed in (the principal of the
+   * user the passkey names, with mfa4j's factor authorities, under a new session id), the
+   * password of that user asked ({@link Next#PASSKEY_PASSWORD}), or refused, with the signal for a
+   * passkey this site does not know.
+   */
+  Result finishPasskeySignIn(HttpServletRequest request, HttpServletResponse response,
+      String passkeyResponse, boolean remember) {
+    PasskeySignIn p = PasskeySignIn.in(request.getSession(false)).orElse(null);
+    if (p == null || p.ceremony == null || principals.isEmpty()) {
+      return passkeyRefused("Please try the passkey again.", Optional.empty());
+    }
+    PracticeId practice = p.practiceId();
+    ChallengeId ceremony = ChallengeId.of(p.ceremony);
+    p.ceremony = null; // one answer per ceremony
+    p.save(request.getSession());
+    Map<UserId, Authentication> named = new HashMap<>();
+    LoginStep step;
+    try {
+      step = signIn(() -> mfa.login().finishPasswordless(practice, ceremony,
+          nn(passkeyResponse), id -> principalOf(practice, id, named),
+          remember ? RememberDevice.YES : RememberDevice.NO, context(request)));
+    } catch (InvalidInputException e) {
+      return passkeyRefused("That passkey could not sign you in.", Optional.empty());
+    }
+    if (step instanceof LoginStep.Authenticated a) {
+      PasskeySignIn.remove(request.getSession(false));
+      return passkeySignedIn(request, response, named.get(a.user().user()), a, false);
+    }
+    if (step instanceof LoginStep.PasswordRequired r) {
+      Authentication principal = named.get(r.user().user());
+      p.awaitPassword(r.user(), principal.getName(), r.challenge().reveal(), r.expiresAt());
+      p.remember = remember;
+      p.save(request.getSession());
+      return new Result(Next.PASSKEY_PASSWORD, settings.loginUrl(), Optional.empty(),
+          Optional.empty());
+    }
+    PasskeySignIn.remove(request.getSession(false));
+    if (step instanceof LoginStep.Locked l) {
+      return new Result(Next.LOCKED, settings.loginUrl(), Optional.of(
+          "Too many failed attempts. Please try again after " + l.until() + "."),
+          Optional.of(l.until()));
+    }
+    if (step instanceof LoginStep.Rejected r
+        && r.reason() == LoginStep.Reason.UNKNOWN_CREDENTIAL) {
+      return passkeyRefused("This passkey is not registered here any more. Please sign in"
+          + " with your password.", unknownCredentials.apply(nn(passkeyResponse)));
+    }
+    return passkeyRefused("That passkey could not sign you in.", Optional.empty());
+  }
+
+  /** The user a passkey named and whose password is now asked, if any. */
+  Optional<PasskeySignIn> passkeyPasswordPending(HttpServletRequest request) {
+    return PasskeySignIn.in(request.getSession(false)).filter(PasskeySignIn::awaitingPassword);
+  }
+
+  /** Completes a passkey sign-in with the password of the user the passkey named. */
+  Result completePasskeySignIn(HttpServletRequest request, HttpServletResponse response,
+      String password) {
+    PasskeySignIn p = passkeyPasswordPending(request).orElse(null);
+    if (p == null || principals.isEmpty()) {
+      return passkeyRefused("Please sign in again.", Optional.empty());
+    }
+    UserRef user = p.user();
+    ChallengeId challenge = ChallengeId.of(p.challenge);
+    LoginStep step;
+    try {
+      step = signIn(() -> mfa.login().completeWithPassword(user, challenge,
+          Password.of(nn(password)), p.remember ? RememberDevice.YES : RememberDevice.NO,
+          context(request)));
+    } catch (RateLimitedException e) {
+      p.message = "Too many attempts. " + waitText(e);
+      p.save(request.getSession());
+      return new Result(Next.PASSKEY_PASSWORD, settings.loginUrl(), Optional.of(p.message),
+          Optional.empty(), e.retryAfter(), Optional.empty());
+    } catch (InvalidInputException e) {
+      step = new LoginStep.Retry(challenge, 0);
+    }
+    if (step instanceof LoginStep.Retry r) {
+      p.message = "The password is not right." + (r.attemptsLeft() > 0
+          ? " " + r.attemptsLeft() + " attempts left." : "");
+      p.save(request.getSession());
+      return new Result(Next.PASSKEY_PASSWORD, settings.loginUrl(), Optional.of(p.message),
+          Optional.empty());
+    }
+    PasskeySignIn.remove(request.getSession(false));
+    Map<UserId, Authentication> named = new HashMap<>();
+    Authentication principal = principalOf(user.practice(), user.user(), named)
+        .map(u -> named.get(u.user())).orElse(null);
+    if (step instanceof LoginStep.Authenticated a && principal != null) {
+      return passkeySignedIn(request, response, principal, a, true);
+    }
+    if (step instanceof LoginStep.PasswordChangeRequired && principal != null) {
+      // a temporary password: signed in with the password only, until it is changed
+      Instant now = mfa.clock().instant();
+      Authentication auth = withAuthorities(principal, List.of(
+          FactorGrantedAuthority.withAuthority("FACTOR_PASSWORD").issuedAt(now).build()));
+      MfaState s = new MfaState(user, now.toEpochMilli());
+      establish(request, response, auth);
+      return apply(request, response, s, step);
+    }
+    if (step instanceof LoginStep.Locked l) {
+      return new Result(Next.LOCKED, settings.loginUrl(), Optional.of(
+          "Too many failed attempts. Please try again after " + l.until() + "."),
+          Optional.of(l.until()));
+    }
+    return passkeyRefused("Your sign-in has expired. Please sign in again.", Optional.empty());
+  }
+
+  /** The principal the application has for a user a passkey named, recorded in {@code named}. */
+  private Optional<UserRef> principalOf(PracticeId practice, UserId id,
+      Map<UserId, Authentication> named) {
+    Optional<Authentication> principal = principals.flatMap(p -> p.principal(practice, id));
+    Optional<UserRef> user = principal.flatMap(users::resolve)
+        .filter(u -> u.practice().equals(practice) && u.user().equals(id));
+    user.ifPresent(u -> named.put(id, principal.get()));
+    return user;
+  }
+
+  /** Signs in the principal a passkey named, with the factor authorities of its record. */
+  private Result passkeySignedIn(HttpServletRequest request, HttpServletResponse response,
+      Authentication principal, LoginStep.Authenticated a, boolean passwordGiven) {
+    Instant now = mfa.clock().instant();
+    List<GrantedAuthority> granted = new ArrayList<>(MfaAuthorities.of(a.assurance(), now));
+    long primaryAt = -1L;
+    if (passwordGiven) {
+      Instant at = a.assurance().passwordAt().orElse(now);
+      granted.add(FactorGrantedAuthority.withAuthority("FACTOR_PASSWORD").issuedAt(at).build());
+      primaryAt = at.toEpochMilli();
+    }
+    MfaState s = new MfaState(a.user(), primaryAt);
+    s.signedInAt = now;
+    establish(request, response, withAuthorities(principal, granted));
+    return signedIn(request, response, s, a);
+  }
+
+  /** The principal with only its own non-factor authorities, plus {@code factors}. */
+  private static Authentication withAuthorities(Authentication principal,
+      List<GrantedAuthority> factors) {
+    return principal.toBuilder().authorities(c -> {
+      c.removeIf(g -> g.getAuthority() != null && g.getAuthority().startsWith("FACTOR_"));
+      c.addAll(factors);
+    }).build();
+  }
+
+  /** A new principal in this session: a new session id, then the context saved. */
+  private void establish(HttpServletRequest request, HttpServletResponse response,
+      Authentication auth) {
+    HttpSession session = request.getSession();
+    MfaState.remove(session);
+    session.removeAttribute(ASSURANCE_ATTRIBUTE);
+    request.changeSessionId();
+    SecurityContext context = holder.createEmptyContext();
+    context.setAuthentication(auth);
+    holder.setContext(context);
+    contexts.saveContext(context, request, response);
+  }
+
+  private Result passkeyRefused(String message, Optional<ClientSignal> signal) {
+    return new Result(Next.SIGN_IN_AGAIN, settings.loginUrl(), Optional.of(message),
+        Optional.empty(), Optional.empty(), signal);
   }
 
   // ---- helpers ----

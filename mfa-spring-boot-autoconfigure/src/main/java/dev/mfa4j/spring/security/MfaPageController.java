@@ -13,9 +13,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * mfa4j's pages under {@code /mfa4j}: the second step, a step-up, the enrollment a practice
- * requires, and the forced password change. Each renders a Thymeleaf template under {@code
+ * requires, the forced password change, and the end of a sign-in that starts with a passkey
+ * ({@code POST /mfa4j/passkey}, then {@code /mfa4j/passkey/password} if the passkey cannot sign
+ * the user in alone; the sign-in page runs {@code /mfa4j/passkey-sign-in.js}). Each renders a Thymeleaf template under {@code
  * templates/mfa4j/} ({@code verify}, {@code step-up}, {@code enroll}, {@code enroll-confirm},
- * {@code backup-codes}, {@code password}, {@code locked}); an application replaces one by putting
+ * {@code backup-codes}, {@code password}, {@code locked}, {@code passkey-password}, {@code
+ * passkey-refused}, {@code confirm-password}); an application replaces one by putting
  * its own file at the same path, or replaces the controller with a bean of this type. Forms post
  * with Spring Security's CSRF token; challenge and ceremony ids stay in the session.
  */
@@ -45,7 +48,7 @@ public class MfaPageController {
     model.addAttribute("promptFactor", s.promptFactor);
     model.addAttribute("promptJson", s.promptJson);
     model.addAttribute("promptDisplay", s.promptDisplay);
-    model.addAttribute("rememberOffered", !flow.settings().rememberFor().isZero());
+    model.addAttribute("rememberOffered", !flow.rememberFor(s.user()).isZero());
     model.addAttribute("action", "/mfa4j/verify");
     return "mfa4j/verify";
   }
@@ -198,6 +201,55 @@ public class MfaPageController {
         yield "mfa4j/locked";
       }
       case SIGN_IN_AGAIN -> "redirect:" + r.redirect();
+      case PASSKEY_PASSWORD -> "redirect:" + PASSKEY_PASSWORD;
     };
+  }
+
+  // ---- sign-in that starts with a passkey ----
+
+  private static final String PASSKEY_PASSWORD = "/mfa4j/passkey/password";
+
+  /**
+   * The sign-in page's passkey answer ({@code passkeyResponse}, the browser's {@code
+   * JSON.stringify(credential.toJSON())}) to the ceremony {@code /mfa4j/api/passkey/begin} kept
+   * in the session: signed in, the password of the user the passkey named, or refused (with the
+   * browser signal for a passkey this site does not know).
+   */
+  @PostMapping("/passkey")
+  public String passkey(HttpServletRequest request, HttpServletResponse response,
+      @RequestParam(required = false) String passkeyResponse,
+      @RequestParam(required = false) String remember, Model model) {
+    MfaFlow.Result r = flow.finishPasskeySignIn(request, response, passkeyResponse,
+        "on".equals(remember) || "true".equals(remember));
+    if (r.next() == MfaFlow.Next.SIGN_IN_AGAIN) {
+      model.addAttribute("message", r.message().orElse(null));
+      model.addAttribute("loginUrl", r.redirect());
+      r.signal().ifPresent(sig -> {
+        model.addAttribute("signalMethod", sig.method());
+        model.addAttribute("signalJson", sig.json());
+      });
+      return "mfa4j/passkey-refused";
+    }
+    return go(r, model);
+  }
+
+  /** The password of the user a passkey named, when the passkey cannot sign them in alone. */
+  @GetMapping("/passkey/password")
+  public String passkeyPasswordPage(HttpServletRequest request, Model model) {
+    PasskeySignIn p = flow.passkeyPasswordPending(request).orElse(null);
+    if (p == null) {
+      return "redirect:" + flow.settings().loginUrl();
+    }
+    model.addAttribute("username", p.username);
+    p.takeMessage().ifPresent(m -> model.addAttribute("message", m));
+    p.save(request.getSession());
+    return "mfa4j/passkey-password";
+  }
+
+  /** Completes the passkey sign-in with the password. */
+  @PostMapping("/passkey/password")
+  public String passkeyPassword(HttpServletRequest request, HttpServletResponse response,
+      @RequestParam(required = false) String password, Model model) {
+    return go(flow.completePasskeySignIn(request, response, password), model);
   }
 }

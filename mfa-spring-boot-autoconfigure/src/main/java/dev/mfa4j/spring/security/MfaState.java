@@ -77,6 +77,12 @@ final class MfaState implements Serializable {
   List<Method> stepUpMethods = new ArrayList<>();
   int stepUpBackupCodes;
   Set<String> stepUpFor = new LinkedHashSet<>();
+  /** The account change a step-up is for (audited), if it is for one. */
+  String stepUpAction;
+  /** Where to go once the step-up is done, instead of the saved request. */
+  String returnTo;
+  /** When a throttled send may be asked again. */
+  Instant retryAfter;
 
   String enrollCeremony;
   String enrollFactor;
