@@ -14,7 +14,7 @@ import dev.mfa4j.Assurance;
 import dev.mfa4j.FactorId;
 import dev.mfa4j.MfaEngine;
 import dev.mfa4j.UserRef;
-import dev.mfa4j.spring.boot.MutableClock;
+import dev.mfa4j.tck.MutableClock;
 import dev.mfa4j.spring.boot.Totp;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
