@@ -52,13 +52,14 @@ final class Reauth {
     boolean needPassword = rule.password() || !stepUp;
     Duration max = policy.stepUpMaxAge();
     Instant now = engine.now();
-    if (stepUp && !valid().map(a -> a.secondFactorWithin(max, now)).orElse(false)) {
+    Optional<Assurance> record = valid();   // one MAC check for both questions
+    if (stepUp && !record.map(a -> a.secondFactorWithin(max, now)).orElse(false)) {
       refuse(action, StepUpRequiredException.Needs.SECOND_FACTOR, max, request);
     }
     if (needPassword) {
       if (given.isPresent()) {
         password.accept(given.get());
-      } else if (!valid().flatMap(Assurance::passwordAt)
+      } else if (!record.flatMap(Assurance::passwordAt)
           .filter(t -> !t.isBefore(now.minus(max)) && !t.isAfter(now)).isPresent()) {
         refuse(action, StepUpRequiredException.Needs.PASSWORD, max, request);
       }

@@ -48,6 +48,32 @@ final class StepUp implements StepUpFlow {
   }
 
   @Override
+  public Assurance confirmPassword(UserRef user, Assurance current, Password password,
+      RequestContext request) {
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(current, "current");
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(request, "request");
+    checkRecord(user, current);
+    engine.passwordCheck(user, "confirm_password", request, () -> {
+      if (!engine.config.passwords.verify(user, password, request)) {
+        throw new PasswordRejectedException();
+      }
+      return Boolean.TRUE;
+    });
+    return engine.assurances.make(user, Optional.of(current),
+        List.of(Assurances.password(engine.now())));
+  }
+
+  /** Refuses a record that is not this user's genuine one. */
+  private void checkRecord(UserRef user, Assurance current) {
+    if (!current.user().practice().equals(user.practice())
+        || !current.user().user().equals(user.user()) || !engine.assurances.valid(current)) {
+      throw new InvalidInputException("the assurance record is not this user's");
+    }
+  }
+
+  @Override
   public LoginStep begin(UserRef user, Assurance current, String action,
       RequestContext request) {
     Objects.requireNonNull(user, "user");
@@ -57,10 +83,7 @@ final class StepUp implements StepUpFlow {
     if (!ACTION_NAME.matcher(action).matches()) {
       throw new InvalidInputException("action must be 1 to 64 of a-z 0-9 _ . -");
     }
-    if (!current.user().practice().equals(user.practice())
-        || !current.user().user().equals(user.user()) || !engine.assurances.valid(current)) {
-      throw new InvalidInputException("the assurance record is not this user's");
-    }
+    checkRecord(user, current);
     return engine.atomically(() -> {
       PracticePolicy policy = engine.policy(user.practice());
       UserSecurityState state = engine.store.users().lock(user.practice(), user.user());

@@ -40,6 +40,21 @@ public interface StepUpFlow {
   Optional<Assurance> restore(String token);
 
   /**
+   * The password typed again for a change (one prompt per action): checks it as the account's
+   * password-confirmed calls do (a wrong one is audited and counted towards the user's lockout;
+   * while locked nothing is checked) and returns the session's record with a password proof of
+   * now added, which {@link AccountSecurity#confirmedBy} then accepts for {@link
+   * PracticePolicy#stepUpMaxAge()}.
+   *
+   * @param current the session's record (its proofs carry over)
+   * @throws PasswordRejectedException if the password is wrong
+   * @throws RateLimitedException if the user is locked
+   * @throws InvalidInputException if the record is not this user's genuine record
+   */
+  Assurance confirmPassword(UserRef user, Assurance current, Password password,
+      RequestContext request);
+
+  /**
    * Starts a step-up for {@code action}.
    *
    * @param user the signed-in user

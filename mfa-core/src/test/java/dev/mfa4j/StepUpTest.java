@@ -399,6 +399,32 @@ class StepUpTest {
         .isEqualTo(TwoFactorRequirement.ALL_STAFF);
   }
 
+  @Test
+  void confirmPassword_addsAFreshPasswordProof_wrongOneCountedAndRefused() {
+    Fixture fx = new Fixture(policy(Reauthentication.PASSWORD_AND_STEP_UP));
+    Fixture.Enrolled f = fx.enroll(ALICE);
+    Assurance signedIn = signIn(fx, ALICE, f, Duration.ZERO).assurance();
+    fx.clock.advance(Duration.ofMinutes(10));
+    LoginStep.SecondFactorRequired s = (LoginStep.SecondFactorRequired) fx.engine.stepUp()
+        .begin(ALICE, signedIn, "disable_two_factor", fx.request);
+    Assurance stepped = ((LoginStep.Authenticated) fx.engine.stepUp().verify(ALICE,
+        s.challenge(), Answer.code(f.id(), f.code()), fx.request)).assurance();
+
+    assertThatThrownBy(() -> fx.engine.stepUp().confirmPassword(ALICE, stepped,
+        Password.of("not it"), fx.request)).isInstanceOf(PasswordRejectedException.class);
+    assertThat(state(fx, ALICE).consecutiveFailures()).isEqualTo(1);
+    Assurance both = fx.engine.stepUp().confirmPassword(ALICE, stepped, Fixture.password(),
+        fx.request);
+
+    assertThat(both.passwordAt()).contains(fx.clock.instant());
+    assertThat(both.secondFactorAt()).isEqualTo(stepped.secondFactorAt());
+    fx.engine.account(ALICE).confirmedBy(both).disableTwoFactor(fx.request);
+    assertThat(fx.engine.account(ALICE).twoFactorEnabled()).isFalse();
+    UserRef bob = UserRef.staff("p1", "bob");
+    assertThatThrownBy(() -> fx.engine.stepUp().confirmPassword(bob, stepped,
+        Fixture.password(), fx.request)).isInstanceOf(InvalidInputException.class);
+  }
+
   // ------------------------------------------------------------------ advice and policy
 
   @Test

@@ -262,6 +262,14 @@ class InputRulesTest {
         f -> stepUp(f).isFresh(null, java.time.Duration.ofMinutes(5))));
     rows.add(row("StepUpFlow.isFresh", "maxAge", f -> stepUp(f).isFresh(f.assurance, null)));
     rows.add(row("StepUpFlow.restore", "token", f -> stepUp(f).restore(null)));
+    rows.add(row("StepUpFlow.confirmPassword", "user",
+        f -> stepUp(f).confirmPassword(null, f.assurance, pw(), REQ)));
+    rows.add(row("StepUpFlow.confirmPassword", "current",
+        f -> stepUp(f).confirmPassword(f.user, null, pw(), REQ)));
+    rows.add(row("StepUpFlow.confirmPassword", "password",
+        f -> stepUp(f).confirmPassword(f.user, f.assurance, null, REQ)));
+    rows.add(row("StepUpFlow.confirmPassword", "request",
+        f -> stepUp(f).confirmPassword(f.user, f.assurance, pw(), null)));
     rows.add(row("StepUpFlow.begin", "user",
         f -> stepUp(f).begin(null, f.assurance, "export", REQ)));
     rows.add(row("StepUpFlow.begin", "current", f -> stepUp(f).begin(f.user, null, "export", REQ)));

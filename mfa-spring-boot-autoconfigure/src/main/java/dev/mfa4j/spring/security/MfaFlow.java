@@ -758,9 +758,11 @@ public final class MfaFlow {
    * returns to the page the change was made from); for the password, with a password prompt that
    * posts the same form again with the field {@link #PASSWORD_PARAMETER} (a JSON client sends the
    * header {@link #PASSWORD_HEADER}). When the request carries that password, the account
-   * returned here confirms changes with it: the engine checks it as the password overloads do.
-   * The engine has no call that adds a password proof to a record, so the session's record keeps
-   * the password time of the sign-in; each change confirmed this way asks once.
+   * returned here confirms changes with it: the engine checks it ({@link
+   * dev.mfa4j.StepUpFlow#confirmPassword}: throttled, audited, counted like a wrong code) and adds
+   * a password proof of now to the session's record, so further changes within the practice's
+   * {@code stepUpMaxAge} do not ask again. Without a record, the password goes to the engine's
+   * password overloads for this change only.
    *
    * @throws IllegalStateException if no mfa4j sign-in completed in this session
    */
@@ -770,16 +772,26 @@ public final class MfaFlow {
         .orElseThrow(() -> new IllegalStateException("no completed mfa4j sign-in in this session"));
     AccountSecurity account = mfa.account(s.user());
     Optional<Assurance> assurance = assurance(request);
-    if (assurance.isPresent()) {
-      account = account.confirmedBy(assurance.get());
-    }
     String password = "POST".equals(request.getMethod())
         ? request.getParameter(PASSWORD_PARAMETER) : null;
     if (password == null) {
       password = request.getHeader(PASSWORD_HEADER);
     }
-    return password == null || password.isEmpty() ? account
-        : new PasswordConfirmedAccount(account, Password.of(password));
+    boolean typed = password != null && !password.isEmpty();
+    if (typed && assurance.isPresent()) {
+      // the password renews the session's record: one prompt per action, not per change
+      Assurance renewed = mfa.stepUp().confirmPassword(s.user(), assurance.get(),
+          Password.of(password), context(request));
+      s.assurance = renewed.token();
+      HttpSession session = request.getSession();
+      s.save(session);
+      session.setAttribute(ASSURANCE_ATTRIBUTE, s.assurance);
+      return account.confirmedBy(renewed);
+    }
+    if (assurance.isPresent()) {
+      account = account.confirmedBy(assurance.get());
+    }
+    return typed ? new PasswordConfirmedAccount(account, Password.of(password)) : account;
   }
 
   /** The request as the engine sees it: address, browser, remembered-device cookie. */

@@ -154,11 +154,7 @@ final class MfaState implements Serializable {
   }
 
   static Optional<MfaState> in(HttpSession session) {
-    if (session == null) {
-      return Optional.empty();
-    }
-    Object o = session.getAttribute(ATTRIBUTE);
-    return o instanceof MfaState s ? Optional.of(s) : Optional.empty();
+    return SessionValues.in(session, ATTRIBUTE, MfaState.class);
   }
 
   /** Stores it again, so that a replicated session sees the change. */
@@ -167,9 +163,7 @@ final class MfaState implements Serializable {
   }
 
   static void remove(HttpSession session) {
-    if (session != null) {
-      session.removeAttribute(ATTRIBUTE);
-    }
+    SessionValues.remove(session, ATTRIBUTE);
   }
 
   @Override

@@ -68,11 +68,7 @@ final class PasskeySignIn implements Serializable {
   }
 
   static Optional<PasskeySignIn> in(HttpSession session) {
-    if (session == null) {
-      return Optional.empty();
-    }
-    Object o = session.getAttribute(ATTRIBUTE);
-    return o instanceof PasskeySignIn p ? Optional.of(p) : Optional.empty();
+    return SessionValues.in(session, ATTRIBUTE, PasskeySignIn.class);
   }
 
   void save(HttpSession session) {
@@ -80,9 +76,7 @@ final class PasskeySignIn implements Serializable {
   }
 
   static void remove(HttpSession session) {
-    if (session != null) {
-      session.removeAttribute(ATTRIBUTE);
-    }
+    SessionValues.remove(session, ATTRIBUTE);
   }
 
   @Override

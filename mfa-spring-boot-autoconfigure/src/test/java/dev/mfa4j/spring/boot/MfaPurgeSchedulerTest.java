@@ -8,6 +8,7 @@ import dev.mfa4j.Password;
 import dev.mfa4j.RequestContext;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.spi.PrimaryCredentials;
+import dev.mfa4j.tck.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -23,7 +24,7 @@ class MfaPurgeSchedulerTest {
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(Mfa4jAutoConfiguration.class))
       .withBean(PrimaryCredentials.class, () -> (user, password) -> true)
-      .withBean(MutableClock.class, () -> new MutableClock(Instant.parse("2026-11-23T09:00:00Z")))
+      .withBean(MutableClock.class, () -> MutableClock.at(Instant.parse("2026-11-23T09:00:00Z")))
       .withPropertyValues("mfa4j.dev-mode=true", "mfa4j.audit.log=false",
           "mfa4j.secret.keys.k1=" + Mfa4jAutoConfigurationTest.KEY);
 

@@ -14,7 +14,7 @@ import dev.mfa4j.Assurance;
 import dev.mfa4j.FactorId;
 import dev.mfa4j.MfaEngine;
 import dev.mfa4j.UserRef;
-import dev.mfa4j.spring.boot.MutableClock;
+import dev.mfa4j.tck.MutableClock;
 import dev.mfa4j.spring.boot.Totp;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
@@ -179,6 +179,10 @@ class AccountStepUpTest {
           .with(csrf()).param("factor", app.factor().value())
           .param(MfaFlow.PASSWORD_PARAMETER, TestApp.PASSWORD)).andReturn();
       assertThat(body(removed)).isEqualTo("removed");
+      // the typed password renewed the session's record: its password proof is of now
+      dev.mfa4j.Assurance record = context.getBean(dev.mfa4j.MfaEngine.class).stepUp()
+          .restore((String) session.getAttribute(MfaFlow.ASSURANCE_ATTRIBUTE)).orElseThrow();
+      assertThat(record.passwordAt()).contains(clock.instant());
     });
   }
 

@@ -20,7 +20,7 @@ import dev.mfa4j.spi.PrimaryCredentials;
 import dev.mfa4j.spring.boot.Mfa4jAutoConfiguration;
 import dev.mfa4j.spring.boot.Mfa4jMetricsAutoConfiguration;
 import dev.mfa4j.spring.boot.MfaMetrics;
-import dev.mfa4j.spring.boot.MutableClock;
+import dev.mfa4j.tck.MutableClock;
 import dev.mfa4j.spring.boot.Totp;
 import dev.mfa4j.totp.TotpEnrollment;
 import io.micrometer.core.instrument.Meter;

@@ -13,7 +13,7 @@ import dev.mfa4j.Password;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.passwords.Passwords;
 import dev.mfa4j.spi.MfaStore;
-import dev.mfa4j.spring.boot.MutableClock;
+import dev.mfa4j.tck.MutableClock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

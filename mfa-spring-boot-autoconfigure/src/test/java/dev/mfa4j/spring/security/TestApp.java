@@ -2,7 +2,7 @@ package dev.mfa4j.spring.security;
 
 import dev.mfa4j.BackupCodeHasher;
 import dev.mfa4j.spring.boot.MfaEngineCustomizer;
-import dev.mfa4j.spring.boot.MutableClock;
+import dev.mfa4j.tck.MutableClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -41,7 +41,7 @@ class TestApp {
 
   @Bean
   MutableClock clock() {
-    return new MutableClock(START);
+    return MutableClock.at(START);
   }
 
   @Bean

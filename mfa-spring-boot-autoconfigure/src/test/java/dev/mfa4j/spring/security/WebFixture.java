@@ -16,7 +16,7 @@ import dev.mfa4j.RequestContext;
 import dev.mfa4j.UserRef;
 import dev.mfa4j.spring.boot.Mfa4jAutoConfiguration;
 import dev.mfa4j.spring.boot.Mfa4jMetricsAutoConfiguration;
-import dev.mfa4j.spring.boot.MutableClock;
+import dev.mfa4j.tck.MutableClock;
 import dev.mfa4j.spring.boot.Totp;
 import dev.mfa4j.totp.TotpEnrollment;
 import java.util.Base64;
