@@ -120,16 +120,4 @@ class AuditWordsTest {
     }
     assertThat(plain.get(0)).startsWith("Staff cannot use passkeys");
   }
-
-  @Test
-  void passkeyAndStepUpFacts_haveStaffWords() {
-    assertThat(Views.eventFacts(AuditType.SIGN_IN_SUCCEEDED,
-        Map.of("userVerified", "true", "via", "passwordless", "method", "passkey")))
-        .contains("checked it was the person: yes", "how: passkey first", "method: passkey")
-        .doesNotContain("userVerified", "passwordless");
-    assertThat(Views.eventFacts(AuditType.STEP_UP_REQUIRED,
-        Map.of("action", "remove_factor", "needs", "second_factor")))
-        .contains("for: remove factor", "asked for: a second step")
-        .doesNotContain("_");
-  }
 }
