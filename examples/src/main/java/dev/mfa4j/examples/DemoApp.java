@@ -2,8 +2,11 @@ package dev.mfa4j.examples;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URL;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -51,10 +54,18 @@ public final class DemoApp {
 
   private DemoApp() {}
 
-  /** Runs the demo until the process is stopped. */
+  /**
+   * Runs the demo until the process is stopped. With {@code -Dmfa4j.demo.train=true} it instead
+   * starts, serves its sign-in page once, seeds its users and exits: the build runs it so under
+   * {@code -XX:ArchiveClassesAtExit} to record the classes a start loads (see examples/pom.xml).
+   */
   public static void main(String[] args) {
     long started = System.nanoTime();
     Demo demo = start(DemoConfig.fromEnvironment(), Clock.systemUTC(), new SecureRandom(), args);
+    if (Boolean.getBoolean("mfa4j.demo.train")) {
+      train(demo);
+      return;
+    }
     System.out.println();
     System.out.println("mfa4j demo: " + demo.origin() + "   (listening on 127.0.0.1:"
         + demo.port() + ")");
@@ -113,6 +124,28 @@ public final class DemoApp {
     });
     ConfigurableApplicationContext context = app.run(args);
     return new Demo(context, config);
+  }
+
+  /** One start's work, then a normal exit (a class archive is written at exit). */
+  private static void train(Demo demo) {
+    int status;
+    try {
+      URL page = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":"
+          + demo.port() + "/signin").toURL();
+      HttpURLConnection c = (HttpURLConnection) page.openConnection();
+      status = c.getResponseCode();
+      c.getInputStream().readAllBytes();
+      c.disconnect();
+      demo.awaitSeeded();
+    } catch (IOException e) {
+      throw new UncheckedIOException("the training run could not load its sign-in page", e);
+    } finally {
+      demo.close();
+    }
+    if (status != 200) {
+      throw new IllegalStateException("the training run's sign-in page answered " + status);
+    }
+    System.out.println("mfa4j demo: training run done (sign-in page served, users seeded)");
   }
 
   private static int freePort() {
