@@ -56,9 +56,9 @@ import org.springframework.stereotype.Component;
  *       ({@code RequiredFactor.validDuration}) then ask for a step-up when a proof grows old.
  * </ol>
  *
- * <p>The demo does this itself rather than through the starter's {@code MfaFlow}: the demo needs
- * the assurance record in its own hands (for {@code confirmedBy} before account changes) and a
- * passkey-first sign-in, neither of which {@code MfaFlow} offers yet.
+ * <p>The demo drives the engine with its own pages rather than through the starter's pages and
+ * {@code MfaFlow}: the second way a host can take (docs/architecture.md, change 24). A host
+ * content with mfa4j's pages under {@code /mfa4j/**} needs none of this class.
  */
 @Component
 final class SignInFlow {
