@@ -539,6 +539,15 @@ public class Mfa4jProperties {
      */
     private boolean requireSignInComplete = true;
 
+    /**
+     * Whether every security filter chain with CSRF protection keeps its tokens with
+     * MfaCsrfTokenRepository: session-held tokens as Spring Security's default, except that a
+     * refused cross-site POST (one arriving without the session cookie) creates no session, so
+     * its 403 cannot replace the victim's session cookie. A chain that sets its own CSRF token
+     * repository keeps it.
+     */
+    private boolean csrfSessionSafe = true;
+
     /** Where to go after the second step when no request was saved. */
     private String defaultSuccessUrl = "/";
 
@@ -583,6 +592,16 @@ public class Mfa4jProperties {
     /** Sets whether a completed mfa4j sign-in is required by default. */
     public void setRequireSignInComplete(boolean requireSignInComplete) {
       this.requireSignInComplete = requireSignInComplete;
+    }
+
+    /** Whether MfaCsrfTokenRepository is installed. */
+    public boolean isCsrfSessionSafe() {
+      return csrfSessionSafe;
+    }
+
+    /** Sets whether MfaCsrfTokenRepository is installed. */
+    public void setCsrfSessionSafe(boolean csrfSessionSafe) {
+      this.csrfSessionSafe = csrfSessionSafe;
     }
 
     /** The default success URL. */

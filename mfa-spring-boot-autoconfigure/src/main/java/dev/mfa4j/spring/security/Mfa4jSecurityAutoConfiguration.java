@@ -32,6 +32,7 @@ import org.springframework.security.authorization.AuthorizationManagerFactory;
 import org.springframework.security.authorization.DefaultAuthorizationManagerFactory;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.CsrfConfigurer;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
@@ -51,7 +52,9 @@ import org.springframework.util.ClassUtils;
  *       Customizer<HttpSecurity>} bean applying {@link Mfa4jHttpConfigurer}); a security filter
  *       chain for {@code /mfa4j/**} that lets a principal with only its password reach the second
  *       step (the pages check the session themselves); the pages ({@link MfaPageController}, with
- *       Thymeleaf) and the JSON API ({@link MfaApiController}); and, unless the application has
+ *       Thymeleaf) and the JSON API ({@link MfaApiController}); on every chain with CSRF
+ *       protection, the {@link MfaCsrfTokenRepository} unless the chain sets its own ({@code
+ *       mfa4j.web.csrf-session-safe}, default true); and, unless the application has
  *       an {@link AuthorizationManagerFactory} of its own (such as the one {@code
  *       @EnableMultiFactorAuthentication} makes), one that adds {@link
  *       MfaAuthorities#SIGN_IN_COMPLETE} to every {@code authenticated()} or {@code
@@ -187,16 +190,31 @@ public class Mfa4jSecurityAutoConfiguration {
       return new MfaStepUpExceptionResolver(flow);
     }
 
-    /** Applies mfa4j's filter and entry points to every HttpSecurity the application builds. */
+    /**
+     * Applies mfa4j's filter and entry points to every HttpSecurity the application builds, and,
+     * where CSRF protection is on and {@code mfa4j.web.csrf-session-safe} (default true), the
+     * {@link MfaCsrfTokenRepository}. Spring applies this customizer before the application's own
+     * configuration of the chain, so an application that sets a CSRF token repository of its own
+     * keeps it, and one that turns CSRF off turns it off.
+     */
     @Bean
-    Customizer<HttpSecurity> mfa4jHttpSecurityCustomizer(MfaFlow flow) {
-      return http -> http.with(new Mfa4jHttpConfigurer(flow), Customizer.withDefaults());
+    Customizer<HttpSecurity> mfa4jHttpSecurityCustomizer(MfaFlow flow,
+        Mfa4jProperties properties) {
+      boolean sessionSafe = properties.getWeb().isCsrfSessionSafe();
+      return http -> {
+        if (sessionSafe && http.getConfigurer(CsrfConfigurer.class) != null) {
+          http.csrf(c -> c.csrfTokenRepository(new MfaCsrfTokenRepository()));
+        }
+        http.with(new Mfa4jHttpConfigurer(flow), Customizer.withDefaults());
+      };
     }
 
     /**
      * The chain of mfa4j's own pages and API: reachable with the password alone, since that is
-     * when the second step is needed; each page checks the session's mfa4j state. CSRF as Spring
-     * Security's default.
+     * when the second step is needed; each page checks the session's mfa4j state. CSRF on, with session-held
+     * tokens ({@link MfaCsrfTokenRepository} unless {@code mfa4j.web.csrf-session-safe=false}).
+     * Static resources under {@code /mfa4j/} (the pages' style sheet and scripts) are served to
+     * anyone, as the pages are.
      */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 100)
