@@ -252,8 +252,9 @@ public class Mfa4jSecurityAutoConfiguration {
 
     /**
      * The chain of mfa4j's own pages and API: reachable with the password alone, since that is
-     * when the second step is needed; each page checks the session's mfa4j state. CSRF on, with session-held
-     * tokens ({@link MfaCsrfTokenRepository} unless {@code mfa4j.web.csrf-session-safe=false}).
+     * when the second step is needed; each page checks the session's mfa4j state. CSRF on, with
+     * session-held tokens ({@link MfaCsrfTokenRepository} unless {@code
+     * mfa4j.web.csrf-session-safe=false}).
      * Static resources under {@code /mfa4j/} (the pages' style sheet and scripts) are served to
      * anyone, as the pages are.
      */
