@@ -195,6 +195,8 @@ public class Mfa4jAutoConfiguration {
           .relyingParty(w.getRpId(), name)
           .origins(new LinkedHashSet<>(origins.stream().map(String::strip).toList()))
           .passwordless(w.isPasswordless())
+          .passwordlessUserVerification(PasskeyFactor.UserVerification.valueOf(
+              w.getPasswordlessUserVerification().name()))
           .build();
     }
   }

@@ -219,6 +219,24 @@ public class Mfa4jProperties {
     /** Whether a passkey alone may sign a user in (passwordless, discoverable credentials). */
     private boolean passwordless = false;
 
+    /**
+     * User verification asked in a passwordless sign-in. REQUIRED (PIN or biometrics; an answer
+     * without it is refused) makes the passkey alone a multi-factor authenticator. PREFERRED
+     * also accepts a passkey that only saw a touch, as one factor: the engine then asks for the
+     * password as well. DISCOURAGED does not ask for verification at all.
+     */
+    private UserVerification passwordlessUserVerification = UserVerification.REQUIRED;
+
+    /**
+     * Origins of other sites whose pages may use passkeys of this rp-id (WebAuthn related origin
+     * requests): when set, GET /.well-known/webauthn answers their list as application/json,
+     * without sign-in. Each is https://host[:port] in lower case, without path (or
+     * http://localhost for development), of at most five sites; an invalid list refuses
+     * start-up. List them in mfa4j.webauthn.origins too, for the server to accept their
+     * ceremonies.
+     */
+    private List<String> relatedOrigins = new ArrayList<>();
+
     /** The relying party id. */
     public String getRpId() {
       return rpId;
@@ -257,6 +275,36 @@ public class Mfa4jProperties {
     /** Turns passwordless sign-in on or off. */
     public void setPasswordless(boolean passwordless) {
       this.passwordless = passwordless;
+    }
+
+    /** User verification asked in a passwordless sign-in. */
+    public UserVerification getPasswordlessUserVerification() {
+      return passwordlessUserVerification;
+    }
+
+    /** Sets the user verification asked in a passwordless sign-in. */
+    public void setPasswordlessUserVerification(UserVerification passwordlessUserVerification) {
+      this.passwordlessUserVerification = passwordlessUserVerification;
+    }
+
+    /** The related origins of {@code /.well-known/webauthn}. */
+    public List<String> getRelatedOrigins() {
+      return relatedOrigins;
+    }
+
+    /** Sets the related origins of {@code /.well-known/webauthn}. */
+    public void setRelatedOrigins(List<String> relatedOrigins) {
+      this.relatedOrigins = relatedOrigins;
+    }
+
+    /** The WebAuthn {@code userVerification} of a request, as mfa-webauthn's builder takes it. */
+    public enum UserVerification {
+      /** The authenticator must verify the user (PIN, biometrics). */
+      REQUIRED,
+      /** Verify the user when the authenticator can. */
+      PREFERRED,
+      /** Do not ask for user verification. */
+      DISCOURAGED
     }
   }
 
@@ -539,6 +587,15 @@ public class Mfa4jProperties {
      */
     private boolean requireSignInComplete = true;
 
+    /**
+     * Whether every security filter chain with CSRF protection keeps its tokens with
+     * MfaCsrfTokenRepository: session-held tokens as Spring Security's default, except that a
+     * refused cross-site POST (one arriving without the session cookie) creates no session, so
+     * its 403 cannot replace the victim's session cookie. A chain that sets its own CSRF token
+     * repository keeps it.
+     */
+    private boolean csrfSessionSafe = true;
+
     /** Where to go after the second step when no request was saved. */
     private String defaultSuccessUrl = "/";
 
@@ -583,6 +640,16 @@ public class Mfa4jProperties {
     /** Sets whether a completed mfa4j sign-in is required by default. */
     public void setRequireSignInComplete(boolean requireSignInComplete) {
       this.requireSignInComplete = requireSignInComplete;
+    }
+
+    /** Whether MfaCsrfTokenRepository is installed. */
+    public boolean isCsrfSessionSafe() {
+      return csrfSessionSafe;
+    }
+
+    /** Sets whether MfaCsrfTokenRepository is installed. */
+    public void setCsrfSessionSafe(boolean csrfSessionSafe) {
+      this.csrfSessionSafe = csrfSessionSafe;
     }
 
     /** The default success URL. */

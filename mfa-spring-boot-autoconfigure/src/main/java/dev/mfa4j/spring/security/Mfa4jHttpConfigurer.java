@@ -15,7 +15,12 @@ import org.springframework.security.web.access.ExceptionTranslationFilter;
  *
  * <pre>{@code
  * http.with(new Mfa4jHttpConfigurer(flow), Customizer.withDefaults());
+ * http.csrf(c -> c.csrfTokenRepository(new MfaCsrfTokenRepository())); // as the starter does
  * }</pre>
+ *
+ * <p>The configurer itself leaves CSRF protection as the chain has it: the auto-configuration
+ * installs {@link MfaCsrfTokenRepository} separately, before the application's own configuration,
+ * so that an application's own repository wins.
  */
 public final class Mfa4jHttpConfigurer extends AbstractHttpConfigurer<Mfa4jHttpConfigurer,
     HttpSecurity> {

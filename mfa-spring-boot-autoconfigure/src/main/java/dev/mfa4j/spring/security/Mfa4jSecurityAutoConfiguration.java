@@ -12,6 +12,7 @@ import dev.mfa4j.spring.boot.Mfa4jProperties;
 import dev.mfa4j.spring.boot.MfaMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,17 +22,25 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.authorization.AuthorizationManagerFactories;
 import org.springframework.security.authorization.AuthorizationManagerFactory;
 import org.springframework.security.authorization.DefaultAuthorizationManagerFactory;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.CsrfConfigurer;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
@@ -51,7 +60,9 @@ import org.springframework.util.ClassUtils;
  *       Customizer<HttpSecurity>} bean applying {@link Mfa4jHttpConfigurer}); a security filter
  *       chain for {@code /mfa4j/**} that lets a principal with only its password reach the second
  *       step (the pages check the session themselves); the pages ({@link MfaPageController}, with
- *       Thymeleaf) and the JSON API ({@link MfaApiController}); and, unless the application has
+ *       Thymeleaf) and the JSON API ({@link MfaApiController}); on every chain with CSRF
+ *       protection, the {@link MfaCsrfTokenRepository} unless the chain sets its own ({@code
+ *       mfa4j.web.csrf-session-safe}, default true); and, unless the application has
  *       an {@link AuthorizationManagerFactory} of its own (such as the one {@code
  *       @EnableMultiFactorAuthentication} makes), one that adds {@link
  *       MfaAuthorities#SIGN_IN_COMPLETE} to every {@code authenticated()} or {@code
@@ -59,6 +70,8 @@ import org.springframework.util.ClassUtils;
  *   <li>Sign-in that starts with a passkey, when passkeys are passwordless ({@code
  *       mfa4j.webauthn.passwordless=true}): a {@link MfaPrincipalLookup} over the {@link
  *       UserDetailsService} unless the application defines one.
+ *   <li>With {@code mfa4j.webauthn.related-origins}: {@code GET /.well-known/webauthn}, the
+ *       related origins of WebAuthn Level 3, readable without sign-in.
  *   <li>{@link MfaStepUpExceptionResolver}: a {@code StepUpRequiredException} from an account
  *       change becomes the step-up page or a password prompt.
  * </ul>
@@ -87,11 +100,42 @@ public class Mfa4jSecurityAutoConfiguration {
   static final class Passkeys {
     private Passkeys() {}
 
+    /**
+     * The {@code /.well-known/webauthn} document of {@code mfa4j.webauthn.related-origins}.
+     *
+     * @throws IllegalStateException naming the property, if an origin is not one browsers list
+     */
+    static String wellKnownJson(List<String> origins) {
+      try {
+        return dev.mfa4j.webauthn.RelatedOrigins.wellKnownJson(new LinkedHashSet<>(
+            origins.stream().map(String::strip).toList()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("mfa4j: mfa4j.webauthn.related-origins cannot be served"
+            + " at " + WellKnownWebauthnController.PATH + ": " + e.getMessage() + ". Each is"
+            + " https://host[:port] in lower case without a path (http://localhost in"
+            + " development), of at most five sites.", e);
+      }
+    }
+
     static Function<String, Optional<ClientSignal>> unknownCredential(
         ObjectProvider<FactorProvider> factors) {
       return response -> factors.orderedStream()
           .filter(f -> f instanceof dev.mfa4j.webauthn.PasskeyFactor).findFirst()
           .flatMap(f -> ((dev.mfa4j.webauthn.PasskeyFactor) f).unknownCredentialSignal(response));
+    }
+  }
+
+  /** Whether {@code mfa4j.webauthn.related-origins} lists an origin (a list, bound as such). */
+  static final class RelatedOriginsSet extends SpringBootCondition {
+    @Override
+    public ConditionOutcome getMatchOutcome(ConditionContext context,
+        AnnotatedTypeMetadata metadata) {
+      List<String> origins = Binder.get(context.getEnvironment())
+          .bind("mfa4j.webauthn.related-origins", Bindable.listOf(String.class))
+          .orElse(List.of());
+      return origins.isEmpty()
+          ? ConditionOutcome.noMatch("mfa4j.webauthn.related-origins is not set")
+          : ConditionOutcome.match("mfa4j.webauthn.related-origins is set");
     }
   }
 
@@ -187,16 +231,32 @@ public class Mfa4jSecurityAutoConfiguration {
       return new MfaStepUpExceptionResolver(flow);
     }
 
-    /** Applies mfa4j's filter and entry points to every HttpSecurity the application builds. */
+    /**
+     * Applies mfa4j's filter and entry points to every HttpSecurity the application builds, and,
+     * where CSRF protection is on and {@code mfa4j.web.csrf-session-safe} (default true), the
+     * {@link MfaCsrfTokenRepository}. Spring applies this customizer before the application's own
+     * configuration of the chain, so an application that sets a CSRF token repository of its own
+     * keeps it, and one that turns CSRF off turns it off.
+     */
     @Bean
-    Customizer<HttpSecurity> mfa4jHttpSecurityCustomizer(MfaFlow flow) {
-      return http -> http.with(new Mfa4jHttpConfigurer(flow), Customizer.withDefaults());
+    Customizer<HttpSecurity> mfa4jHttpSecurityCustomizer(MfaFlow flow,
+        Mfa4jProperties properties) {
+      boolean sessionSafe = properties.getWeb().isCsrfSessionSafe();
+      return http -> {
+        if (sessionSafe && http.getConfigurer(CsrfConfigurer.class) != null) {
+          http.csrf(c -> c.csrfTokenRepository(new MfaCsrfTokenRepository()));
+        }
+        http.with(new Mfa4jHttpConfigurer(flow), Customizer.withDefaults());
+      };
     }
 
     /**
      * The chain of mfa4j's own pages and API: reachable with the password alone, since that is
-     * when the second step is needed; each page checks the session's mfa4j state. CSRF as Spring
-     * Security's default.
+     * when the second step is needed; each page checks the session's mfa4j state. CSRF on, with
+     * session-held tokens ({@link MfaCsrfTokenRepository} unless {@code
+     * mfa4j.web.csrf-session-safe=false}).
+     * Static resources under {@code /mfa4j/} (the pages' style sheet and scripts) are served to
+     * anyone, as the pages are.
      */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 100)
@@ -222,6 +282,30 @@ public class Mfa4jSecurityAutoConfiguration {
     @ConditionalOnMissingBean(MfaApiController.class)
     MfaApiController mfa4jApiController(MfaFlow flow) {
       return new MfaApiController(flow);
+    }
+
+    /**
+     * {@code GET /.well-known/webauthn} with {@code mfa4j.webauthn.related-origins}, when they
+     * are set, readable without sign-in.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = PASSKEYS)
+    @Conditional(RelatedOriginsSet.class)
+    static class RelatedOriginsConfiguration {
+      @Bean
+      WellKnownWebauthnController mfa4jWellKnownWebauthn(Mfa4jProperties properties) {
+        return new WellKnownWebauthnController(
+            Passkeys.wellKnownJson(properties.getWebauthn().getRelatedOrigins()));
+      }
+
+      @Bean
+      @Order(Ordered.HIGHEST_PRECEDENCE + 99)
+      SecurityFilterChain mfa4jWellKnownWebauthnSecurityFilterChain(HttpSecurity http) {
+        return http.securityMatcher(WellKnownWebauthnController.PATH)
+            .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+            .requestCache(c -> c.disable())
+            .build();
+      }
     }
 
     /** The pages, rendered by Thymeleaf. */

@@ -67,8 +67,20 @@ import org.springframework.security.web.savedrequest.SavedRequest;
 /**
  * mfa4j's sign-in steps in a servlet application secured by Spring Security: the one place that
  * turns the engine's {@link LoginStep}s into session state, factor authorities and the next page.
- * mfa4j's pages ({@link MfaPageController}) and JSON API ({@link MfaApiController}) call it; an
- * application that writes its own pages calls it the same way.
+ * mfa4j's pages ({@link MfaPageController}) and JSON API ({@link MfaApiController}) drive its
+ * steps, which are not public API.
+ *
+ * <p>An application gives the pages its own look by overriding the Thymeleaf templates {@code
+ * mfa4j/*.html} (its own {@code templates/mfa4j/verify.html} and so on, ahead of this jar's on the
+ * class path), using the same model attributes; the module's README lists those of each template.
+ * A single-page application uses the JSON API under {@code /mfa4j/api}. An application that wants
+ * a wholly different flow turns mfa4j's web integration off ({@code mfa4j.web.enabled=false}),
+ * drives {@link MfaEngine#login()} itself and grants the authorities of {@link MfaAuthorities}
+ * ({@link MfaAuthorities#of}) to the principal once the engine says the sign-in is complete.
+ *
+ * <p>Its public methods serve the application's own security pages: {@link
+ * #account(HttpServletRequest)}, {@link #assurance(HttpServletRequest)} and {@link
+ * #requestContext(HttpServletRequest)}.
  *
  * <p>What it keeps in the HTTP session (challenge and ceremony ids, the assurance record) never
  * leaves the server. At every change of privilege — the second step done, a step-up, a new

@@ -8,6 +8,7 @@ import dev.mfa4j.InMemoryMfaStore;
 import dev.mfa4j.MfaEngine;
 import dev.mfa4j.PracticePolicy;
 import dev.mfa4j.TwoFactorRequirement;
+import dev.mfa4j.UserRef;
 import dev.mfa4j.sms.MessageSender;
 import dev.mfa4j.sms.OneTimeCodeFactor;
 import dev.mfa4j.sms.SendResult;
@@ -15,6 +16,7 @@ import dev.mfa4j.spi.MfaStore;
 import dev.mfa4j.spi.PrimaryCredentials;
 import dev.mfa4j.spi.SecretProtector;
 import dev.mfa4j.store.jdbc.JdbcMfaStore;
+import dev.mfa4j.tck.FakeFactorContext;
 import dev.mfa4j.totp.TotpFactor;
 import dev.mfa4j.webauthn.PasskeyFactor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -124,6 +127,32 @@ class Mfa4jAutoConfigurationTest {
           assertThat(context.getBean(MfaEngine.class).kinds())
               .containsExactlyInAnyOrder(FactorKind.TOTP, FactorKind.PASSKEY);
         });
+  }
+
+  @Test
+  void passwordlessUserVerification_requiredByDefault_preferredWhenSet() {
+    ApplicationContextRunner passwordless = withDatabase.withPropertyValues(
+        "mfa4j.webauthn.rp-id=localhost", "mfa4j.webauthn.origins=http://localhost:8080",
+        "mfa4j.webauthn.passwordless=true");
+    passwordless.run(context -> {
+      assertThat(context.getBean(Mfa4jProperties.class).getWebauthn()
+          .getPasswordlessUserVerification())
+          .isEqualTo(Mfa4jProperties.Webauthn.UserVerification.REQUIRED);
+      assertThat(passwordlessRequest(context.getBean(PasskeyFactor.class)))
+          .contains("\"userVerification\":\"required\"");
+    });
+    passwordless.withPropertyValues("mfa4j.webauthn.passwordless-user-verification=preferred")
+        .run(context -> assertThat(passwordlessRequest(context.getBean(PasskeyFactor.class)))
+            .contains("\"userVerification\":\"preferred\""));
+    passwordless.withPropertyValues("mfa4j.webauthn.passwordless-user-verification=sometimes")
+        .run(context -> assertThat(context).hasFailed().getFailure()
+            .hasStackTraceContaining("mfa4j.webauthn.passwordless-user-verification"));
+  }
+
+  private static String passwordlessRequest(PasskeyFactor passkeys) {
+    FakeFactorContext ctx = FakeFactorContext.of(UserRef.staff("clinic", "alice"),
+        FactorKind.PASSKEY, Clock.systemUTC());
+    return passkeys.passwordlessPrompt(ctx).orElseThrow().clientJson().orElseThrow();
   }
 
   @Test
@@ -259,7 +288,10 @@ class Mfa4jAutoConfigurationTest {
       assertThat(json).contains("\"mfa4j.secret.keys\"", "\"mfa4j.secret.current\"",
           "\"mfa4j.store.migrate\"", "\"mfa4j.dev-mode\"", "\"mfa4j.webauthn.rp-id\"",
           "\"mfa4j.webauthn.origins\"", "\"mfa4j.totp.issuer\"", "\"mfa4j.policy.requirement\"",
-          "\"mfa4j.policy.remember-device\"", "\"mfa4j.web.device-cookie-same-site\"");
+          "\"mfa4j.policy.remember-device\"", "\"mfa4j.web.device-cookie-same-site\"",
+          "\"mfa4j.web.csrf-session-safe\"",
+          "\"mfa4j.webauthn.passwordless-user-verification\"",
+          "\"mfa4j.webauthn.related-origins\"");
       assertThat(json).contains("Whether mfa4j runs its own schema migrations at start-up");
     }
   }

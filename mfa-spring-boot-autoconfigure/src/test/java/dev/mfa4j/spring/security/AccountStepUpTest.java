@@ -168,7 +168,8 @@ class AccountStepUpTest {
       assertThat(prompt.getResponse().getStatus()).isEqualTo(200);
       assertThat(body(prompt)).contains("Confirm your password",
           "action=\"/settings/factors/remove\"", "name=\"factor\"", app.factor().value(),
-          "name=\"" + MfaFlow.PASSWORD_PARAMETER + "\"", "_csrf");
+          "name=\"" + MfaFlow.PASSWORD_PARAMETER + "\"", "_csrf")
+          .satisfies(WebFixture::strictCsp);
 
       MvcResult wrong = mvc.perform(post("/settings/factors/remove").session(session)
           .with(csrf()).param("factor", app.factor().value())

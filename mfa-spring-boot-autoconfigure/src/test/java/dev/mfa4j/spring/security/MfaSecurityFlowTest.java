@@ -104,7 +104,7 @@ class MfaSecurityFlowTest {
       MvcResult page = mvc.perform(get("/mfa4j/verify").session(session)).andReturn();
       assertThat(page.getResponse().getStatus()).isEqualTo(200);
       assertThat(body(page)).contains("Two-step verification", app.factor().value(), "_csrf")
-          .doesNotContain(state.challenge);
+          .doesNotContain(state.challenge).satisfies(WebFixture::strictCsp);
 
       // a wrong code: not accepted, still pending
       MvcResult wrong = mvc.perform(post("/mfa4j/verify").session(session).with(csrf())
@@ -143,7 +143,8 @@ class MfaSecurityFlowTest {
           .as("the rest of the application needs no fresh factor").isEqualTo(200);
       String signedIn = session.getId();
       MvcResult stepUpPage = mvc.perform(get("/mfa4j/step-up").session(session)).andReturn();
-      assertThat(body(stepUpPage)).contains("Confirm it is you", app.factor().value());
+      assertThat(body(stepUpPage)).contains("Confirm it is you", app.factor().value())
+          .satisfies(WebFixture::strictCsp);
       MvcResult steppedUp = mvc.perform(post("/mfa4j/step-up").session(session).with(csrf())
           .param("factor", app.factor().value())
           .param("code", Totp.code(app.key(), clock.instant()))).andReturn();
@@ -275,7 +276,7 @@ class MfaSecurityFlowTest {
       assertThat(mvc.perform(get("/mfa4j/verify").session(session)).andReturn().getResponse()
           .getRedirectedUrl()).isEqualTo("/mfa4j/enroll");
       assertThat(body(mvc.perform(get("/mfa4j/enroll").session(session)).andReturn()))
-          .contains("Set up two-step verification");
+          .contains("Set up two-step verification").satisfies(WebFixture::strictCsp);
 
       JsonNode begun = json(mvc.perform(post("/mfa4j/api/enroll").session(session).with(csrf())
           .contentType(MediaType.APPLICATION_JSON)

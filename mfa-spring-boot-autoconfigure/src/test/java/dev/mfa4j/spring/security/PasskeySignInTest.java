@@ -100,7 +100,7 @@ class PasskeySignInTest {
       assertThat(body(mvc.perform(get("/whoami").session(session)).andReturn()))
           .as("nobody is signed in yet").doesNotContain("bob");
       assertThat(body(mvc.perform(get("/mfa4j/passkey/password").session(session)).andReturn()))
-          .contains("Your password", "bob", "_csrf");
+          .contains("Your password", "bob", "_csrf").satisfies(WebFixture::strictCsp);
 
       MvcResult wrong = mvc.perform(post("/mfa4j/passkey/password").session(session)
           .with(csrf()).param("password", "not-the-password")).andReturn();
@@ -165,7 +165,8 @@ class PasskeySignInTest {
           .param("passkeyResponse", stranger.assertion(options, ORIGIN))).andReturn();
       assertThat(r.getResponse().getStatus()).isEqualTo(200);
       assertThat(body(r)).contains("not registered here", "signalUnknownCredential",
-          stranger.credentialId());
+          stranger.credentialId(), "src=\"/mfa4j/signal.js\"", "id=\"mfa4j-signal\"",
+          "data-method=\"signalUnknownCredential\"").satisfies(WebFixture::strictCsp);
       assertThat(body(mvc.perform(get("/whoami").session(page)).andReturn()))
           .doesNotContain("alice");
     });

@@ -69,7 +69,8 @@ class PhoneCodesTest {
       assertThat(outbox.last().orElseThrow().message().destination()).isEqualTo(NUMBER);
       String confirm = body(mvc.perform(get("/mfa4j/enroll/confirm").session(session))
           .andReturn());
-      assertThat(confirm).contains("We sent a code to").doesNotContain(NUMBER);
+      assertThat(confirm).contains("We sent a code to").doesNotContain(NUMBER)
+          .satisfies(WebFixture::strictCsp);
 
       MvcResult done = mvc.perform(post("/mfa4j/enroll/confirm").session(session).with(csrf())
           .param("code", lastCode(context))).andReturn();

@@ -112,6 +112,26 @@ final class WebFixture {
     return start.factor();
   }
 
+  /**
+   * A page of mfa4j's that works under {@code Content-Security-Policy: style-src 'self';
+   * script-src 'self'}: its style sheet linked, no inline style or script, no event handler
+   * attributes.
+   */
+  static void strictCsp(String html) {
+    assertThat(html).contains("<link rel=\"stylesheet\" href=\"/mfa4j/mfa4j.css\">");
+    assertNoInlineCode(html);
+  }
+
+  /** No style element or attribute, no script with a body, no on* handler, no javascript: URL. */
+  static void assertNoInlineCode(String html) {
+    assertThat(html).doesNotContainIgnoringCase("<style")
+        .doesNotContainPattern("(?i)\\sstyle\\s*=")
+        .doesNotContainPattern("(?i)<script\\b[^>]*>(?!\\s*</script>)")
+        .doesNotContainPattern("(?i)\\son[a-z]+\\s*=")
+        .doesNotContainIgnoringCase("javascript:")
+        .doesNotContain("th:inline");
+  }
+
   static String body(MvcResult r) throws Exception {
     return r.getResponse().getContentAsString();
   }
