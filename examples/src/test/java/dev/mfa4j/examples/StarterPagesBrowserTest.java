@@ -29,9 +29,9 @@ import org.springframework.web.servlet.function.ServerResponse;
 /**
  * mfa4j's own pages ({@code /mfa4j/**} of mfa-spring-boot-starter), as a host that takes them
  * gets them, in headless Chromium: the smallest Spring Boot application (users in memory,
- * Spring's default login page, one page of its own) under a strict Content-Security-Policy, with
- * a practice rule that requires a second step of all staff. The demo has pages of its own; this
- * is the other way in (docs/architecture.md, change 24).
+ * Spring's default login page, one page of its own) with a strict Content-Security-Policy, mfa4j's
+ * pages under their own, and a practice rule that requires a second step of all staff. The demo
+ * has pages of its own; this is the other way in (docs/architecture.md, change 24).
  */
 class StarterPagesBrowserTest {
   static final String PASSWORD = "correct-horse-battery-staple";
@@ -121,9 +121,11 @@ class StarterPagesBrowserTest {
 
   @Test
   void requiredEnrollment_thenSecondStep_onTheStartersPages_underAStrictCsp() throws Exception {
-    // the host's policy is on every response, mfa4j's pages included
+    // the host's policy on its pages, mfa4j's own (as strict) on mfa4j's
     assertThat(header("/login", "Content-Security-Policy")).isEqualTo(CSP);
     assertThat(header("/mfa4j/mfa4j.css", "Content-Type")).startsWith("text/css");
+    assertThat(header("/mfa4j/mfa4j.css", "Content-Security-Policy"))
+        .contains("style-src 'self'", "script-src 'self'").doesNotContain("unsafe");
 
     // Spring's own login page; the practice requires a second step, so enrollment comes first
     browser.open("/");

@@ -596,6 +596,16 @@ public class Mfa4jProperties {
      */
     private boolean csrfSessionSafe = true;
 
+    /**
+     * The Content-Security-Policy of mfa4j's own pages and API under /mfa4j/ (their chain is not
+     * the application's, so the application's headers do not reach them). The default allows
+     * only this origin's style sheets, scripts and forms, and QR codes as data: images; blank
+     * sends none.
+     */
+    private String contentSecurityPolicy = "default-src 'self'; img-src 'self' data:;"
+        + " style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self';"
+        + " frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
     /** Where to go after the second step when no request was saved. */
     private String defaultSuccessUrl = "/";
 
@@ -650,6 +660,16 @@ public class Mfa4jProperties {
     /** Sets whether MfaCsrfTokenRepository is installed. */
     public void setCsrfSessionSafe(boolean csrfSessionSafe) {
       this.csrfSessionSafe = csrfSessionSafe;
+    }
+
+    /** The Content-Security-Policy of mfa4j's pages; blank for none. */
+    public String getContentSecurityPolicy() {
+      return contentSecurityPolicy;
+    }
+
+    /** Sets the Content-Security-Policy of mfa4j's pages; blank for none. */
+    public void setContentSecurityPolicy(String contentSecurityPolicy) {
+      this.contentSecurityPolicy = contentSecurityPolicy;
     }
 
     /** The default success URL. */

@@ -256,14 +256,19 @@ public class Mfa4jSecurityAutoConfiguration {
      * session-held tokens ({@link MfaCsrfTokenRepository} unless {@code
      * mfa4j.web.csrf-session-safe=false}).
      * Static resources under {@code /mfa4j/} (the pages' style sheet and scripts) are served to
-     * anyone, as the pages are.
+     * anyone, as the pages are. The application's headers do not reach this chain: it sends its
+     * own Content-Security-Policy ({@code mfa4j.web.content-security-policy}).
      */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 100)
-    SecurityFilterChain mfa4jSecurityFilterChain(HttpSecurity http) {
-      return http.securityMatcher("/mfa4j/**")
-          .authorizeHttpRequests(a -> a.anyRequest().permitAll())
-          .build();
+    SecurityFilterChain mfa4jSecurityFilterChain(HttpSecurity http, Mfa4jProperties properties) {
+      String csp = properties.getWeb().getContentSecurityPolicy();
+      http.securityMatcher("/mfa4j/**")
+          .authorizeHttpRequests(a -> a.anyRequest().permitAll());
+      if (csp != null && !csp.isBlank()) {
+        http.headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(csp)));
+      }
+      return http.build();
     }
 
     @Bean

@@ -52,4 +52,25 @@ class StrictCspPagesTest {
       }
     });
   }
+
+  /** The application's headers do not reach mfa4j's chain: it sends its own policy. */
+  @Test
+  void mfa4jPages_carryTheirOwnPolicy_configurable_orNone() {
+    WebFixture.runner().run(context -> {
+      String csp = mvc(context).perform(get("/mfa4j/mfa4j.css")).andReturn().getResponse()
+          .getHeader("Content-Security-Policy");
+      assertThat(csp).contains("default-src 'self'", "style-src 'self'", "script-src 'self'",
+          "frame-ancestors 'none'").doesNotContain("unsafe");
+      // the application's own pages are left to the application
+      assertThat(mvc(context).perform(get("/")).andReturn().getResponse()
+          .getHeader("Content-Security-Policy")).isNull();
+    });
+    WebFixture.runner()
+        .withPropertyValues("mfa4j.web.content-security-policy=default-src 'none'")
+        .run(context -> assertThat(mvc(context).perform(get("/mfa4j/mfa4j.css")).andReturn()
+            .getResponse().getHeader("Content-Security-Policy")).isEqualTo("default-src 'none'"));
+    WebFixture.runner().withPropertyValues("mfa4j.web.content-security-policy=")
+        .run(context -> assertThat(mvc(context).perform(get("/mfa4j/mfa4j.css")).andReturn()
+            .getResponse().getHeader("Content-Security-Policy")).isNull());
+  }
 }
