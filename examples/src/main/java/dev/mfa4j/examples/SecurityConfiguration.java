@@ -1,6 +1,7 @@
 package dev.mfa4j.examples;
 
 import dev.mfa4j.spring.security.MfaAuthorities;
+import dev.mfa4j.spring.security.MfaCsrfTokenRepository;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
@@ -43,7 +44,8 @@ import org.springframework.security.web.session.HttpSessionEventPublisher;
  *       tokens on every form; a new session id at every change of privilege; a strict
  *       Content-Security-Policy (no inline script or style).
  *   <li>A form post without a valid CSRF token is refused without making a session: a refused
- *       cross-site post does not replace the signed-in browser's session cookie.
+ *       cross-site post does not replace the signed-in browser's session cookie ({@link
+ *       MfaCsrfTokenRepository}).
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -152,7 +154,7 @@ class SecurityConfiguration {
                 MfaAuthorities.ANY_SECOND_FACTOR))
         .securityContext(c -> c.securityContextRepository(contexts))
         .requestCache(c -> c.requestCache(requests))
-        .csrf(c -> c.csrfTokenRepository(new NoSessionForRefusalCsrfTokenRepository()))
+        .csrf(c -> c.csrfTokenRepository(new MfaCsrfTokenRepository()))
         .sessionManagement(s -> s
             .sessionFixation(f -> f.changeSessionId())
             .maximumSessions(-1)

@@ -166,6 +166,23 @@ class DemoBrowserTest {
   }
 
   /** Adds an authenticator app from the security page; returns the key shown. */
+  /** Signs in, adds an authenticator app, saves the backup codes, signs out: the app's key. */
+  private String withAuthenticatorApp(Person p) {
+    signInWithPassword(p);
+    browser.waitForPath("/");
+    String key = enrollAuthenticator();
+    saveBackupCodes();
+    signOut();
+    return key;
+  }
+
+  /** The next code step (the last one is spent), then the password: at the second step. */
+  private void toSecondStep(Person p) {
+    clock.advance(Duration.ofSeconds(30));
+    signInWithPassword(p);
+    browser.waitForPath("/signin/verify");
+  }
+
   private String enrollAuthenticator() {
     browser.open("/account/enroll");
     browser.click("#add-totp");
@@ -193,9 +210,7 @@ class DemoBrowserTest {
 
   /** Signs in with the password and a code from the app, a new time step later. */
   private void signInWithCode(Person p, String key) {
-    clock.advance(Duration.ofSeconds(30));
-    signInWithPassword(p);
-    browser.waitForPath("/signin/verify");
+    toSecondStep(p);
     browser.type("form.verify[data-kind=totp] input[name=code]",
         Rfc6238.code(key, clock.instant()));
     browser.click("form.verify[data-kind=totp] button");
@@ -303,14 +318,8 @@ class DemoBrowserTest {
   @Test
   void secondStep_cancel_signsOutAndTheStepGrantsNothing() {
     Practice pr = Practices.create(demo);
-    signInWithPassword(pr.staff());
-    browser.waitForPath("/");
-    String key = enrollAuthenticator();
-    saveBackupCodes();
-    signOut();
-    clock.advance(Duration.ofSeconds(30));
-    signInWithPassword(pr.staff());
-    browser.waitForPath("/signin/verify");
+    String key = withAuthenticatorApp(pr.staff());
+    toSecondStep(pr.staff());
     // the password alone opens nothing: back to the second step
     browser.open("/account/security");
     browser.waitForPath("/signin/verify");
@@ -547,15 +556,9 @@ class DemoBrowserTest {
   @Test
   void rememberDevice_nextSignInSkipsSecondStep_andTheBrowserIsNamed() {
     Practice pr = Practices.create(demo);
-    signInWithPassword(pr.staff());
-    browser.waitForPath("/");
-    String key = enrollAuthenticator();
-    saveBackupCodes();
-    signOut();
+    String key = withAuthenticatorApp(pr.staff());
 
-    clock.advance(Duration.ofSeconds(30));
-    signInWithPassword(pr.staff());
-    browser.waitForPath("/signin/verify");
+    toSecondStep(pr.staff());
     browser.type("form.verify[data-kind=totp] input[name=code]",
         Rfc6238.code(key, clock.instant()));
     browser.click("form.verify[data-kind=totp] .remember");
@@ -930,11 +933,7 @@ class DemoBrowserTest {
   @Test
   void exportChart_freshSecondFactorOpens_anOldOneConfirmsFirst() {
     Practice pr = Practices.create(demo);
-    signInWithPassword(pr.staff());
-    browser.waitForPath("/");
-    String key = enrollAuthenticator();
-    saveBackupCodes();
-    signOut();
+    String key = withAuthenticatorApp(pr.staff());
     signInWithCode(pr.staff(), key);
 
     Path downloads = browser.downloadsTo();
@@ -1045,11 +1044,7 @@ class DemoBrowserTest {
   @Test
   void passkeyOffer_afterPasswordAndCode_createsAPasskey() {
     Practice pr = Practices.create(demo);
-    signInWithPassword(pr.staff());
-    browser.waitForPath("/");
-    String key = enrollAuthenticator();
-    saveBackupCodes();
-    signOut();
+    String key = withAuthenticatorApp(pr.staff());
     VirtualAuthenticator keys = addAuthenticator(platform());
     signInWithCode(pr.staff(), key);
     String state = browser.wait(Duration.ofSeconds(30)).until(d -> {
