@@ -149,7 +149,23 @@ class StarterPagesBrowserTest {
     // the backup codes, once, then the page the user first asked for
     browser.find("#backup-codes");
     assertThat(browser.all("#backup-codes li")).hasSize(10);
+    java.util.List<String> codes = browser.all("#backup-codes code").stream()
+        .map(org.openqa.selenium.WebElement::getText).toList();
+    assertThat(codes).hasSize(10).allSatisfy(c -> assertThat(c).matches("[A-Za-z0-9-]{9,}"));
     browser.screenshot("starter-backup-codes");
+    // Continue waits for "I have saved these codes"
+    assertThat(browser.attribute("#continue", "aria-disabled")).isEqualTo("true");
+    browser.click("#continue");
+    assertThat(browser.path()).isEqualTo("/mfa4j/enroll/confirm");
+    assertThat(browser.exists("#backup-codes")).isTrue();
+    // Download: a text file with every code
+    java.nio.file.Path downloads = browser.downloadsTo();
+    browser.click("#download-codes");
+    assertThat(browser.waitForDownload(downloads, "backup-codes.txt"))
+        .contains(codes.toArray(String[]::new)).contains("1. " + codes.get(0));
+    browser.click("#codes-saved");
+    assertThat(browser.attribute("#continue", "aria-disabled")).isEqualTo("false");
+    browser.screenshot("starter-backup-codes-saved");
     browser.click("#continue");
     browser.waitForPath("/");
     assertThat(browser.text("#home")).isEqualTo("Welcome, sam");
@@ -165,7 +181,20 @@ class StarterPagesBrowserTest {
     browser.click("form.code-form button[type=submit]");
     browser.waitForPath("/mfa4j/verify");
     assertThat(browser.text("#message")).contains("not accepted");
+    // an error that looks like one: the error box, not bare text
+    assertThat(browser.attribute("#message", "class")).contains("error");
+    assertThat(browser.attribute("#message", "role")).isEqualTo("alert");
+    assertThat(browser.find("#message").getCssValue("background-color"))
+        .isNotIn("transparent", "rgba(0, 0, 0, 0)");
     browser.screenshot("starter-verify-wrong-code");
+
+    // a way out of the second step: signed out, back to the login page
+    browser.click("#sign-out");
+    browser.waitForPath("/login");
+    browser.open("/");
+    browser.waitForPath("/login");
+    signIn();
+    browser.waitForPath("/mfa4j/verify");
     browser.type("form.code-form input[name=code]", Rfc6238.code(key, clock.instant()));
     browser.click("form.code-form button[type=submit]");
     browser.waitForPath("/");

@@ -612,6 +612,12 @@ public class Mfa4jProperties {
     /** Where a sign-in that must start again is sent. */
     private String loginUrl = "/login";
 
+    /**
+     * The application's sign-out URL: the "Cancel and sign out" button of mfa4j's pages posts
+     * to it, with the CSRF token.
+     */
+    private String logoutUrl = "/logout";
+
     /** The name of the remembered-device cookie (HttpOnly, Secure). */
     private String deviceCookieName = "mfa4j_device";
 
@@ -690,6 +696,16 @@ public class Mfa4jProperties {
     /** Sets the login URL. */
     public void setLoginUrl(String loginUrl) {
       this.loginUrl = loginUrl;
+    }
+
+    /** The sign-out URL mfa4j's pages post to. */
+    public String getLogoutUrl() {
+      return logoutUrl;
+    }
+
+    /** Sets the sign-out URL mfa4j's pages post to. */
+    public void setLogoutUrl(String logoutUrl) {
+      this.logoutUrl = logoutUrl;
     }
 
     /** The device cookie's name. */

@@ -319,8 +319,8 @@ public class Mfa4jSecurityAutoConfiguration {
     static class PageConfiguration {
       @Bean
       @ConditionalOnMissingBean(MfaPageController.class)
-      MfaPageController mfa4jPageController(MfaFlow flow) {
-        return new MfaPageController(flow);
+      MfaPageController mfa4jPageController(MfaFlow flow, Mfa4jProperties properties) {
+        return new MfaPageController(flow, properties.getWeb().getLogoutUrl());
       }
     }
   }

@@ -247,7 +247,8 @@ public class MfaApiController {
     MfaState s = flow.state(request).orElse(null);
     out.put("state", s == null && r.next() == MfaFlow.Next.SIGN_IN_AGAIN ? "none"
         : r.next().name().toLowerCase(Locale.ROOT));
-    flow.takeMessage(request).or(r::message).ifPresent(m -> out.put("message", m));
+    flow.takeMessage(request).map(MfaFlow.Message::text).or(r::message)
+        .ifPresent(m -> out.put("message", m));
     retryAfter(r, out);
     switch (r.next()) {
       case SIGNED_IN, SIGN_IN_AGAIN -> out.put("redirect", r.redirect());

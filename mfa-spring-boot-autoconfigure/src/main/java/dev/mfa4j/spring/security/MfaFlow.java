@@ -542,15 +542,32 @@ public final class MfaFlow {
     return apply(request, response, s, step);
   }
 
+  /**
+   * A message for the user.
+   *
+   * @param text what to say (never a secret)
+   * @param notice true for a confirmation (a code sent), false for an error (a code refused, a
+   *     send throttled, a lock)
+   */
+  record Message(String text, boolean notice) {}
+
   /** Takes the message waiting for the user, if any (shown once). */
-  Optional<String> takeMessage(HttpServletRequest request) {
+  Optional<Message> takeMessage(HttpServletRequest request) {
     MfaState s = state(request).orElse(null);
     if (s == null) {
       return Optional.empty();
     }
-    Optional<String> m = s.takeMessage();
+    Optional<Message> m = s.takeMessage();
     s.save(request.getSession());
     return m;
+  }
+
+  /** Keeps a confirmation (not an error) for the next page of this sign-in or step-up. */
+  void notice(HttpServletRequest request, String text) {
+    state(request).ifPresent(s -> {
+      s.notice = text;
+      s.save(request.getSession());
+    });
   }
 
   /** The backup codes to show once, then forgotten. */

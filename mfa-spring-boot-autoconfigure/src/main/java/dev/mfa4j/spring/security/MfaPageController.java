@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -21,15 +22,53 @@ import org.springframework.web.bind.annotation.RequestParam;
  * passkey-refused}, {@code confirm-password}); an application replaces one by putting
  * its own file at the same path, or replaces the controller with a bean of this type. Forms post
  * with Spring Security's CSRF token; challenge and ceremony ids stay in the session.
+ *
+ * <p>Every page gets {@code logoutUrl} (where "Cancel and sign out" posts) and {@code cancelUrl}
+ * (where a step-up's "Cancel" goes: the default success URL); a page with a {@code message} gets
+ * {@code messageKind}, {@code error} (a refused code, a throttled send, a lock) or {@code notice}
+ * (a code sent).
  */
 @Controller
 @RequestMapping("/mfa4j")
 public class MfaPageController {
   private final MfaFlow flow;
+  private final String logoutUrl;
 
-  /** Pages over {@code flow}. */
+  /** Pages over {@code flow}, whose "Cancel and sign out" posts to {@code /logout}. */
   public MfaPageController(MfaFlow flow) {
+    this(flow, "/logout");
+  }
+
+  /**
+   * Pages over {@code flow}.
+   *
+   * @param flow the sign-in steps
+   * @param logoutUrl the application's sign-out URL, where "Cancel and sign out" posts
+   */
+  public MfaPageController(MfaFlow flow, String logoutUrl) {
     this.flow = Objects.requireNonNull(flow, "flow");
+    this.logoutUrl = Objects.requireNonNull(logoutUrl, "logoutUrl");
+  }
+
+  /** The ways out every page may offer. */
+  @ModelAttribute
+  void waysOut(Model model) {
+    model.addAttribute("logoutUrl", logoutUrl);
+    model.addAttribute("cancelUrl", flow.settings().defaultSuccessUrl());
+  }
+
+  /** The message waiting in the session, if any, with its kind. */
+  private void message(HttpServletRequest request, Model model) {
+    flow.takeMessage(request).ifPresent(m -> {
+      model.addAttribute("message", m.text());
+      model.addAttribute("messageKind", m.notice() ? "notice" : "error");
+    });
+  }
+
+  /** An error message. */
+  private static void error(Model model, String message) {
+    model.addAttribute("message", message);
+    model.addAttribute("messageKind", "error");
   }
 
   /** The second step, or wherever the sign-in stands. */
@@ -41,7 +80,7 @@ public class MfaPageController {
     if (where.next() != MfaFlow.Next.SECOND_FACTOR) {
       return go(where, model);
     }
-    flow.takeMessage(request).ifPresent(m -> model.addAttribute("message", m));
+    message(request, model);
     model.addAttribute("methods", s.methods);
     model.addAttribute("defaultMethod", s.defaultMethod);
     model.addAttribute("backupCodesRemaining", s.backupCodesRemaining);
@@ -68,7 +107,11 @@ public class MfaPageController {
   @PostMapping("/prompt")
   public String prompt(HttpServletRequest request, @RequestParam String factor,
       @RequestParam(required = false) String channel) {
-    flow.prompt(request, factor, channel);
+    flow.prompt(request, factor, channel)
+        .filter(p -> p.clientJson().isEmpty() && p.display().containsKey("destination"))
+        .ifPresent(p -> flow.notice(request, "VOICE".equals(p.display().get("channel"))
+            ? "We are calling " + p.display().get("destination") + " with your code."
+            : "Code sent to " + p.display().get("destination") + "."));
     boolean stepUp = flow.state(request).map(s -> s.signedIn()).orElse(false);
     return "redirect:" + (stepUp ? MfaEntryPoint.STEP_UP : MfaEntryPoint.VERIFY);
   }
@@ -82,7 +125,7 @@ public class MfaPageController {
       return go(r, model);
     }
     MfaState s = flow.state(request).orElseThrow();
-    flow.takeMessage(request).ifPresent(m -> model.addAttribute("message", m));
+    message(request, model);
     model.addAttribute("methods", s.stepUpMethods);
     model.addAttribute("defaultMethod", null);
     model.addAttribute("backupCodesRemaining", s.stepUpBackupCodes);
@@ -116,7 +159,7 @@ public class MfaPageController {
     if (s.enrollCeremony != null) {
       return "redirect:/mfa4j/enroll/confirm";
     }
-    flow.takeMessage(request).ifPresent(m -> model.addAttribute("message", m));
+    message(request, model);
     model.addAttribute("kinds", s.allowedKinds);
     return "mfa4j/enroll";
   }
@@ -145,7 +188,7 @@ public class MfaPageController {
     if (s.enrollCeremony == null) {
       return "redirect:/mfa4j/enroll";
     }
-    flow.takeMessage(request).ifPresent(m -> model.addAttribute("message", m));
+    message(request, model);
     model.addAttribute("kind", s.enrollKind);
     model.addAttribute("details", s.enrollDetails);
     return "mfa4j/enroll-confirm";
@@ -175,7 +218,7 @@ public class MfaPageController {
     if (where.next() != MfaFlow.Next.PASSWORD_CHANGE) {
       return go(where, model);
     }
-    flow.takeMessage(request).ifPresent(m -> model.addAttribute("message", m));
+    message(request, model);
     model.addAttribute("minLength", s.minPasswordLength);
     model.addAttribute("problems", List.copyOf(s.problems));
     return "mfa4j/password";
@@ -222,7 +265,7 @@ public class MfaPageController {
     MfaFlow.Result r = flow.finishPasskeySignIn(request, response, passkeyResponse,
         "on".equals(remember) || "true".equals(remember));
     if (r.next() == MfaFlow.Next.SIGN_IN_AGAIN) {
-      model.addAttribute("message", r.message().orElse(null));
+      error(model, r.message().orElse(null));
       model.addAttribute("loginUrl", r.redirect());
       r.signal().ifPresent(sig -> {
         model.addAttribute("signalMethod", sig.method());
@@ -241,7 +284,7 @@ public class MfaPageController {
       return "redirect:" + flow.settings().loginUrl();
     }
     model.addAttribute("username", p.username);
-    p.takeMessage().ifPresent(m -> model.addAttribute("message", m));
+    p.takeMessage().ifPresent(m -> error(model, m));
     p.save(request.getSession());
     return "mfa4j/passkey-password";
   }

@@ -90,7 +90,10 @@ final class MfaState implements Serializable {
   Map<String, String> enrollDetails = new LinkedHashMap<>();
 
   List<String> backupCodes = new ArrayList<>();
+  /** An error to show once (a refused code, a throttled send). */
   String message;
+  /** A confirmation to show once (a code sent), unless an error came after it. */
+  String notice;
 
   MfaState(UserRef user, long primaryAt) {
     this.practice = user.practice().value();
@@ -146,10 +149,13 @@ final class MfaState implements Serializable {
     enrollDetails = new LinkedHashMap<>();
   }
 
-  /** Takes the one-time message. */
-  Optional<String> takeMessage() {
-    Optional<String> m = Optional.ofNullable(message);
+  /** Takes the one-time message: the error if there is one, else the notice. */
+  Optional<MfaFlow.Message> takeMessage() {
+    Optional<MfaFlow.Message> m = message != null
+        ? Optional.of(new MfaFlow.Message(message, false))
+        : Optional.ofNullable(notice).map(n -> new MfaFlow.Message(n, true));
     message = null;
+    notice = null;
     return m;
   }
 

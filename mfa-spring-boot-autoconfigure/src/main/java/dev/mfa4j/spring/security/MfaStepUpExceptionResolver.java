@@ -116,6 +116,7 @@ public final class MfaStepUpExceptionResolver implements HandlerExceptionResolve
     mav.addObject("passwordField", MfaFlow.PASSWORD_PARAMETER);
     if (message != null) {
       mav.addObject("message", message);
+      mav.addObject("messageKind", "error");
     }
     return mav;
   }

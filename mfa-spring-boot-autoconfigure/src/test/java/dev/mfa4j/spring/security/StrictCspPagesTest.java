@@ -45,7 +45,8 @@ class StrictCspPagesTest {
       assertThat(css.getResponse().getContentType()).startsWith("text/css");
       assertThat(css.getResponse().getContentAsString()).contains(".method {", ".message {");
       assertThat(css.getRequest().getSession(false)).isNull();
-      for (String js : new String[] {"webauthn.js", "passkey-sign-in.js", "signal.js"}) {
+      for (String js : new String[] {"webauthn.js", "passkey-sign-in.js", "signal.js",
+          "backup-codes.js"}) {
         MvcResult r = mvc.perform(get("/mfa4j/" + js)).andReturn();
         assertThat(r.getResponse().getStatus()).as(js).isEqualTo(200);
         assertThat(r.getResponse().getContentType()).as(js).contains("javascript");
