@@ -27,9 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code passkey_password}, {@code signed_in} (then {@code redirect} names the page the user
  * asked for). A throttled request (a code asked for too soon) adds {@code retryAfter} (an
  * instant) and {@code retryAfterSeconds}. The sign-in page's passkey sign-in uses {@code
- * /mfa4j/api/passkey/begin}, {@code /passkey/finish} and {@code /passkey/password}. POSTs need Spring
- * Security's CSRF token (header {@code X-CSRF-TOKEN} or {@code X-XSRF-TOKEN}, as the application
- * configured). Challenge and ceremony ids never appear: they stay in the server-side session.
+ * /mfa4j/api/passkey/begin}, {@code /passkey/finish} and {@code /passkey/password}. POSTs need
+ * Spring Security's CSRF token (header {@code X-CSRF-TOKEN} or {@code X-XSRF-TOKEN}, as the
+ * application configured). Challenge and ceremony ids never appear: they stay in the server-side session.
  */
 @RestController
 @RequestMapping("/mfa4j/api")

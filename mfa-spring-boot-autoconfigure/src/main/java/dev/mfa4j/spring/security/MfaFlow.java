@@ -432,8 +432,8 @@ public final class MfaFlow {
    * Begins enrolling a first factor during a sign-in that requires one. The password is asked
    * again: the engine confirms it before binding a factor.
    */
-  Result beginEnrollment(HttpServletRequest request, HttpServletResponse response, String kind, String label, String password,
-      String phone, String channel) {
+  Result beginEnrollment(HttpServletRequest request, HttpServletResponse response, String kind,
+      String label, String password, String phone, String channel) {
     MfaState s = state(request).orElse(null);
     if (s == null || s.stage != MfaState.Stage.ENROLLMENT) {
       return where(request, response, s);

@@ -16,8 +16,8 @@ import org.springframework.web.bind.annotation.RequestParam;
  * mfa4j's pages under {@code /mfa4j}: the second step, a step-up, the enrollment a practice
  * requires, the forced password change, and the end of a sign-in that starts with a passkey
  * ({@code POST /mfa4j/passkey}, then {@code /mfa4j/passkey/password} if the passkey cannot sign
- * the user in alone; the sign-in page runs {@code /mfa4j/passkey-sign-in.js}). Each renders a Thymeleaf template under {@code
- * templates/mfa4j/} ({@code verify}, {@code step-up}, {@code enroll}, {@code enroll-confirm},
+ * the user in alone; the sign-in page runs {@code /mfa4j/passkey-sign-in.js}). Each renders a
+ * Thymeleaf template under {@code templates/mfa4j/} ({@code verify}, {@code step-up}, {@code enroll}, {@code enroll-confirm},
  * {@code backup-codes}, {@code password}, {@code locked}, {@code passkey-password}, {@code
  * passkey-refused}, {@code confirm-password}); an application replaces one by putting
  * its own file at the same path, or replaces the controller with a bean of this type. Forms post
