@@ -29,7 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
  * instant) and {@code retryAfterSeconds}. The sign-in page's passkey sign-in uses {@code
  * /mfa4j/api/passkey/begin}, {@code /passkey/finish} and {@code /passkey/password}. POSTs need
  * Spring Security's CSRF token (header {@code X-CSRF-TOKEN} or {@code X-XSRF-TOKEN}, as the
- * application configured). Challenge and ceremony ids never appear: they stay in the server-side session.
+ * application configured). Challenge and ceremony ids never appear: they stay in the server-side
+ * session.
  */
 @RestController
 @RequestMapping("/mfa4j/api")
