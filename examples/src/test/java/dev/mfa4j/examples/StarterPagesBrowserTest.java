@@ -156,7 +156,7 @@ class StarterPagesBrowserTest {
     // Continue waits for "I have saved these codes"
     assertThat(browser.attribute("#continue", "aria-disabled")).isEqualTo("true");
     browser.click("#continue");
-    assertThat(browser.path()).isEqualTo("/mfa4j/enroll/confirm");
+    assertThat(browser.path()).isEqualTo("/mfa4j/backup-codes");
     assertThat(browser.exists("#backup-codes")).isTrue();
     // Download: a text file with every code
     java.nio.file.Path downloads = browser.downloadsTo();
@@ -169,6 +169,10 @@ class StarterPagesBrowserTest {
     browser.click("#continue");
     browser.waitForPath("/");
     assertThat(browser.text("#home")).isEqualTo("Welcome, sam");
+    // shown once: the codes' page now goes straight on (and never re-posts the enrollment)
+    browser.open("/mfa4j/backup-codes");
+    browser.waitForPath("/");
+    assertThat(browser.exists("#backup-codes")).isFalse();
 
     // a new sign-in: the second step, a wrong code refused, the right one accepted
     clock.advance(Duration.ofMinutes(1));

@@ -570,6 +570,25 @@ public final class MfaFlow {
     });
   }
 
+  /**
+   * Whether new backup codes wait to be shown; if so, remembers where their page continues to
+   * (the page is then loaded by a redirect, so that reloading it never re-posts the form).
+   */
+  boolean holdBackupCodes(HttpServletRequest request, String next) {
+    MfaState s = state(request).orElse(null);
+    if (s == null || s.backupCodes.isEmpty()) {
+      return false;
+    }
+    s.backupCodesNext = next;
+    s.save(request.getSession());
+    return true;
+  }
+
+  /** Where the backup codes page continues to. */
+  String backupCodesNext(HttpServletRequest request) {
+    return state(request).map(s -> s.backupCodesNext).orElse(settings.defaultSuccessUrl());
+  }
+
   /** The backup codes to show once, then forgotten. */
   List<String> takeBackupCodes(HttpServletRequest request) {
     MfaState s = state(request).orElse(null);

@@ -200,13 +200,26 @@ public class MfaPageController {
       @RequestParam(required = false) String code,
       @RequestParam(required = false) String passkeyResponse, Model model) {
     MfaFlow.Result r = flow.confirmEnrollment(request, response, code, passkeyResponse);
-    boolean codes = flow.state(request).map(s -> !s.backupCodes.isEmpty()).orElse(false);
-    if (r.next() == MfaFlow.Next.SIGNED_IN && codes) {
-      model.addAttribute("continueUrl", r.redirect());
-      model.addAttribute("codes", flow.takeBackupCodes(request));
-      return "mfa4j/backup-codes";
+    if (r.next() == MfaFlow.Next.SIGNED_IN && flow.holdBackupCodes(request, r.redirect())) {
+      return "redirect:/mfa4j/backup-codes";
     }
     return go(r, model);
+  }
+
+  /**
+   * The new backup codes, once: a reload (or any later visit) goes on to where the sign-in was
+   * going, since the codes are no longer kept.
+   */
+  @GetMapping("/backup-codes")
+  public String backupCodes(HttpServletRequest request, Model model) {
+    String next = flow.backupCodesNext(request);
+    List<String> codes = flow.takeBackupCodes(request);
+    if (codes.isEmpty()) {
+      return "redirect:" + next;
+    }
+    model.addAttribute("continueUrl", next);
+    model.addAttribute("codes", codes);
+    return "mfa4j/backup-codes";
   }
 
   /** The new password a temporary one requires. */

@@ -90,6 +90,8 @@ final class MfaState implements Serializable {
   Map<String, String> enrollDetails = new LinkedHashMap<>();
 
   List<String> backupCodes = new ArrayList<>();
+  /** Where the backup codes page continues to. */
+  String backupCodesNext;
   /** An error to show once (a refused code, a throttled send). */
   String message;
   /** A confirmation to show once (a code sent), unless an error came after it. */

@@ -74,7 +74,13 @@ class PhoneCodesTest {
 
       MvcResult done = mvc.perform(post("/mfa4j/enroll/confirm").session(session).with(csrf())
           .param("code", lastCode(context))).andReturn();
-      assertThat(body(done)).contains("Your backup codes");
+      // the codes' page is loaded by a redirect (a reload never re-posts the form), once
+      assertThat(done.getResponse().getRedirectedUrl()).isEqualTo("/mfa4j/backup-codes");
+      assertThat(body(mvc.perform(get("/mfa4j/backup-codes").session(session)).andReturn()))
+          .contains("Your backup codes");
+      MvcResult again = mvc.perform(get("/mfa4j/backup-codes").session(session)).andReturn();
+      // where the sign-in was going: the page Spring saved
+      assertThat(again.getResponse().getRedirectedUrl()).isEqualTo("http://localhost/?continue");
       assertThat(body(mvc.perform(get("/whoami").session(session)).andReturn()))
           .contains("erin", MfaAuthorities.PHONE + "@", MfaAuthorities.SIGN_IN_COMPLETE);
 
