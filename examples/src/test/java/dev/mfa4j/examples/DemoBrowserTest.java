@@ -926,6 +926,50 @@ class DemoBrowserTest {
   }
 
   /**
+   * A key that cannot check who is using it (no fingerprint, face or PIN). Chromium does not use
+   * such an authenticator for a passkey-first sign-in (the button's request ends in
+   * NotAllowedError), so the sign-in page says no passkey was used and stays put; the person signs
+   * in with the password and uses the same key as the second step.
+   */
+  @Test
+  void passkeySignIn_keyWithoutUserVerification_chromiumRefuses_passwordAndKeyStillWork() {
+    Practice pr = Practices.create(demo);
+    VirtualAuthenticator keys =
+        addAuthenticator(platform().setHasUserVerification(false).setIsUserVerified(false));
+    signInWithPassword(pr.client());
+    browser.waitForPath("/");
+    enrollPasskey("Key without a PIN");
+    afterFirstMethod();
+    assertThat(keys.getCredentials()).hasSize(1);
+    signOut();
+
+    openSignIn(pr);
+    assertThat(browser.find("#passkey-signin .passkey-error").isDisplayed()).isFalse();
+    browser.click("#passkey-signin-go");
+    String refused = browser.wait(Duration.ofSeconds(30)).until(d -> {
+      String now = browser.text("#passkey-signin .passkey-error");
+      return now.isEmpty() ? null : now;
+    });
+    assertThat(refused).isEqualTo("No passkey was used. Try again, or pick another way.");
+    assertThat(browser.find("#passkey-signin .passkey-error").isDisplayed()).isTrue();
+    assertThat(browser.find("#passkey-signin .passkey-error").getAttribute("role"))
+        .isEqualTo("alert");
+    assertThat(browser.find("#passkey-signin .passkey-error").getCssValue("color"))
+        .isEqualTo(ERROR_RED);
+    assertThat(browser.path()).isEqualTo("/signin");
+    assertThat(browser.text("h1")).isEqualTo("Sign in");
+    browser.screenshot("sign-in-passkey-without-pin");
+
+    signInWithPassword(pr.client());
+    browser.waitForPath("/signin/verify");
+    browser.click("section[data-kind=passkey] form.send button");
+    browser.waitForPath("/signin/verify");
+    browser.click("form.passkey-get .passkey-go");
+    browser.waitForPath("/");
+    assertThat(browser.text("#signed-in")).contains(pr.client().email());
+  }
+
+  /**
    * "Export client chart" is behind Spring Security's rule of a second factor from the last 5
    * minutes: right after a sign-in with a code it opens at once; 6 minutes later it first asks
    * to confirm it's you, which refuses a wrong code in the error style, then opens.
